@@ -1,0 +1,58 @@
+# Pantau: `make demo` serves the demo on http://127.0.0.1:8000, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/pip install -q --disable-pip-version-check -c constraints.txt
+export DJANGO_SETTINGS_MODULE := pantau.settings
+
+.PHONY: demo serve test test-pg lint bench check-python setup setup-test constraints messages clean
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
+	  echo "Pantau needs Python 3.11 or newer, but '$(PYTHON)' is: $$($(PYTHON) --version 2>&1)."; \
+	  echo "Install python3.11+ and run again, e.g. 'make demo PYTHON=python3.12'."; exit 1; }
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.base: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) -e .
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.base
+	$(PIP) -e '.[test,lint]'
+	@touch $@
+
+setup: $(VENV)/.base
+setup-test: $(VENV)/.test
+
+var/secret_key:
+	@mkdir -p var
+	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@chmod 600 $@
+
+demo: setup var/secret_key
+	@DEBUG=false SECRET_KEY_FILE=var/secret_key $(BIN)/pantau demo_setup
+	@DEBUG=false SECRET_KEY_FILE=var/secret_key $(BIN)/gunicorn pantau.wsgi --bind 127.0.0.1:8000 \
+	  --workers 2 --access-logfile - --log-level warning
+
+test: setup-test
+	$(BIN)/pytest -n 2 -m "not slow" $(PYTEST_ARGS)
+
+lint: setup-test
+	$(BIN)/ruff check pantau bench tests
+	$(BIN)/ruff format --check pantau bench tests
+	$(BIN)/mypy pantau
+
+bench: setup-test
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+messages: setup
+	cd pantau && ../$(BIN)/pantau makemessages -l en --no-obsolete && ../$(BIN)/pantau compilemessages -l en
+
+constraints: setup-test
+	@{ echo '# Exact versions of every dependency (runtime, test, lint). Regenerate with: make constraints'; \
+	  $(BIN)/pip freeze --exclude-editable; } > constraints.txt
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/static

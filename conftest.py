@@ -1,0 +1,41 @@
+"""Shared fixtures: the cast of ``tests/cast.py`` and Playwright on Debian's chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@pytest.fixture
+def cast(db: Any) -> Any:
+    from tests.cast import build_cast
+
+    return build_cast()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Any:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+CHROMIUM = os.environ.get("PANTAU_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic",
+        ],
+    }

@@ -1,0 +1,1 @@
+"""Pantau: supervising the quality of public services in Indonesia."""

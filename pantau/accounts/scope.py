@@ -1,0 +1,83 @@
+"""Where a user's roles apply: computed once per request from their memberships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pantau.accounts.models import OFFICE_ROLES, Membership, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    roles: frozenset[str] = frozenset()
+    national: bool = False
+    province_ids: frozenset[int] = frozenset()
+    office_ids: frozenset[int] = frozenset()
+    institution_ids: frozenset[int] = frozenset()
+    unit_ids: frozenset[int] = frozenset()
+    # Institutions of the units a unit operator works in (read access to the parent).
+    unit_institution_ids: frozenset[int] = field(default=frozenset())
+
+    @property
+    def is_office_staff(self) -> bool:
+        return bool(self.roles & OFFICE_ROLES) or self.national
+
+    @property
+    def is_provider(self) -> bool:
+        return bool(self.institution_ids or self.unit_ids)
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+
+EMPTY = Scope()
+
+
+def scope_of(user: Any) -> Scope:
+    """The user's scope, cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return EMPTY
+    cached: Scope | None = getattr(user, "_pantau_scope", None)
+    if cached is not None:
+        return cached
+    roles: set[str] = set()
+    national = False
+    provinces: set[int] = set()
+    offices: set[int] = set()
+    institutions: set[int] = set()
+    units: set[int] = set()
+    unit_institutions: set[int] = set()
+    memberships = Membership.objects.filter(user=user).select_related("office", "unit")
+    for m in memberships:
+        roles.add(m.role)
+        if m.role == Role.NATIONAL_ADMIN:
+            national = True
+        elif m.office_id is not None:
+            offices.add(m.office_id)
+            if m.office is not None and m.office.is_national:
+                national = True
+        elif m.institution_id is not None:
+            institutions.add(m.institution_id)
+        elif m.unit_id is not None and m.unit is not None:
+            units.add(m.unit_id)
+            unit_institutions.add(m.unit.institution_id)
+    if offices and not national:
+        from pantau.registry.models import Office
+
+        provinces = set(
+            Office.provinces.through.objects.filter(office_id__in=offices).values_list(
+                "province_id", flat=True
+            )
+        )
+    scope = Scope(
+        roles=frozenset(roles),
+        national=national,
+        province_ids=frozenset(provinces),
+        office_ids=frozenset(offices),
+        institution_ids=frozenset(institutions),
+        unit_ids=frozenset(units),
+        unit_institution_ids=frozenset(unit_institutions),
+    )
+    user._pantau_scope = scope
+    return scope

@@ -1,0 +1,146 @@
+"""Sign in and out, password reset, invitations, users in scope, API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+
+from pantau.accounts import rules as r
+from pantau.accounts import services
+from pantau.accounts.forms import AcceptInvitationForm, ApiTokenForm, InvitationForm
+from pantau.accounts.models import OFFICE_ROLES, ApiToken, Invitation, Role, User
+from pantau.accounts.scope import scope_of
+from pantau.core.access import PUBLIC, access
+from pantau.core.forms import add_validation_error
+from pantau.registry.selectors import institutions_for, offices_for, units_for
+
+login_view = access(PUBLIC)(auth_views.LoginView.as_view(template_name="accounts/login.html",
+                                                         redirect_authenticated_user=True))
+logout_view = access(PUBLIC)(auth_views.LogoutView.as_view())
+password_reset = access(PUBLIC)(auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/password_reset_email.txt",
+    subject_template_name="accounts/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+))
+password_reset_done = access(PUBLIC)(auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"))
+password_reset_confirm = access(PUBLIC)(auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+))
+password_reset_complete = access(PUBLIC)(auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"))
+
+
+def users_in_scope(actor: User) -> QuerySet[User]:
+    scope = scope_of(actor)
+    qs = User.objects.filter(is_active=True)
+    if scope.has(Role.NATIONAL_ADMIN):
+        return qs.order_by("username")
+    q = Q(pk=actor.pk)
+    if scope.office_ids:
+        q |= Q(memberships__office__in=scope.office_ids)
+    insts = institutions_for(actor).values("pk")
+    q |= Q(memberships__institution__in=insts) | Q(memberships__unit__institution__in=insts)
+    if not scope.has(Role.HEAD_OF_OFFICE):
+        q = Q(pk=actor.pk) | Q(memberships__institution__in=scope.institution_ids) | Q(
+            memberships__unit__institution__in=scope.institution_ids
+        )
+    return qs.filter(q).distinct().order_by("username")
+
+
+def _grantable_roles(actor: User) -> list[tuple[str, str]]:
+    scope = scope_of(actor)
+    if scope.has(Role.NATIONAL_ADMIN):
+        allowed = set(Role.values)
+    elif scope.has(Role.HEAD_OF_OFFICE):
+        allowed = set(OFFICE_ROLES) | {Role.INSTITUTION_ADMIN, Role.UNIT_OPERATOR}
+    else:
+        allowed = {Role.INSTITUTION_ADMIN, Role.UNIT_OPERATOR}
+    return [(value, str(label)) for value, label in Role.choices if value in allowed]
+
+
+@access(r.can_invite)
+def users(request: HttpRequest) -> HttpResponse:
+    people = users_in_scope(request.user).prefetch_related(  # type: ignore[arg-type]
+        "memberships__office", "memberships__institution", "memberships__unit"
+    )
+    invitations = Invitation.objects.filter(invited_by=request.user, accepted_at__isnull=True)[:50]
+    return render(request, "accounts/users.html", {"people": people, "invitations": invitations})
+
+
+@access(r.can_invite)
+def invite(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    form = InvitationForm(
+        request.POST or None, offices=offices_for(actor), institutions=institutions_for(actor),
+        units=units_for(actor).filter(is_active=True), roles=_grantable_roles(actor),  # type: ignore[arg-type]
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.invitation_create(actor=actor, **form.cleaned_data)
+            except ValidationError as exc:
+                add_validation_error(form, exc)
+            else:
+                messages.success(request, _("Undangan terkirim ke %s.") % form.cleaned_data["email"])
+                return redirect("accounts:users")
+        status = 422
+    return render(request, "accounts/invite.html", {"form": form}, status=status)
+
+
+@access(PUBLIC)
+def accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_by_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                user = services.invitation_accept(
+                    raw_token=token, username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password"], full_name=form.cleaned_data["full_name"],
+                )
+            except ValidationError as exc:
+                add_validation_error(form, exc, default_field="password")
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, _("Akun Anda sudah aktif. Selamat datang!"))
+                return redirect("manage:dashboard")
+        status = 422
+    return render(request, "accounts/accept.html", {"form": form, "invitation": invitation}, status=status)
+
+
+@access(r.is_signed_in)
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    raw = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            _token, raw = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
+            form = ApiTokenForm()
+        else:
+            status = 422
+    items = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    return render(request, "accounts/tokens.html", {"form": form, "raw": raw, "tokens": items}, status=status)
+
+
+@access(r.is_signed_in)
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
+    if request.method == "POST":
+        services.api_token_revoke(actor=request.user, token=token)
+        messages.success(request, _("Token dicabut."))
+    return redirect("accounts:tokens")

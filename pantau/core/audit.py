@@ -1,0 +1,74 @@
+"""Write audit events from services, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, models
+
+from pantau.core import requestid
+from pantau.core.models import AuditEvent
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """A JSON-safe dict of an object's concrete fields (foreign keys as ids)."""
+    names = list(fields) if fields is not None else [f.attname for f in obj._meta.concrete_fields]
+    data: dict[str, Any] = {}
+    for name in names:
+        value = getattr(obj, name)
+        if isinstance(value, dt.datetime | dt.date):
+            value = value.isoformat()
+        elif isinstance(value, decimal.Decimal):
+            value = str(value)
+        data[name] = value
+    return data
+
+
+def changed(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, Any]:
+    """Only the keys whose value differs (for compact before/after records)."""
+    if not before:
+        return after
+    return {k: v for k, v in after.items() if before.get(k) != v}
+
+
+def record(
+    *,
+    actor: Any,
+    event_type: str,
+    obj: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    institution_id: int | None = None,
+    province_id: int | None = None,
+) -> AuditEvent:
+    """Append one audit event. Call it inside the service's ``transaction.atomic`` block."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record must run inside the service's transaction")
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    name = ""
+    if user is not None:
+        name = getattr(user, "username", "")[:150]
+    elif isinstance(actor, str):
+        name = actor[:150]  # a system actor such as "system:import"
+    if before is not None and after is not None:
+        keys = set(before) | set(after)
+        before = {k: before.get(k) for k in sorted(keys) if before.get(k) != after.get(k)}
+        after = {k: after.get(k) for k in sorted(keys) if k in before}
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_name=name,
+        request_id=requestid.get_request_id() if requestid.get_request_id() != "-" else "",
+        event_type=event_type,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        institution_id=institution_id,
+        province_id=province_id,
+        before=before,
+        after=after,
+        reason=reason,
+    )

@@ -1,0 +1,73 @@
+"""Request id and deny-by-default access middleware."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+
+from pantau.core import requestid
+from pantau.core.access import admits, rule_of
+
+log = logging.getLogger("pantau.access")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (or keeps a well-formed ``X-Request-ID`` from the proxy)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        rid = incoming if _SAFE_ID.match(incoming) else requestid.new_request_id()
+        request.request_id = rid  # type: ignore[attr-defined]
+        tokens = requestid.bind(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            requestid.unbind(tokens)
+        response["X-Request-ID"] = rid
+        return response
+
+
+class AccessRuleMiddleware:
+    """Refuses every view that does not declare an access rule (see ``pantau.core.access``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        user = request.user
+        if user.is_authenticated:
+            requestid.set_user_id(str(user.pk))
+        match = request.resolver_match
+        namespace = match.namespace if match else ""
+        if namespace == "api" or namespace.startswith("api:"):
+            return None  # the API checks its own auth on every operation (see pantau/api.py)
+        if namespace == "admin":
+            if user.is_authenticated and user.is_superuser:
+                return None
+            if not user.is_authenticated and match and match.url_name in ("login", "index"):
+                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            raise Http404
+        rule = rule_of(view)
+        if rule is None:
+            log.error("view without an access rule refused: %s", getattr(view, "__qualname__", view))
+            raise Http404
+        if admits(rule, request):
+            return None
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        raise Http404

@@ -1,0 +1,61 @@
+"""The append-only audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an audit event."""
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit events are append-only")
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, in which request, with the state before and after and why.
+
+    Written by service functions inside the same transaction as the change they record
+    (``pantau.core.audit.record``). Holds ids and field values, never a reporter's identity.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    request_id = models.CharField(max_length=64, blank=True, db_index=True)
+    event_type = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=255, blank=True)
+    institution_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    province_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("jejak audit")
+        verbose_name_plural = _("jejak audit")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit events are append-only")

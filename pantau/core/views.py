@@ -1,0 +1,28 @@
+"""Small shared views: health check and language switch."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.i18n import set_language as django_set_language
+from django.views.decorators.cache import never_cache
+
+from pantau.core.access import PUBLIC, access
+
+
+@access(PUBLIC)
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and probes: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@access(PUBLIC)
+def set_language(request: HttpRequest) -> HttpResponse:
+    return django_set_language(request)

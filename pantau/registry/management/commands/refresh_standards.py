@@ -1,0 +1,33 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from pantau.registry.models import ServiceProduct, ServiceStandard
+from pantau.registry.services import refresh_current_standard
+
+
+class Command(BaseCommand):
+    help = (
+        "Point each product at its standard in force today (run daily from cron): a version "
+        "published with a future effective date takes over on that date."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = timezone.localdate()
+        newer = ServiceStandard.objects.filter(
+            product=OuterRef("pk"), status=ServiceStandard.Status.PUBLISHED, effective_date__lte=today
+        ).filter(
+            Q(effective_date__gt=OuterRef("current_standard__effective_date"))
+            | Q(version__gt=OuterRef("current_standard__version"), effective_date=OuterRef(
+                "current_standard__effective_date"))
+        )
+        any_in_force = ServiceStandard.objects.filter(
+            product=OuterRef("pk"), status=ServiceStandard.Status.PUBLISHED, effective_date__lte=today
+        )
+        candidates = ServiceProduct.objects.filter(
+            Q(Exists(newer)) | (Q(current_standard__isnull=True) & Q(Exists(any_in_force)))
+        )
+        changed = sum(1 for product in candidates.iterator() if refresh_current_standard(product))
+        self.stdout.write(f"{changed} product(s) now point at a newer standard")

@@ -1,0 +1,290 @@
+"""Regions, Ombudsman offices, providers (institutions), their units, products and standards."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Province(models.Model):
+    """A province with its Kemendagri code (``63`` = Kalimantan Selatan)."""
+
+    code = models.CharField(max_length=2, unique=True)
+    name = models.CharField(max_length=100)
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+    boundary = models.TextField(blank=True, default="", help_text="GeoJSON geometry (WGS84)")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("provinsi")
+        verbose_name_plural = _("provinsi")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Regency(models.Model):
+    """A regency (kabupaten) or city (kota) with its Kemendagri code (``63.09`` = Tabalong)."""
+
+    class Kind(models.TextChoices):
+        KABUPATEN = "kabupaten", _("Kabupaten")
+        KOTA = "kota", _("Kota")
+
+    code = models.CharField(max_length=5, unique=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="regencies")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+    boundary = models.TextField(blank=True, default="", help_text="GeoJSON geometry (WGS84)")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kabupaten/kota")
+        verbose_name_plural = _("kabupaten/kota")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Office(models.Model):
+    """An Ombudsman RI office: the national office or a provincial representative (perwakilan)."""
+
+    name = models.CharField(max_length=150, unique=True)
+    is_national = models.BooleanField(default=False)
+    provinces = models.ManyToManyField(Province, blank=True, related_name="offices")
+    address = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-is_national", "name"]
+        verbose_name = _("kantor Ombudsman")
+        verbose_name_plural = _("kantor Ombudsman")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Institution(models.Model):
+    """A public-service provider (penyelenggara): a ministry, agency, regional government, BUMN/D."""
+
+    class Kind(models.TextChoices):
+        KEMENTERIAN = "kementerian", _("Kementerian")
+        LEMBAGA = "lembaga", _("Lembaga")
+        PEMPROV = "pemprov", _("Pemerintah provinsi")
+        PEMKAB = "pemkab", _("Pemerintah kabupaten")
+        PEMKOT = "pemkot", _("Pemerintah kota")
+        BUMN = "bumn", _("BUMN")
+        BUMD = "bumd", _("BUMD")
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    province = models.ForeignKey(
+        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="institutions"
+    )
+    regency = models.ForeignKey(
+        Regency, null=True, blank=True, on_delete=models.PROTECT, related_name="institutions"
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="institutions",
+        help_text=_("Kantor Ombudsman yang mengawasi"),
+    )
+    website = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("instansi")
+        verbose_name_plural = _("instansi")
+        indexes = [models.Index(fields=["province", "name"]), models.Index(fields=["regency"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceUnit(models.Model):
+    """A unit that serves the public: an OPD (dinas, badan), kecamatan, RSUD, puskesmas, MPP …"""
+
+    class Kind(models.TextChoices):
+        DINAS = "dinas", _("Dinas")
+        BADAN = "badan", _("Badan")
+        KECAMATAN = "kecamatan", _("Kecamatan")
+        KELURAHAN = "kelurahan", _("Kelurahan/desa")
+        RSUD = "rsud", _("Rumah sakit (RSUD)")
+        PUSKESMAS = "puskesmas", _("Puskesmas")
+        MPP = "mpp", _("Mal Pelayanan Publik")
+        SEKOLAH = "sekolah", _("Sekolah")
+        KANTOR = "kantor", _("Kantor/unit vertikal")
+        LAINNYA = "lainnya", _("Lainnya")
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.DINAS)
+    address = models.CharField(max_length=255, blank=True)
+    regency = models.ForeignKey(
+        Regency, null=True, blank=True, on_delete=models.PROTECT, related_name="units"
+    )
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    # The unit's maklumat pelayanan (service pledge) and facilities for vulnerable groups
+    # (UU 25/2009 Pasal 22 and 29): shown beside every product standard of the unit.
+    maklumat = models.TextField(blank=True)
+    maklumat_date = models.DateField(null=True, blank=True)
+    vulnerable_facilities = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    active_until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["institution__name", "name"]
+        verbose_name = _("unit layanan")
+        verbose_name_plural = _("unit layanan")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="unit_name_unique_in_institution")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitEvent(models.Model):
+    """A dated change in the organisation: rename, merge, split or dissolution of units.
+
+    ``links`` says which units the event took *from* and which it gave *to*, so that results
+    and trends can follow a unit through its history (see ``selectors.unit_lineage``).
+    """
+
+    class Kind(models.TextChoices):
+        RENAME = "rename", _("Ganti nama")
+        MERGE = "merge", _("Penggabungan")
+        SPLIT = "split", _("Pemecahan")
+        DISSOLVE = "dissolve", _("Pembubaran")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    date = models.DateField()
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="unit_events")
+    old_name = models.CharField(max_length=200, blank=True)
+    new_name = models.CharField(max_length=200, blank=True)
+    legal_basis = models.CharField(max_length=255, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("perubahan unit")
+        verbose_name_plural = _("perubahan unit")
+
+
+class UnitEventLink(models.Model):
+    class Role(models.TextChoices):
+        FROM = "from", _("Asal")
+        TO = "to", _("Hasil")
+
+    event = models.ForeignKey(UnitEvent, on_delete=models.CASCADE, related_name="links")
+    unit = models.ForeignKey(ServiceUnit, on_delete=models.PROTECT, related_name="event_links")
+    role = models.CharField(max_length=4, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "unit", "role"], name="unit_event_link_unique")
+        ]
+
+
+class ServiceProduct(models.Model):
+    """One service a unit delivers (produk layanan), e.g. KTP-el, akta kelahiran, PBG."""
+
+    class Category(models.TextChoices):
+        ADMINDUK = "adminduk", _("Administrasi kependudukan")
+        PERIZINAN = "perizinan", _("Perizinan")
+        NONPERIZINAN = "nonperizinan", _("Non-perizinan")
+        KESEHATAN = "kesehatan", _("Kesehatan")
+        PENDIDIKAN = "pendidikan", _("Pendidikan")
+        SOSIAL = "sosial", _("Sosial")
+        LAINNYA = "lainnya", _("Lainnya")
+
+    unit = models.ForeignKey(ServiceUnit, on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(max_length=200)
+    category = models.CharField(max_length=14, choices=Category.choices, default=Category.LAINNYA)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    # The published version in force, kept by ``services.standard_publish`` and, for versions
+    # published with a future effective date, by ``pantau refresh_standards`` (daily cron).
+    current_standard = models.ForeignKey(
+        "ServiceStandard", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("produk layanan")
+        verbose_name_plural = _("produk layanan")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="product_name_unique_in_unit")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceStandard(models.Model):
+    """A version of a product's service standard (standar pelayanan, UU 25/2009 Pasal 21).
+
+    Providers edit a draft and publish it; a published version never changes. The version in
+    force is the published one with the latest effective date on or before today. The
+    component fields are listed, with their legal source, in ``pantau.registry.components``.
+    Multi-item components (requirements, procedure) hold one item per line.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        PUBLISHED = "published", _("Terbit")
+
+    product = models.ForeignKey(ServiceProduct, on_delete=models.PROTECT, related_name="standards")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    effective_date = models.DateField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Service delivery (published to users, PermenPANRB 15/2014).
+    requirements = models.TextField(blank=True)
+    procedure = models.TextField(blank=True)
+    completion_time = models.CharField(max_length=200, blank=True)
+    completion_days = models.PositiveIntegerField(null=True, blank=True)
+    is_free = models.BooleanField(default=False)
+    cost = models.TextField(blank=True)
+    output = models.TextField(blank=True)
+    complaints = models.TextField(blank=True)
+    # Service management (internal).
+    legal_basis = models.TextField(blank=True)
+    facilities = models.TextField(blank=True)
+    competence = models.TextField(blank=True)
+    supervision = models.TextField(blank=True)
+    staff_count = models.TextField(blank=True)
+    guarantee = models.TextField(blank=True)
+    safety = models.TextField(blank=True)
+    evaluation = models.TextField(blank=True)
+    present_count = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["product", "-version"]
+        verbose_name = _("standar pelayanan")
+        verbose_name_plural = _("standar pelayanan")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "version"], name="standard_version_unique"),
+            models.UniqueConstraint(
+                fields=["product"], condition=models.Q(status="draft"), name="one_draft_per_product"
+            ),
+        ]
+        indexes = [models.Index(fields=["product", "status", "effective_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.product} v{self.version}"

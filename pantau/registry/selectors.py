@@ -1,0 +1,166 @@
+"""Reads of the registry. ``*_for(user)`` return querysets already scoped to what a user may see.
+
+Everything outside a user's scope is simply absent from these querysets, so views that look an
+object up through them answer 404 for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from pantau.accounts.models import Role
+from pantau.accounts.scope import Scope, scope_of
+from pantau.registry.models import (
+    Institution,
+    Office,
+    ServiceProduct,
+    ServiceStandard,
+    ServiceUnit,
+    UnitEvent,
+    UnitEventLink,
+)
+
+
+def _institution_q(scope: Scope, prefix: str = "") -> Q | None:
+    """The filter for institutions in scope; None means everything."""
+    if scope.national:
+        return None
+    q = Q(pk__in=[])
+    if scope.province_ids:
+        q |= Q(**{f"{prefix}province__in": scope.province_ids})
+    if scope.office_ids:
+        q |= Q(**{f"{prefix}office__in": scope.office_ids})
+    if scope.institution_ids:
+        q |= Q(**{f"{prefix}pk__in": scope.institution_ids})
+    if scope.unit_institution_ids:
+        q |= Q(**{f"{prefix}pk__in": scope.unit_institution_ids})
+    return q
+
+
+def institutions_for(user: Any) -> QuerySet[Institution]:
+    scope = scope_of(user)
+    qs = Institution.objects.all()
+    if not scope.roles:
+        return qs.none()
+    q = _institution_q(scope)
+    return qs if q is None else qs.filter(q)
+
+
+def _unit_q(scope: Scope) -> Q | None:
+    if scope.national:
+        return None
+    q = Q(pk__in=[])
+    if scope.province_ids:
+        q |= Q(institution__province__in=scope.province_ids)
+    if scope.office_ids:
+        q |= Q(institution__office__in=scope.office_ids)
+    if scope.institution_ids:
+        q |= Q(institution__in=scope.institution_ids)
+    if scope.unit_ids:
+        q |= Q(pk__in=scope.unit_ids)
+    return q
+
+
+def units_for(user: Any) -> QuerySet[ServiceUnit]:
+    scope = scope_of(user)
+    qs = ServiceUnit.objects.all()
+    if not scope.roles:
+        return qs.none()
+    q = _unit_q(scope)
+    return qs if q is None else qs.filter(q)
+
+
+def products_for(user: Any) -> QuerySet[ServiceProduct]:
+    return ServiceProduct.objects.filter(unit__in=units_for(user).values("pk"))
+
+
+def standards_for(user: Any) -> QuerySet[ServiceStandard]:
+    return ServiceStandard.objects.filter(product__in=products_for(user).values("pk"))
+
+
+def offices_for(user: Any) -> QuerySet[Office]:
+    scope = scope_of(user)
+    if scope.national:
+        return Office.objects.all()
+    return Office.objects.filter(pk__in=scope.office_ids)
+
+
+# Object-level write checks (the "rules" of the registry).
+
+def can_edit_institution(user: Any, institution: Institution) -> bool:
+    scope = scope_of(user)
+    if scope.has(Role.NATIONAL_ADMIN):
+        return True
+    if scope.has(Role.HEAD_OF_OFFICE) and (
+        institution.province_id in scope.province_ids or institution.office_id in scope.office_ids
+    ):
+        return True
+    return institution.pk in scope.institution_ids and scope.has(Role.INSTITUTION_ADMIN)
+
+
+def can_edit_unit(user: Any, unit: ServiceUnit) -> bool:
+    scope = scope_of(user)
+    if unit.pk in scope.unit_ids:
+        return True
+    return can_edit_institution(user, unit.institution)
+
+
+def can_create_institution(user: Any) -> bool:
+    scope = scope_of(user)
+    return scope.has(Role.NATIONAL_ADMIN, Role.HEAD_OF_OFFICE)
+
+
+# Public reads.
+
+def current_standard_subquery(today: dt.date | None = None) -> Subquery:
+    """The id of the standard in force for the outer product (latest effective, published)."""
+    today = today or timezone.localdate()
+    return Subquery(
+        ServiceStandard.objects.filter(
+            product=OuterRef("pk"), status=ServiceStandard.Status.PUBLISHED, effective_date__lte=today
+        )
+        .order_by("-effective_date", "-version")
+        .values("pk")[:1]
+    )
+
+
+def current_standard(product: ServiceProduct, today: dt.date | None = None) -> ServiceStandard | None:
+    today = today or timezone.localdate()
+    return (
+        product.standards.filter(status=ServiceStandard.Status.PUBLISHED, effective_date__lte=today)
+        .order_by("-effective_date", "-version")
+        .first()
+    )
+
+
+def public_products() -> QuerySet[ServiceProduct]:
+    """Active products of active units whose standard has been published and is in force."""
+    return ServiceProduct.objects.filter(is_active=True, unit__is_active=True, current_standard__isnull=False)
+
+
+def unit_lineage(unit: ServiceUnit) -> list[int]:
+    """Ids of the unit and every unit it came from through renames, merges and splits."""
+    seen = {unit.pk}
+    frontier = {unit.pk}
+    while frontier:
+        events = UnitEventLink.objects.filter(unit__in=frontier, role=UnitEventLink.Role.TO).values(
+            "event"
+        )
+        parents = set(
+            UnitEventLink.objects.filter(event__in=events, role=UnitEventLink.Role.FROM).values_list(
+                "unit", flat=True
+            )
+        )
+        frontier = parents - seen
+        seen |= parents
+    return sorted(seen)
+
+
+def unit_history(unit: ServiceUnit) -> QuerySet[UnitEvent]:
+    return UnitEvent.objects.filter(links__unit__in=unit_lineage(unit)).distinct().prefetch_related(
+        "links__unit"
+    )

@@ -1,0 +1,291 @@
+"""Writes to the registry. Each runs in one transaction, checks the rule and writes the audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pantau.core import audit
+from pantau.core.errors import NotInScope
+from pantau.registry import components
+from pantau.registry.models import (
+    Institution,
+    ServiceProduct,
+    ServiceStandard,
+    ServiceUnit,
+    UnitEvent,
+    UnitEventLink,
+)
+from pantau.registry.selectors import (
+    can_create_institution,
+    can_edit_institution,
+    can_edit_unit,
+    current_standard,
+)
+
+INSTITUTION_FIELDS = ("name", "kind", "province_id", "regency_id", "office_id", "website")
+UNIT_FIELDS = (
+    "name", "kind", "address", "regency_id", "lat", "lng", "phone",
+    "maklumat", "maklumat_date", "vulnerable_facilities",
+)
+PRODUCT_FIELDS = ("name", "category", "description", "is_active")
+STANDARD_FIELDS = components.STANDARD_FIELDS + ("completion_days", "is_free", "effective_date")
+
+
+def _where(inst: Institution) -> dict[str, Any]:
+    return {"institution_id": inst.pk, "province_id": inst.province_id}
+
+
+def _apply(obj: Any, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    for key in allowed:
+        if key in data:
+            value = data[key]
+            if isinstance(value, str):
+                value = value.strip()
+            setattr(obj, key, value)
+
+
+def _validate(obj: Any, exclude: list[str] | None = None) -> None:
+    obj.full_clean(exclude=exclude)
+
+
+@transaction.atomic
+def institution_save(*, actor: Any, data: Mapping[str, Any], institution: Institution | None = None,
+                     reason: str = "") -> Institution:
+    """Create or update an institution (instansi)."""
+    if institution is None:
+        if not can_create_institution(actor):
+            raise NotInScope
+        institution = Institution()
+        before = None
+    else:
+        if not can_edit_institution(actor, institution):
+            raise NotInScope
+        before = audit.snapshot(institution, INSTITUTION_FIELDS)
+    _apply(institution, data, INSTITUTION_FIELDS)
+    if institution.regency_id and not institution.province_id:
+        institution.province_id = institution.regency.province_id
+    if institution.regency_id and institution.regency.province_id != institution.province_id:
+        raise ValidationError({"regency": _("Kabupaten/kota tidak berada di provinsi yang dipilih.")})
+    _validate(institution)
+    if before is None and not can_edit_institution(actor, institution):
+        raise ValidationError({"province": _("Provinsi ini di luar wilayah kerja Anda.")})
+    institution.save()
+    audit.record(
+        actor=actor, event_type="institution.created" if before is None else "institution.updated",
+        obj=institution, before=before, after=audit.snapshot(institution, INSTITUTION_FIELDS),
+        reason=reason, **_where(institution),
+    )
+    return institution
+
+
+@transaction.atomic
+def unit_save(*, actor: Any, data: Mapping[str, Any], institution: Institution | None = None,
+              unit: ServiceUnit | None = None, reason: str = "") -> ServiceUnit:
+    """Create a unit in an institution, or update one (including its maklumat)."""
+    if unit is None:
+        if institution is None or not can_edit_institution(actor, institution):
+            raise NotInScope
+        unit = ServiceUnit(institution=institution)
+        before = None
+    else:
+        if not can_edit_unit(actor, unit):
+            raise NotInScope
+        before = audit.snapshot(unit, UNIT_FIELDS)
+    _apply(unit, data, UNIT_FIELDS)
+    _validate(unit)
+    unit.save()
+    audit.record(
+        actor=actor, event_type="unit.created" if before is None else "unit.updated", obj=unit,
+        before=before, after=audit.snapshot(unit, UNIT_FIELDS), reason=reason,
+        **_where(unit.institution),
+    )
+    return unit
+
+
+@transaction.atomic
+def product_save(*, actor: Any, data: Mapping[str, Any], unit: ServiceUnit | None = None,
+                 product: ServiceProduct | None = None, reason: str = "") -> ServiceProduct:
+    """Create a service product in a unit, or update one."""
+    if product is None:
+        if unit is None or not can_edit_unit(actor, unit):
+            raise NotInScope
+        product = ServiceProduct(unit=unit)
+        before = None
+    else:
+        if not can_edit_unit(actor, product.unit):
+            raise NotInScope
+        before = audit.snapshot(product, PRODUCT_FIELDS)
+    _apply(product, data, PRODUCT_FIELDS)
+    _validate(product)
+    product.save()
+    audit.record(
+        actor=actor, event_type="product.created" if before is None else "product.updated",
+        obj=product, before=before, after=audit.snapshot(product, PRODUCT_FIELDS), reason=reason,
+        **_where(product.unit.institution),
+    )
+    return product
+
+
+def _count_present(standard: ServiceStandard) -> int:
+    return len(components.present_codes(standard))
+
+
+@transaction.atomic
+def standard_save_draft(*, actor: Any, product: ServiceProduct, data: Mapping[str, Any],
+                        reason: str = "") -> ServiceStandard:
+    """Write the product's draft standard, starting one (from the latest version) if none is open."""
+    if not can_edit_unit(actor, product.unit):
+        raise NotInScope
+    draft = product.standards.select_for_update().filter(status=ServiceStandard.Status.DRAFT).first()
+    before = None
+    if draft is None:
+        latest = product.standards.order_by("-version").first()
+        next_version = (product.standards.aggregate(m=Max("version"))["m"] or 0) + 1
+        draft = ServiceStandard(product=product, version=next_version)
+        if latest is not None:
+            for name in STANDARD_FIELDS:
+                setattr(draft, name, getattr(latest, name))
+            draft.effective_date = None
+    else:
+        before = audit.snapshot(draft, STANDARD_FIELDS)
+    _apply(draft, data, STANDARD_FIELDS)
+    draft.present_count = _count_present(draft)
+    _validate(draft, exclude=["product"])
+    draft.save()
+    audit.record(
+        actor=actor, event_type="standard.draft_saved", obj=draft, before=before,
+        after=audit.snapshot(draft, STANDARD_FIELDS), reason=reason, **_where(product.unit.institution),
+    )
+    return draft
+
+
+@transaction.atomic
+def standard_publish(*, actor: Any, standard: ServiceStandard, effective_date: dt.date | None = None,
+                     reason: str = "") -> ServiceStandard:
+    """Publish a draft: from then on it is immutable; a later edit starts a new version."""
+    standard = ServiceStandard.objects.select_for_update().select_related("product__unit__institution").get(
+        pk=standard.pk
+    )
+    product = standard.product
+    if not can_edit_unit(actor, product.unit):
+        raise NotInScope
+    if standard.status != ServiceStandard.Status.DRAFT:
+        raise ValidationError(_("Versi ini sudah terbit dan tidak dapat diubah; buat draf baru."))
+    effective = effective_date or standard.effective_date or timezone.localdate()
+    missing = [str(c.label) for c in components.COMPONENTS[:6]
+               if c.code not in components.present_codes(standard)]
+    if missing:
+        raise ValidationError(
+            _("Standar belum dapat diterbitkan. Lengkapi dulu komponen yang wajib dipublikasikan: %s.")
+            % ", ".join(missing)
+        )
+    standard.status = ServiceStandard.Status.PUBLISHED
+    standard.effective_date = effective
+    standard.published_at = timezone.now()
+    standard.published_by = actor if getattr(actor, "is_authenticated", False) else None
+    standard.present_count = _count_present(standard)
+    standard.save()
+    if effective <= timezone.localdate():
+        refresh_current_standard(product)
+    audit.record(
+        actor=actor, event_type="standard.published", obj=standard,
+        after={"version": standard.version, "effective_date": effective.isoformat(),
+               "present_count": standard.present_count},
+        reason=reason, **_where(product.unit.institution),
+    )
+    return standard
+
+
+@transaction.atomic
+def unit_event_record(*, actor: Any, kind: str, date: dt.date, institution: Institution,
+                      from_units: list[ServiceUnit], new_names: list[str] | None = None,
+                      into: ServiceUnit | None = None, legal_basis: str = "", note: str = "",
+                      reason: str = "") -> UnitEvent:
+    """Record a rename, merge, split or dissolution, and apply it to the units.
+
+    - rename: one unit, ``new_names=[name]``; the unit keeps its id (history stays attached).
+    - merge: several units into ``into`` (an existing unit) or a new unit named ``new_names[0]``;
+      the merged units become inactive on ``date``.
+    - split: one unit into new units named ``new_names``; the old unit becomes inactive.
+    - dissolve: the units become inactive.
+    """
+    if not can_edit_institution(actor, institution):
+        raise NotInScope
+    new_names = [n.strip() for n in (new_names or []) if n and n.strip()]
+    if not from_units:
+        raise ValidationError(_("Pilih unit yang berubah."))
+    for unit in from_units:
+        if unit.institution_id != institution.pk:
+            raise NotInScope
+        if not unit.is_active:
+            raise ValidationError(_("Unit %s sudah tidak aktif.") % unit.name)
+    event = UnitEvent(kind=kind, date=date, institution=institution, legal_basis=legal_basis, note=note)
+    targets: list[ServiceUnit] = []
+    if kind == UnitEvent.Kind.RENAME:
+        if len(from_units) != 1 or len(new_names) != 1:
+            raise ValidationError(_("Ganti nama membutuhkan satu unit dan satu nama baru."))
+        unit = from_units[0]
+        event.old_name, event.new_name = unit.name, new_names[0]
+        unit.name = new_names[0]
+        _validate(unit)
+        unit.save()
+        targets = [unit]
+    elif kind == UnitEvent.Kind.MERGE:
+        if len(from_units) < 2:
+            raise ValidationError(_("Penggabungan membutuhkan sedikitnya dua unit."))
+        if into is None:
+            if len(new_names) != 1:
+                raise ValidationError(_("Tulis nama unit hasil penggabungan."))
+            into = ServiceUnit(institution=institution, name=new_names[0], kind=from_units[0].kind)
+            _validate(into)
+            into.save()
+        targets = [into]
+    elif kind == UnitEvent.Kind.SPLIT:
+        if len(from_units) != 1 or len(new_names) < 2:
+            raise ValidationError(_("Pemecahan membutuhkan satu unit dan sedikitnya dua nama unit baru."))
+        for name in new_names:
+            new_unit = ServiceUnit(institution=institution, name=name, kind=from_units[0].kind)
+            _validate(new_unit)
+            new_unit.save()
+            targets.append(new_unit)
+    elif kind != UnitEvent.Kind.DISSOLVE:
+        raise ValidationError(_("Jenis perubahan tidak dikenal."))
+    event.new_name = event.new_name or ", ".join(t.name for t in targets)
+    event.old_name = event.old_name or ", ".join(u.name for u in from_units)
+    event.save()
+    UnitEventLink.objects.bulk_create(
+        [UnitEventLink(event=event, unit=u, role=UnitEventLink.Role.FROM) for u in from_units]
+        + [UnitEventLink(event=event, unit=t, role=UnitEventLink.Role.TO) for t in targets]
+    )
+    if kind != UnitEvent.Kind.RENAME:
+        for unit in from_units:
+            if unit not in targets:
+                unit.is_active = False
+                unit.active_until = date
+                unit.save(update_fields=["is_active", "active_until", "updated_at"])
+    audit.record(
+        actor=actor, event_type=f"unit.{kind}", obj=event,
+        after={"date": date.isoformat(), "from": [u.pk for u in from_units],
+               "to": [t.pk for t in targets], "old_name": event.old_name, "new_name": event.new_name},
+        reason=reason, **_where(institution),
+    )
+    return event
+
+
+def refresh_current_standard(product: ServiceProduct) -> bool:
+    """Point the product at the published version in force today; True when it changed."""
+    current = current_standard(product)
+    current_id = current.pk if current is not None else None
+    if product.current_standard_id == current_id:
+        return False
+    product.current_standard_id = current_id
+    product.save(update_fields=["current_standard", "updated_at"])
+    return True

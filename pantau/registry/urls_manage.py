@@ -1,0 +1,18 @@
+from django.urls import path
+
+from pantau.registry import views_manage as v
+
+app_name = "manage"
+urlpatterns = [
+    path("", v.dashboard, name="dashboard"),
+    path("instansi/", v.institutions, name="institutions"),
+    path("instansi/baru/", v.institution_edit, name="institution_new"),
+    path("instansi/<int:pk>/", v.institution_detail, name="institution"),
+    path("instansi/<int:pk>/ubah/", v.institution_edit, name="institution_edit"),
+    path("instansi/<int:institution_pk>/unit/baru/", v.unit_new, name="unit_new"),
+    path("instansi/<int:institution_pk>/perubahan-unit/", v.unit_event, name="unit_event"),
+    path("unit/<int:pk>/", v.unit_detail, name="unit"),
+    path("unit/<int:unit_pk>/produk/baru/", v.product_new, name="product_new"),
+    path("produk/<int:pk>/", v.product_detail, name="product"),
+    path("produk/<int:pk>/standar/", v.standard_edit, name="standard_edit"),
+]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from pantau.registry import views_public as v
+
+app_name = "public"
+urlpatterns = [
+    path("", v.home, name="home"),
+    path("layanan/", v.search, name="search"),
+    path("layanan/<int:pk>/", v.product, name="product"),
+    path("instansi/<int:pk>/", v.institution, name="institution"),
+    path("bantuan/", v.help_page, name="help"),
+    path("l/<int:pk>", v.product_redirect, name="product_short"),
+]

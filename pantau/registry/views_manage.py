@@ -1,0 +1,253 @@
+"""Pages for Ombudsman staff and providers: institutions, units, products and their standards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, Q
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from pantau.accounts import rules as r
+from pantau.core.access import access
+from pantau.core.forms import add_validation_error
+from pantau.registry import completeness, services
+from pantau.registry.forms import InstitutionForm, ProductForm, StandardForm, UnitEventForm, UnitForm
+from pantau.registry.models import Institution, Province, ServiceProduct, ServiceStandard
+from pantau.registry.selectors import (
+    can_create_institution,
+    can_edit_institution,
+    can_edit_unit,
+    institutions_for,
+    products_for,
+    unit_history,
+    units_for,
+)
+
+PAGE_SIZE = 25
+
+
+def _save_form(request: HttpRequest, form: BaseForm, save: Any, success: str) -> bool:
+    """Validate the form, run the service; attach service errors to the form. True when saved."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        add_validation_error(form, exc)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@access(r.is_signed_in)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    products = products_for(request.user)
+    stats = products.aggregate(n=Count("pk"), score=Avg(completeness.score_expression()))
+    context = {
+        "institution_count": institutions_for(request.user).count(),
+        "unit_count": units_for(request.user).filter(is_active=True).count(),
+        "product_count": stats["n"],
+        "score": round(100 * (stats["score"] or 0) / 16) if stats["n"] else None,
+        "has_role": r.has_any_role(request.user),
+    }
+    return render(request, "registry/manage/dashboard.html", context)
+
+
+@access(r.has_any_role)
+def institutions(request: HttpRequest) -> HttpResponse:
+    qs = institutions_for(request.user).select_related("province", "regency")
+    q = (request.GET.get("q") or "").strip()[:100]
+    province = (request.GET.get("provinsi") or "").strip()[:2]
+    kind = (request.GET.get("jenis") or "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    if province:
+        qs = qs.filter(province__code=province)
+    if kind in Institution.Kind.values:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("hal"))
+    ids = [i.pk for i in page]
+    # Counts and completeness for this page only: two grouped queries, whatever the list length.
+    unit_counts = dict(
+        units_for(request.user).filter(institution__in=ids, is_active=True).values_list("institution")
+        .annotate(n=Count("pk")).values_list("institution", "n")
+    )
+    product_stats = {
+        row["unit__institution"]: row
+        for row in ServiceProduct.objects.filter(unit__institution__in=ids, is_active=True)
+        .values("unit__institution")
+        .annotate(n=Count("pk"), score=Avg(completeness.score_expression()))
+    }
+    rows = []
+    for inst in page:
+        stats = product_stats.get(inst.pk, {})
+        rows.append({
+            "institution": inst, "units": unit_counts.get(inst.pk, 0), "products": stats.get("n", 0),
+            "percent": completeness.percent(stats.get("score"), completeness.comp.TOTAL) if stats else None,
+        })
+    context = {
+        "page": page, "rows": rows, "q": q, "province": province, "kind": kind,
+        "provinces": Province.objects.only("code", "name"), "kinds": Institution.Kind.choices,
+        "can_create": can_create_institution(request.user),
+    }
+    template = "registry/manage/institution_rows.html" if request.htmx else "registry/manage/institutions.html"
+    return render(request, template, context)
+
+
+@access(r.has_any_role)
+def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inst = get_object_or_404(institutions_for(request.user).select_related("province", "regency", "office"), pk=pk)
+    units = (
+        units_for(request.user).filter(institution=inst)
+        .annotate(n_products=Count("products", filter=Q(products__is_active=True)))
+        .order_by("-is_active", "name")
+    )
+    products = products_for(request.user).filter(unit__institution=inst, is_active=True)
+    context = {
+        "institution": inst, "units": units,
+        "component_counts": completeness.component_counts(products),
+        "product_count": products.count(),
+        "can_edit": can_edit_institution(request.user, inst),
+        "events": inst.unit_events.prefetch_related("links__unit")[:20],
+    }
+    return render(request, "registry/manage/institution_detail.html", context)
+
+
+@access(r.can_edit_registry)
+def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    inst = None
+    if pk is not None:
+        inst = get_object_or_404(institutions_for(request.user), pk=pk)
+        if not can_edit_institution(request.user, inst):
+            return render(request, "core/404.html", status=404)
+    elif not can_create_institution(request.user):
+        return render(request, "core/404.html", status=404)
+    form = InstitutionForm(request.POST or None, instance=inst)
+    saved: list[Institution] = []
+
+    def save(data: dict[str, Any]) -> None:
+        payload = {f"{k}_id" if k in ("province", "regency", "office") else k: (v.pk if hasattr(v, "pk") else v)
+                   for k, v in data.items()}
+        saved.append(services.institution_save(actor=request.user, data=payload, institution=inst))
+
+    if _save_form(request, form, save, _("Instansi tersimpan.")):
+        return redirect("manage:institution", pk=saved[0].pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "registry/manage/form.html",
+                  {"form": form, "title": _("Ubah instansi") if inst else _("Instansi baru")}, status=status)
+
+
+@access(r.can_edit_registry)
+def unit_new(request: HttpRequest, institution_pk: int) -> HttpResponse:
+    inst = get_object_or_404(institutions_for(request.user), pk=institution_pk)
+    if not can_edit_institution(request.user, inst):
+        return render(request, "core/404.html", status=404)
+    form = UnitForm(request.POST or None)
+    saved: list[Any] = []
+    if _save_form(request, form, lambda d: saved.append(
+            services.unit_save(actor=request.user, data=d, institution=inst)), _("Unit tersimpan.")):
+        return redirect("manage:unit", pk=saved[0].pk)
+    return render(request, "registry/manage/form.html", {"form": form, "title": _("Unit layanan baru")},
+                  status=422 if request.method == "POST" else 200)
+
+
+@access(r.has_any_role)
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(units_for(request.user).select_related("institution"), pk=pk)
+    can_edit = can_edit_unit(request.user, unit)
+    form = UnitForm(request.POST or None, instance=unit) if can_edit else None
+    if form is not None and _save_form(
+        request, form, lambda d: services.unit_save(actor=request.user, data=d, unit=unit), _("Unit tersimpan.")
+    ):
+        return redirect("manage:unit", pk=unit.pk)
+    products = (
+        unit.products.select_related("current_standard").annotate(score=completeness.score_expression())
+        .order_by("-is_active", "name")
+    )
+    context = {
+        "unit": unit, "form": form, "can_edit": can_edit, "products": products,
+        "history": unit_history(unit), "total": completeness.comp.TOTAL,
+    }
+    return render(request, "registry/manage/unit_detail.html", context,
+                  status=422 if request.method == "POST" else 200)
+
+
+@access(r.can_edit_registry)
+def unit_event(request: HttpRequest, institution_pk: int) -> HttpResponse:
+    inst = get_object_or_404(institutions_for(request.user), pk=institution_pk)
+    if not can_edit_institution(request.user, inst):
+        return render(request, "core/404.html", status=404)
+    form = UnitEventForm(request.POST or None, units=inst.units.filter(is_active=True))
+
+    def save(d: dict[str, Any]) -> None:
+        services.unit_event_record(
+            actor=request.user, kind=d["kind"], date=d["date"], institution=inst,
+            from_units=list(d["units"]), new_names=(d["new_names"] or "").splitlines(),
+            legal_basis=d["legal_basis"],
+        )
+
+    if _save_form(request, form, save, _("Perubahan unit tercatat.")):
+        return redirect("manage:institution", pk=inst.pk)
+    return render(request, "registry/manage/form.html",
+                  {"form": form, "title": _("Catat perubahan unit: %s") % inst.name},
+                  status=422 if request.method == "POST" else 200)
+
+
+@access(r.can_edit_registry)
+def product_new(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit = get_object_or_404(units_for(request.user), pk=unit_pk)
+    if not can_edit_unit(request.user, unit):
+        return render(request, "core/404.html", status=404)
+    form = ProductForm(request.POST or None)
+    saved: list[Any] = []
+    if _save_form(request, form, lambda d: saved.append(
+            services.product_save(actor=request.user, data=d, unit=unit)), _("Produk layanan tersimpan.")):
+        return redirect("manage:product", pk=saved[0].pk)
+    return render(request, "registry/manage/form.html", {"form": form, "title": _("Produk layanan baru")},
+                  status=422 if request.method == "POST" else 200)
+
+
+@access(r.has_any_role)
+def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_or_404(
+        products_for(request.user).select_related("unit__institution", "current_standard"), pk=pk
+    )
+    context = {
+        "product": product, "unit": product.unit,
+        "versions": product.standards.select_related("published_by").order_by("-version"),
+        "items": completeness.product_items(product),
+        "can_edit": can_edit_unit(request.user, product.unit),
+    }
+    return render(request, "registry/manage/product_detail.html", context)
+
+
+@access(r.can_edit_registry)
+def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_or_404(products_for(request.user).select_related("unit__institution"), pk=pk)
+    if not can_edit_unit(request.user, product.unit):
+        return render(request, "core/404.html", status=404)
+    draft = product.standards.filter(status=ServiceStandard.Status.DRAFT).first()
+    base = draft or product.standards.order_by("-version").first()
+    initial = None
+    if draft is None and base is not None:
+        initial = {f: getattr(base, f) for f in StandardForm.Meta.fields}
+        initial["effective_date"] = None
+    form = StandardForm(request.POST or None, instance=draft, initial=initial)
+    publish = request.POST.get("action") == "publish"
+
+    def save(data: dict[str, Any]) -> None:
+        saved = services.standard_save_draft(actor=request.user, product=product, data=data)
+        if publish:
+            services.standard_publish(actor=request.user, standard=saved)
+
+    if _save_form(request, form, save, _("Standar diterbitkan.") if publish else _("Draf tersimpan.")):
+        return redirect("manage:product", pk=product.pk)
+    return render(request, "registry/manage/standard_edit.html",
+                  {"form": form, "product": product, "draft": draft},
+                  status=422 if request.method == "POST" else 200)

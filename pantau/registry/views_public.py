@@ -1,0 +1,89 @@
+"""Public pages: home with search and map, search, a product's published standard, help."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from pantau.core.access import PUBLIC, access
+from pantau.registry import components as comp
+from pantau.registry.models import Institution, Province, ServiceProduct
+from pantau.registry.selectors import current_standard, public_products
+
+PAGE_SIZE = 20
+
+
+@access(PUBLIC)
+def home(request: HttpRequest) -> HttpResponse:
+    provinces = Province.objects.only("code", "name")
+    return render(request, "registry/public/home.html", {"provinces": provinces})
+
+
+@access(PUBLIC)
+def search(request: HttpRequest) -> HttpResponse:
+    q = (request.GET.get("q") or "").strip()[:100]
+    province = (request.GET.get("provinsi") or "").strip()[:2]
+    institution = (request.GET.get("instansi") or "").strip()
+    products = public_products().select_related("unit__institution__province")
+    if q:
+        for word in q.split()[:6]:
+            products = products.filter(
+                Q(name__icontains=word) | Q(unit__name__icontains=word)
+                | Q(unit__institution__name__icontains=word)
+            )
+    if province:
+        products = products.filter(unit__institution__province__code=province)
+    if institution.isdigit():
+        products = products.filter(unit__institution_id=int(institution))
+    products = products.order_by("name", "pk")
+    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("hal"))
+    institutions = Institution.objects.none()
+    if province:
+        institutions = Institution.objects.filter(province__code=province).only("pk", "name")
+    context = {
+        "q": q, "province": province, "institution": institution, "page": page,
+        "provinces": Province.objects.only("code", "name"), "institutions": institutions,
+    }
+    template = "registry/public/search_results.html" if request.htmx else "registry/public/search.html"
+    return render(request, template, context)
+
+
+@access(PUBLIC)
+def product(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    item = get_object_or_404(
+        ServiceProduct.objects.select_related("unit__institution__province", "unit__institution__office",
+                                              "unit__regency"),
+        pk=pk, is_active=True, unit__is_active=True,
+    )
+    standard = current_standard(item)
+    if standard is None:
+        return render(request, "registry/public/no_standard.html", {"product": item}, status=404)
+    delivery = [(c, getattr(standard, c.field)) for c in comp.COMPONENTS if c.group == comp.DELIVERY]
+    management = [(c, getattr(standard, c.field)) for c in comp.COMPONENTS if c.group == comp.MANAGEMENT]
+    context = {
+        "product": item, "unit": item.unit, "institution": item.unit.institution, "standard": standard,
+        "requirements": comp.lines(standard.requirements), "steps": comp.lines(standard.procedure),
+        "delivery": delivery, "management": management,
+    }
+    return render(request, "registry/public/product.html", context)
+
+
+@access(PUBLIC)
+def institution(request: HttpRequest, pk: int) -> HttpResponse:
+    inst = get_object_or_404(Institution.objects.select_related("province", "regency", "office"), pk=pk)
+    products = (
+        public_products().filter(unit__institution=inst).select_related("unit").order_by("unit__name", "name")
+    )
+    return render(request, "registry/public/institution.html", {"institution": inst, "products": products})
+
+
+@access(PUBLIC)
+def help_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/public/help.html")
+
+
+@access(PUBLIC)
+def product_redirect(request: HttpRequest, pk: int) -> HttpResponse:
+    return redirect("public:product", pk=pk)

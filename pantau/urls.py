@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pantau.api import api
+from pantau.core import views as core_views
+
+urlpatterns = [
+    path("", include("pantau.registry.urls_public", namespace="public")),
+    path("kelola/", include("pantau.registry.urls_manage", namespace="manage")),
+    path("akun/", include("pantau.accounts.urls", namespace="accounts")),
+    path("api/", api.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("bahasa/", core_views.set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "pantau.core.errors_views.not_found"
+handler500 = "pantau.core.errors_views.server_error"

@@ -1,0 +1,147 @@
+"""Walk every URL pattern as every role: only the roles listed may get a 200.
+
+Every named URL of the site must appear in ``ACCESS``: a new page without an entry fails here,
+so no page goes live without someone deciding who may open it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PUBLIC = {"anonymous", "national_admin", "national_assessor", "head_kalsel", "assessor_kalsel",
+          "intake_kalsel", "examiner_kalsel", "assessor_kalteng", "admin_tabalong", "operator_dukcapil",
+          "admin_barsel", "outsider"}
+SIGNED_IN = PUBLIC - {"anonymous"}
+ANY_ROLE = SIGNED_IN - {"outsider"}
+# Who sees Pemkab Tabalong (Kalsel) and its units.
+SEES_TABALONG = {"national_admin", "national_assessor", "head_kalsel", "assessor_kalsel", "intake_kalsel",
+                 "examiner_kalsel", "admin_tabalong", "operator_dukcapil"}
+EDITS_TABALONG = {"national_admin", "head_kalsel", "admin_tabalong"}
+SEES_DUKCAPIL = SEES_TABALONG
+EDITS_DUKCAPIL = EDITS_TABALONG | {"operator_dukcapil"}
+INVITERS = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"}
+CREATES_INSTITUTIONS = {"national_admin", "head_kalsel"}
+
+Args = Callable[[Any], list[Any]]
+NONE: Args = lambda c: []  # noqa: E731
+
+# url name -> (arguments from the cast, roles that may open it with a 200)
+ACCESS: dict[str, tuple[Args, set[str]]] = {
+    "public:home": (NONE, PUBLIC),
+    "public:search": (NONE, PUBLIC),
+    "public:product": (lambda c: [c.ktp.pk], PUBLIC),
+    "public:product_short": (lambda c: [c.ktp.pk], set()),  # a redirect
+    "public:institution": (lambda c: [c.tabalong.pk], PUBLIC),
+    "public:help": (NONE, PUBLIC),
+    "manage:dashboard": (NONE, SIGNED_IN),
+    "manage:institutions": (NONE, ANY_ROLE),
+    "manage:institution_new": (NONE, CREATES_INSTITUTIONS),
+    "manage:institution": (lambda c: [c.tabalong.pk], SEES_TABALONG),
+    "manage:institution_edit": (lambda c: [c.tabalong.pk], EDITS_TABALONG),
+    "manage:unit_new": (lambda c: [c.tabalong.pk], EDITS_TABALONG),
+    "manage:unit_event": (lambda c: [c.tabalong.pk], EDITS_TABALONG),
+    "manage:unit": (lambda c: [c.dukcapil.pk], SEES_DUKCAPIL),
+    "manage:product_new": (lambda c: [c.dukcapil.pk], EDITS_DUKCAPIL),
+    "manage:product": (lambda c: [c.ktp.pk], SEES_DUKCAPIL),
+    "manage:standard_edit": (lambda c: [c.ktp.pk], EDITS_DUKCAPIL),
+    "accounts:login": (NONE, {"anonymous"}),  # signed-in users are sent on to their dashboard
+    "accounts:logout": (NONE, set()),  # POST only
+    "accounts:password_reset": (NONE, PUBLIC),
+    "accounts:password_reset_done": (NONE, PUBLIC),
+    "accounts:password_reset_confirm": (lambda c: ["MQ", "set-password"], PUBLIC),
+    "accounts:password_reset_complete": (NONE, PUBLIC),
+    "accounts:users": (NONE, INVITERS),
+    "accounts:invite": (NONE, INVITERS),
+    "accounts:accept": (lambda c: ["not-a-token"], set()),
+    "accounts:tokens": (NONE, SIGNED_IN),
+    "accounts:token_revoke": (lambda c: [1], set()),
+    "healthz": (NONE, PUBLIC),
+    "set_language": (NONE, set()),  # POST only; a GET redirects back
+}
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace
+            if ns in ("admin", "api"):
+                continue  # admin: superusers only (tested below); api: per-operation auth (test_api)
+            yield from _names(entry, f"{prefix}{ns}:" if ns else prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{prefix}{entry.name}"
+
+
+def test_every_url_declares_who_may_open_it() -> None:
+    assert sorted(set(_names(get_resolver()))) == sorted(ACCESS)
+
+
+def _client(cast: Any, role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(cast.users[role])
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(PUBLIC))
+def test_only_the_listed_roles_get_a_page(cast: Any, role: str) -> None:
+    client = _client(cast, role)
+    unexpected, refused = [], []
+    for name, (args, allowed) in ACCESS.items():
+        url = reverse(name, args=args(cast))
+        status = client.get(url).status_code
+        if role in allowed and status != 200:
+            refused.append((name, status))
+        if role not in allowed and status == 200:
+            unexpected.append(name)
+        if role not in allowed and role != "anonymous":
+            assert status in (302, 404, 405), (name, status)
+    assert unexpected == [], f"{role} opened pages outside their scope: {unexpected}"
+    assert refused == [], f"{role} was refused pages they should see: {refused}"
+
+
+@pytest.mark.django_db
+def test_objects_of_another_province_answer_404(cast: Any) -> None:
+    client = _client(cast, "assessor_kalteng")
+    for name, pk in [("manage:institution", cast.tabalong.pk), ("manage:unit", cast.dukcapil.pk),
+                     ("manage:product", cast.ktp.pk)]:
+        assert client.get(reverse(name, args=[pk])).status_code == 404
+    assert client.get(reverse("manage:institution", args=[cast.barsel.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_of_staff_pages_are_sent_to_login(cast: Any) -> None:
+    response = Client().get(reverse("manage:institutions"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(SIGNED_IN - {"national_admin"}))
+def test_the_admin_site_is_for_national_admins_only(cast: Any, role: str) -> None:
+    cast.users["national_admin"].is_staff = cast.users["national_admin"].is_superuser = True
+    cast.users["national_admin"].save()
+    assert _client(cast, role).get("/admin/").status_code == 404
+    assert _client(cast, "national_admin").get("/admin/").status_code == 200
+
+
+def test_a_view_without_a_rule_is_refused(rf: Any) -> None:
+    from django.http import HttpResponse
+
+    from pantau.core.middleware import AccessRuleMiddleware
+
+    def naked(request: Any) -> HttpResponse:
+        return HttpResponse("secret")
+
+    request = rf.get("/x")
+    request.user = type("Anon", (), {"is_authenticated": False})()
+    request.resolver_match = None
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        AccessRuleMiddleware(lambda r: HttpResponse()).process_view(request, naked, (), {})
