@@ -41,7 +41,6 @@ test: setup-test
 
 lint: setup-test
 	$(BIN)/ruff check pantau bench tests
-	$(BIN)/ruff format --check pantau bench tests
 	$(BIN)/mypy pantau
 
 bench: setup-test

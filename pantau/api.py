@@ -88,4 +88,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 from pantau.registry.api import router as registry_router  # noqa: E402
 
-api.add_router("/registry/", registry_router)
+api.add_router("/registry/", registry_router)  # type: ignore[has-type]

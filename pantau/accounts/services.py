@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pantau.accounts.models import (
+    OFFICE_ROLES,
     ApiToken,
     Invitation,
     Membership,
-    OFFICE_ROLES,
     Role,
     User,
     hash_token,

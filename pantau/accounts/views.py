@@ -73,7 +73,7 @@ def users(request: HttpRequest) -> HttpResponse:
     people = users_in_scope(request.user).prefetch_related(  # type: ignore[arg-type]
         "memberships__office", "memberships__institution", "memberships__unit"
     )
-    invitations = Invitation.objects.filter(invited_by=request.user, accepted_at__isnull=True)[:50]
+    invitations = Invitation.objects.filter(invited_by=request.user.pk, accepted_at__isnull=True)[:50]
     return render(request, "accounts/users.html", {"people": people, "invitations": invitations})
 
 
@@ -133,7 +133,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             form = ApiTokenForm()
         else:
             status = 422
-    items = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    items = ApiToken.objects.filter(user=request.user.pk, revoked_at__isnull=True)
     return render(request, "accounts/tokens.html", {"form": form, "raw": raw, "tokens": items}, status=status)
 
 

@@ -52,6 +52,9 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("jejak audit")
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.object_type}:{self.object_id}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("audit events are append-only")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.i18n import set_language as django_set_language
 from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language as django_set_language
 
 from pantau.core.access import PUBLIC, access
 

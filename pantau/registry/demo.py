@@ -75,6 +75,9 @@ PRODUCTS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+KECAMATAN = ["Murung Pudak", "Tanjung", "Paringin", "Sekayu", "Dusun Selatan", "Banjarmasin Tengah",
+             "Kandangan", "Tamiang Layang"]
+
 UNIT_KINDS = {
     "Dinas Kependudukan dan Pencatatan Sipil": "dinas",
     "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu": "dinas",
@@ -84,12 +87,21 @@ UNIT_KINDS = {
     "Mal Pelayanan Publik": "mpp",
 }
 
-FULL_TEXT = {
+FULL_TEXT: dict[str, Any] = {
     "requirements": {
-        "adminduk": "Fotokopi Kartu Keluarga\nSurat pengantar RT/RW dan kelurahan\nFormulir F-1.01 yang sudah diisi",
-        "perizinan": "NIB dari sistem OSS\nKTP-el pemohon\nDokumen teknis sesuai jenis izin\nBukti kepemilikan/penguasaan lahan",
-        "kesehatan": "KTP-el atau Kartu Identitas Anak\nKartu BPJS Kesehatan (bila ada)\nSurat rujukan (untuk rawat jalan)",
-        "nonperizinan": "KTP-el dan Kartu Keluarga\nSurat pengantar RT/RW\nSurat pernyataan bermeterai (bila diminta)",
+        "adminduk": (
+            "Fotokopi Kartu Keluarga\nSurat pengantar RT/RW dan kelurahan\nFormulir F-1.01 yang sudah diisi"
+        ),
+        "perizinan": (
+            "NIB dari sistem OSS\nKTP-el pemohon\nDokumen teknis sesuai jenis izin\n"
+            "Bukti kepemilikan/penguasaan lahan"
+        ),
+        "kesehatan": (
+            "KTP-el atau Kartu Identitas Anak\nKartu BPJS Kesehatan (bila ada)\nSurat rujukan (untuk rawat jalan)"
+        ),
+        "nonperizinan": (
+            "KTP-el dan Kartu Keluarga\nSurat pengantar RT/RW\nSurat pernyataan bermeterai (bila diminta)"
+        ),
     },
     "procedure": (
         "Pemohon mengambil nomor antrean\nPetugas loket memeriksa kelengkapan berkas\n"
@@ -101,7 +113,10 @@ FULL_TEXT = {
         "Loket pengaduan di ruang pelayanan\nWhatsApp pengaduan 0811-5000-123\n"
         "SP4N-LAPOR! (lapor.go.id)\nKotak saran di ruang tunggu"
     ),
-    "legal_basis": "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik\nPeraturan Menteri PANRB Nomor 15 Tahun 2014",
+    "legal_basis": (
+        "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik\n"
+        "Peraturan Menteri PANRB Nomor 15 Tahun 2014"
+    ),
     "facilities": "Ruang tunggu ber-AC\nMesin antrean\nToilet umum dan toilet difabel\nRuang laktasi",
     "competence": "Berpendidikan minimal SMA/sederajat, memahami standar pelayanan dan etika pelayanan",
     "supervision": "Dilakukan oleh atasan langsung dan Inspektorat Daerah",
@@ -141,10 +156,8 @@ def _user(username: str, full_name: str, role: str, **where: Any) -> User:
 def _standard_data(category: str, level: str) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for c in COMPONENTS:
-        value = FULL_TEXT.get(c.field, "")
-        if isinstance(value, dict):
-            value = value.get(category, value["nonperizinan"])
-        data[c.field] = value
+        value: Any = FULL_TEXT.get(c.field, "")
+        data[c.field] = value.get(category, value["nonperizinan"]) if isinstance(value, dict) else value
     data["completion_days"] = 3
     data["is_free"] = category in ("adminduk", "nonperizinan")
     data["cost"] = "" if data["is_free"] else "Sesuai Peraturan Daerah tentang Retribusi; dibayar melalui bank"
@@ -187,7 +200,7 @@ def load_demo(seed: int = 2026) -> list[DemoLogin]:
         place = place.replace("Kota ", "")
         for unit_base, products in PRODUCTS.items():
             if unit_base == "Kecamatan":
-                unit_name = f"Kecamatan {rng.choice(['Murung Pudak', 'Tanjung', 'Paringin', 'Sekayu', 'Dusun Selatan', 'Banjarmasin Tengah', 'Kandangan', 'Tamiang Layang'])}"
+                unit_name = f"Kecamatan {rng.choice(KECAMATAN)}"
             elif unit_base == "Rumah Sakit Umum Daerah":
                 unit_name = f"RSUD {place}"
             elif unit_base == "Mal Pelayanan Publik":

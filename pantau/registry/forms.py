@@ -49,7 +49,7 @@ class StandardForm(forms.ModelForm[ServiceStandard]):
         for c in comp.COMPONENTS:
             field = self.fields[c.field]
             field.label = f"{c.pasal21}. {c.label}"
-            field.help_text = c.help
+            field.help_text = str(c.help)
         self.fields["effective_date"].label = _("Tanggal berlaku")
         self.fields["is_free"].label = _("Gratis (tidak dipungut biaya)")
         self.fields["completion_days"].label = _("Jangka waktu (hari kerja, angka)")

@@ -178,6 +178,9 @@ class UnitEvent(models.Model):
         verbose_name = _("perubahan unit")
         verbose_name_plural = _("perubahan unit")
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%Y-%m-%d}: {self.old_name} → {self.new_name}"
+
 
 class UnitEventLink(models.Model):
     class Role(models.TextChoices):
@@ -192,6 +195,9 @@ class UnitEventLink(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "unit", "role"], name="unit_event_link_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.unit_id}"
 
 
 class ServiceProduct(models.Model):

@@ -70,9 +70,10 @@ def institution_save(*, actor: Any, data: Mapping[str, Any], institution: Instit
             raise NotInScope
         before = audit.snapshot(institution, INSTITUTION_FIELDS)
     _apply(institution, data, INSTITUTION_FIELDS)
-    if institution.regency_id and not institution.province_id:
-        institution.province_id = institution.regency.province_id
-    if institution.regency_id and institution.regency.province_id != institution.province_id:
+    regency = institution.regency if institution.regency_id else None
+    if regency is not None and not institution.province_id:
+        institution.province_id = regency.province_id
+    if regency is not None and regency.province_id != institution.province_id:
         raise ValidationError({"regency": _("Kabupaten/kota tidak berada di provinsi yang dipilih.")})
     _validate(institution)
     if before is None and not can_edit_institution(actor, institution):

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from pantau.accounts import rules as r
 from pantau.core.access import access
 from pantau.core.forms import add_validation_error
+from pantau.core.http import is_htmx
 from pantau.registry import completeness, services
+from pantau.registry import components as comp
 from pantau.registry.forms import InstitutionForm, ProductForm, StandardForm, UnitEventForm, UnitForm
 from pantau.registry.models import Institution, Province, ServiceProduct, ServiceStandard
 from pantau.registry.selectors import (
@@ -86,17 +88,17 @@ def institutions(request: HttpRequest) -> HttpResponse:
     }
     rows = []
     for inst in page:
-        stats = product_stats.get(inst.pk, {})
+        stats: dict[str, Any] = dict(product_stats.get(inst.pk, {}))
         rows.append({
             "institution": inst, "units": unit_counts.get(inst.pk, 0), "products": stats.get("n", 0),
-            "percent": completeness.percent(stats.get("score"), completeness.comp.TOTAL) if stats else None,
+            "percent": completeness.percent(stats.get("score"), comp.TOTAL) if stats else None,
         })
     context = {
         "page": page, "rows": rows, "q": q, "province": province, "kind": kind,
         "provinces": Province.objects.only("code", "name"), "kinds": Institution.Kind.choices,
         "can_create": can_create_institution(request.user),
     }
-    template = "registry/manage/institution_rows.html" if request.htmx else "registry/manage/institutions.html"
+    template = "registry/manage/institution_rows.html" if is_htmx(request) else "registry/manage/institutions.html"
     return render(request, template, context)
 
 
@@ -172,7 +174,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "unit": unit, "form": form, "can_edit": can_edit, "products": products,
-        "history": unit_history(unit), "total": completeness.comp.TOTAL,
+        "history": unit_history(unit), "total": comp.TOTAL,
     }
     return render(request, "registry/manage/unit_detail.html", context,
                   status=422 if request.method == "POST" else 200)

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pantau.core.access import PUBLIC, access
+from pantau.core.http import is_htmx
 from pantau.registry import components as comp
 from pantau.registry.models import Institution, Province, ServiceProduct
 from pantau.registry.selectors import current_standard, public_products
@@ -46,7 +47,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "q": q, "province": province, "institution": institution, "page": page,
         "provinces": Province.objects.only("code", "name"), "institutions": institutions,
     }
-    template = "registry/public/search_results.html" if request.htmx else "registry/public/search.html"
+    template = "registry/public/search_results.html" if is_htmx(request) else "registry/public/search.html"
     return render(request, template, context)
 
 
