@@ -10,6 +10,8 @@ from pantau.registry.models import Institution, ServiceProduct, ServiceStandard,
 
 
 class InstitutionForm(forms.ModelForm[Institution]):
+    website = forms.URLField(label=_("Situs web"), required=False, assume_scheme="https")
+
     class Meta:
         model = Institution
         fields = ["name", "kind", "province", "regency", "office", "website"]

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
@@ -244,9 +245,11 @@ def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
     publish = request.POST.get("action") == "publish"
 
     def save(data: dict[str, Any]) -> None:
-        saved = services.standard_save_draft(actor=request.user, product=product, data=data)
-        if publish:
-            services.standard_publish(actor=request.user, standard=saved)
+        # One transaction: a refused publication leaves no new draft behind; the form keeps the input.
+        with transaction.atomic():
+            saved = services.standard_save_draft(actor=request.user, product=product, data=data)
+            if publish:
+                services.standard_publish(actor=request.user, standard=saved)
 
     if _save_form(request, form, save, _("Standar diterbitkan.") if publish else _("Draf tersimpan.")):
         return redirect("manage:product", pk=product.pk)
