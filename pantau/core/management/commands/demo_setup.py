@@ -1,7 +1,25 @@
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from pantau.registry.models import Province, Regency
+
+
+def _static_out_of_date() -> bool:
+    """collectstatic compresses every file (slow): only rerun it when a source file changed."""
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            if Path(storage.path(path)).stat().st_mtime > built:
+                return True
+    return False
 
 
 class Command(BaseCommand):
@@ -9,7 +27,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("load_regions", verbosity=0, stdout=self.stdout)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        if Province.objects.count() < 38 or Regency.objects.count() < 514:
+            call_command("load_regions", verbosity=0, stdout=self.stdout)
+        if _static_out_of_date():
+            call_command("collectstatic", interactive=False, verbosity=0)
         call_command("load_demo", stdout=self.stdout)
         self.stdout.write("Serving Pantau on http://127.0.0.1:8000 (Ctrl-C to stop)")
