@@ -34,7 +34,7 @@ var/secret_key:
 demo: setup var/secret_key
 	@DEBUG=false SECRET_KEY_FILE=var/secret_key $(BIN)/pantau demo_setup
 	@DEBUG=false SECRET_KEY_FILE=var/secret_key $(BIN)/gunicorn pantau.wsgi --bind 127.0.0.1:8000 \
-	  --workers 2 --access-logfile - --log-level warning
+	  --workers 2 --log-level warning
 
 test: setup-test
 	$(BIN)/pytest -n 2 -m "not slow" $(PYTEST_ARGS)
