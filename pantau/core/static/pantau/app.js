@@ -7,4 +7,14 @@ document.addEventListener("DOMContentLoaded", function () {
       event.preventDefault();
     }
   });
+
+  // A wide table scrolls sideways inside .table-wrap on a phone: keyboard users must be able to
+  // focus that region to scroll it (WCAG 2.1.1). Also for tables that htmx swaps in later.
+  function focusableTables(root) {
+    root.querySelectorAll(".table-wrap:not([tabindex])").forEach(function (wrap) {
+      wrap.setAttribute("tabindex", "0");
+    });
+  }
+  focusableTables(document);
+  document.body.addEventListener("htmx:load", function (event) { focusableTables(event.target); });
 });
