@@ -1,0 +1,1 @@
+"""File builders shared by all modules: PDF (WeasyPrint) and XLSX (openpyxl) documents."""
