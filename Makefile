@@ -32,11 +32,13 @@ var/secret_key:
 	@chmod 600 $@
 
 demo: setup var/secret_key
+	@scripts/system-packages runtime
 	@DEBUG=false SECRET_KEY_FILE=var/secret_key $(BIN)/pantau demo_setup
 	@DEBUG=false SECRET_KEY_FILE=var/secret_key $(BIN)/gunicorn pantau.wsgi --bind 127.0.0.1:8000 \
 	  --workers 2 --log-level warning
 
 test: setup-test
+	@scripts/system-packages test
 	$(BIN)/pytest -n 2 -m "not slow" $(PYTEST_ARGS)
 
 lint: setup-test
