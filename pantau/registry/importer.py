@@ -413,7 +413,11 @@ class _Run:
                 # An empty row for a product without a standard asks for nothing (unless it asks to publish).
                 same = not components.present_codes(data) and not data["completion_days"] and not v["publish"]
             else:
-                same = not transfer.differs(latest, data, STANDARD_FIELDS)
+                # A blank "Tanggal berlaku" leaves the date of a published version alone (publishing set it).
+                fields = STANDARD_FIELDS
+                if data["effective_date"] is None and not is_draft:
+                    fields = tuple(f for f in STANDARD_FIELDS if f != "effective_date")
+                same = not transfer.differs(latest, data, fields)
             if same and not (v["publish"] and is_draft):
                 counts.unchanged += 1
                 continue

@@ -30,7 +30,7 @@ SHEET_ORDER = (INSTITUTIONS, UNITS, PRODUCTS, STANDARDS)
 NOTES_SHEET = "Petunjuk"
 # Drop-down lists kept on the hidden choices sheet (see ``reports.xlsx.add_choice_sheet``).
 PROVINCE_LIST, REGENCY_LIST, OFFICE_LIST = "provinsi", "kabupaten_kota", "kantor"
-MAX_ROWS = 50_000
+MAX_ROWS = 10_000
 
 H_INSTITUTION = "Instansi"
 H_UNIT = "Unit"

@@ -41,6 +41,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 request.session[SESSION_KEY] = result.summary()
                 messages.success(request, _("Impor selesai. Semua baris tersimpan."))
                 return redirect("manage:import")
+            if result.ok:
+                messages.info(request, _("Semua baris lolos pemeriksaan, tetapi belum disimpan. Tekan Impor untuk "
+                                         "menyimpannya."))
     summary = None
     if result is not None and result.ok:
         summary = result.summary()
