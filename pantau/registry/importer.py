@@ -179,11 +179,10 @@ class _Run:
         return None
 
     def duplicate(self, sheet: str, row: Row, seen: dict[tuple[str, ...], int], k: tuple[str, ...],
-                  column: str, what: str) -> bool:
+                  column: str) -> bool:
         if k in seen:
             self.problem(sheet, row, self.header(sheet, column),
-                         _("%(what)s ini sudah ada di baris %(row)d lembar ini. Satu baris saja per %(what2)s.")
-                         % {"what": what, "row": seen[k], "what2": what.lower()})
+                         _("Data ini sudah ada di baris %d lembar ini. Tulis setiap data satu kali saja.") % seen[k])
             return True
         seen[k] = row.number
         return False
@@ -270,7 +269,7 @@ class _Run:
         for row in self.rows[INSTITUTIONS]:
             v = row.values
             k = ("i", key(v["name"] or ""))
-            if v["name"] and self.duplicate(INSTITUTIONS, row, seen, k, "name", _("Instansi")):
+            if v["name"] and self.duplicate(INSTITUTIONS, row, seen, k, "name"):
                 continue
             ids = None if row.problems else self.region_ids(INSTITUTIONS, row)
             if ids is None:
@@ -319,7 +318,7 @@ class _Run:
         for row in self.rows[UNITS]:
             v = row.values
             k = ("u", key(v["institution"] or ""), key(v["name"] or ""))
-            if v["institution"] and v["name"] and self.duplicate(UNITS, row, seen, k, "name", _("Unit")):
+            if v["institution"] and v["name"] and self.duplicate(UNITS, row, seen, k, "name"):
                 continue
             if row.problems or self._parent_broken(row, 1):
                 self.broken.add(k)
@@ -361,7 +360,7 @@ class _Run:
         for row in self.rows[PRODUCTS]:
             v = row.values
             k = ("p", key(v["institution"] or ""), key(v["unit"] or ""), key(v["name"] or ""))
-            if all(k[1:]) and self.duplicate(PRODUCTS, row, seen, k, "name", _("Produk")):
+            if all(k[1:]) and self.duplicate(PRODUCTS, row, seen, k, "name"):
                 continue
             if row.problems or self._parent_broken(row, 2):
                 self.broken.add(k)
@@ -397,7 +396,7 @@ class _Run:
         for row in self.rows[STANDARDS]:
             v = row.values
             k = ("p", key(v["institution"] or ""), key(v["unit"] or ""), key(v["product"] or ""))
-            if all(k[1:]) and self.duplicate(STANDARDS, row, seen, k, "product", _("Standar produk")):
+            if all(k[1:]) and self.duplicate(STANDARDS, row, seen, k, "product"):
                 continue
             if row.problems or self._parent_broken(row, 2) or k in self.broken:
                 continue
