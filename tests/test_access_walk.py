@@ -26,6 +26,8 @@ SEES_DUKCAPIL = SEES_TABALONG
 EDITS_DUKCAPIL = EDITS_TABALONG | {"operator_dukcapil"}
 INVITERS = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"}
 CREATES_INSTITUTIONS = {"national_admin", "head_kalsel"}
+# can_edit_registry: national admin, heads of office, provider staff (each within their scope).
+REGISTRY_EDITORS = {"national_admin", "head_kalsel", "admin_tabalong", "operator_dukcapil", "admin_barsel"}
 
 Args = Callable[[Any], list[Any]]
 NONE: Args = lambda c: []  # noqa: E731
@@ -49,6 +51,9 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "manage:product_new": (lambda c: [c.dukcapil.pk], EDITS_DUKCAPIL),
     "manage:product": (lambda c: [c.ktp.pk], SEES_DUKCAPIL),
     "manage:standard_edit": (lambda c: [c.ktp.pk], EDITS_DUKCAPIL),
+    "manage:import": (NONE, REGISTRY_EDITORS),
+    "manage:import_template": (NONE, REGISTRY_EDITORS),
+    "manage:export": (NONE, ANY_ROLE),
     "accounts:login": (NONE, {"anonymous"}),  # signed-in users are sent on to their dashboard
     "accounts:logout": (NONE, set()),  # POST only
     "accounts:password_reset": (NONE, PUBLIC),
