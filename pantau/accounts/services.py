@@ -134,9 +134,10 @@ def invitation_accept(*, raw_token: str, username: str, password: str, full_name
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
+    inst = invitation.institution or (invitation.unit.institution if invitation.unit is not None else None)
     audit.record(actor=user, event_type="invitation.accepted", obj=invitation,
                  after={"user": user.pk, "role": invitation.role},
-                 institution_id=invitation.institution_id)
+                 institution_id=getattr(inst, "pk", None), province_id=getattr(inst, "province_id", None))
     return user
 
 
@@ -156,9 +157,12 @@ def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
 def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
     if token.user_id != actor.pk and not scope_of(actor).has(Role.NATIONAL_ADMIN):
         raise NotInScope
+    if token.revoked_at is not None:
+        raise ValidationError(_("Token ini sudah dicabut."))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit.record(actor=actor, event_type="api_token.revoked", obj=token)
+    audit.record(actor=actor, event_type="api_token.revoked", obj=token,
+                 before={"revoked_at": None}, after={"revoked_at": token.revoked_at.isoformat()})
 
 
 def user_for_token(raw: str) -> User | None:
