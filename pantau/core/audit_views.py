@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -45,10 +46,16 @@ KNOWN_EVENT_TYPES = (
 )
 
 
+# Names for models whose verbose_name is not an Indonesian word yet; parts that are never audited.
+OBJECT_LABELS = {"accounts.apitoken": gettext_lazy("Token API"), "accounts.invitation": gettext_lazy("Undangan")}
+NOT_AUDITED = {"core.auditevent", "registry.uniteventlink"}
+
+
 def _object_types() -> list[tuple[str, str]]:
-    models = [m for m in apps.get_models() if m.__module__.startswith("pantau.")]
-    return sorted(((m._meta.label_lower, str(m._meta.verbose_name).capitalize()) for m in models),
-                  key=lambda item: item[1])
+    models = [m for m in apps.get_models()
+              if m.__module__.startswith("pantau.") and m._meta.label_lower not in NOT_AUDITED]
+    return sorted(((m._meta.label_lower, str(OBJECT_LABELS.get(m._meta.label_lower, m._meta.verbose_name))
+                    .capitalize()) for m in models), key=lambda item: item[1])
 
 
 class AuditFilterForm(forms.Form):
@@ -137,7 +144,27 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _field_label(model: Any, name: str) -> str:
+@functools.cache
+def _form_labels() -> dict[str, dict[str, Any]]:
+    """The labels staff know from the registry's forms, per object type and field (lazy strings)."""
+    from pantau.registry import components as comp
+    from pantau.registry.forms import InstitutionForm, ProductForm, UnitForm
+
+    labels: dict[str, dict[str, Any]] = {}
+    for form in (InstitutionForm, UnitForm, ProductForm):
+        labels[form._meta.model._meta.label_lower] = {n: f.label for n, f in form.base_fields.items() if f.label}
+    labels["registry.servicestandard"] = {c.field: c.label for c in comp.COMPONENTS} | {
+        "effective_date": gettext_lazy("Tanggal berlaku"), "is_free": gettext_lazy("Gratis"),
+        "completion_days": gettext_lazy("Jangka waktu (hari kerja)"), "version": gettext_lazy("Versi"),
+        "present_count": gettext_lazy("Komponen terisi"),
+    }
+    return labels
+
+
+def _field_label(object_type: str, model: Any, name: str) -> str:
+    label = _form_labels().get(object_type, {}).get(name.removesuffix("_id"))
+    if label:
+        return str(label)
     if model is None:
         return name
     try:
@@ -159,7 +186,7 @@ def changes(event: AuditEvent) -> list[dict[str, str]]:
             model = None
     rows = []
     for name in sorted(set(before) | set(after)):
-        rows.append({"field": name, "label": _field_label(model, name),
+        rows.append({"field": name, "label": _field_label(event.object_type, model, name),
                      "before": _show(before.get(name)), "after": _show(after.get(name))})
     return rows
 
