@@ -6,20 +6,24 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pantau.accounts import rules as r
 from pantau.accounts import services
 from pantau.accounts.forms import AcceptInvitationForm, ApiTokenForm, InvitationForm
-from pantau.accounts.models import OFFICE_ROLES, ApiToken, Invitation, Role, User
+from pantau.accounts.models import OFFICE_ROLES, ApiToken, Invitation, Membership, Role, User
 from pantau.accounts.scope import scope_of
 from pantau.core.access import PUBLIC, access
 from pantau.core.forms import add_validation_error
 from pantau.registry.selectors import institutions_for, offices_for, units_for
+
+PAGE_SIZE = 50
 
 login_view = access(PUBLIC)(auth_views.LoginView.as_view(template_name="accounts/login.html",
                                                          redirect_authenticated_user=True))
@@ -40,21 +44,27 @@ password_reset_complete = access(PUBLIC)(auth_views.PasswordResetCompleteView.as
     template_name="accounts/password_reset_complete.html"))
 
 
-def users_in_scope(actor: User) -> QuerySet[User]:
+def _memberships_in_scope(actor: User) -> Q | None:
+    """The memberships (roles) an inviter may see; None means all of them."""
     scope = scope_of(actor)
-    qs = User.objects.filter(is_active=True)
     if scope.has(Role.NATIONAL_ADMIN):
-        return qs.order_by("username")
-    q = Q(pk=actor.pk)
-    if scope.office_ids:
-        q |= Q(memberships__office__in=scope.office_ids)
-    insts = institutions_for(actor).values("pk")
-    q |= Q(memberships__institution__in=insts) | Q(memberships__unit__institution__in=insts)
-    if not scope.has(Role.HEAD_OF_OFFICE):
-        q = Q(pk=actor.pk) | Q(memberships__institution__in=scope.institution_ids) | Q(
-            memberships__unit__institution__in=scope.institution_ids
-        )
-    return qs.filter(q).distinct().order_by("username")
+        return None
+    if scope.has(Role.HEAD_OF_OFFICE):
+        insts = institutions_for(actor).values("pk")
+        return Q(office__in=scope.office_ids) | Q(institution__in=insts) | Q(unit__institution__in=insts)
+    return Q(institution__in=scope.institution_ids) | Q(unit__institution__in=scope.institution_ids)
+
+
+def users_in_scope(actor: User) -> QuerySet[User]:
+    """Active users with a role in the actor's scope (and the actor), each with only those roles."""
+    q = _memberships_in_scope(actor)
+    qs = User.objects.filter(is_active=True)
+    memberships = Membership.objects.select_related("office", "institution", "unit")
+    if q is not None:
+        qs = qs.filter(Q(pk=actor.pk) | Q(pk__in=Membership.objects.filter(q).values("user")))
+        # A person may also hold roles elsewhere: those are not the actor's business.
+        memberships = memberships.filter(q | Q(user=actor.pk))
+    return qs.prefetch_related(Prefetch("memberships", queryset=memberships)).order_by("username", "pk")
 
 
 def _grantable_roles(actor: User) -> list[tuple[str, str]]:
@@ -70,11 +80,10 @@ def _grantable_roles(actor: User) -> list[tuple[str, str]]:
 
 @access(r.can_invite)
 def users(request: HttpRequest) -> HttpResponse:
-    people = users_in_scope(request.user).prefetch_related(  # type: ignore[arg-type]
-        "memberships__office", "memberships__institution", "memberships__unit"
-    )
-    invitations = Invitation.objects.filter(invited_by=request.user.pk, accepted_at__isnull=True)[:50]
-    return render(request, "accounts/users.html", {"people": people, "invitations": invitations})
+    page = Paginator(users_in_scope(request.user), PAGE_SIZE).get_page(request.GET.get("hal"))  # type: ignore[arg-type]
+    invitations = Invitation.objects.filter(invited_by=request.user.pk, accepted_at__isnull=True,
+                                            expires_at__gt=timezone.now())[:50]
+    return render(request, "accounts/users.html", {"page": page, "people": page, "invitations": invitations})
 
 
 @access(r.can_invite)
