@@ -59,9 +59,11 @@ def _object_types() -> list[tuple[str, str]]:
 
 
 class AuditFilterForm(forms.Form):
-    jenis = forms.CharField(label=gettext_lazy("Jenis kejadian"), max_length=64, required=False,
-                            widget=forms.TextInput(attrs={"list": "audit-event-types"}),
-                            help_text=gettext_lazy("Misalnya institution.updated, atau unit untuk semua kejadian unit."))
+    jenis = forms.CharField(
+        label=gettext_lazy("Jenis kejadian"), max_length=64, required=False,
+        widget=forms.TextInput(attrs={"list": "audit-event-types"}),
+        help_text=gettext_lazy("Misalnya institution.updated, atau unit untuk semua kejadian unit."),
+    )
     pelaku = forms.CharField(label=gettext_lazy("Pelaku (nama pengguna)"), max_length=150, required=False)
     objek = forms.ChoiceField(label=gettext_lazy("Jenis objek"), required=False)
     id_objek = forms.IntegerField(label=gettext_lazy("ID objek"), min_value=1, required=False,
@@ -77,7 +79,7 @@ class AuditFilterForm(forms.Form):
     sampai = forms.DateField(label=gettext_lazy("Sampai tanggal"), required=False,
                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                              error_messages={"invalid": gettext_lazy("Tulis tanggal seperti 2026-01-31.")})
-    instansi = forms.ModelChoiceField(
+    instansi: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=gettext_lazy("Instansi"), queryset=None, required=False,
         error_messages={"invalid_choice": gettext_lazy("Instansi ini tidak ada dalam wilayah kerja Anda.")},
     )
@@ -151,8 +153,12 @@ def _form_labels() -> dict[str, dict[str, Any]]:
     from pantau.registry.forms import InstitutionForm, ProductForm, UnitForm
 
     labels: dict[str, dict[str, Any]] = {}
-    for form in (InstitutionForm, UnitForm, ProductForm):
-        labels[form._meta.model._meta.label_lower] = {n: f.label for n, f in form.base_fields.items() if f.label}
+    forms_by_type: dict[str, Any] = {
+        "registry.institution": InstitutionForm, "registry.serviceunit": UnitForm,
+        "registry.serviceproduct": ProductForm,
+    }
+    for object_type, form in forms_by_type.items():
+        labels[object_type] = {n: f.label for n, f in form.base_fields.items() if f.label}
     labels["registry.servicestandard"] = {c.field: c.label for c in comp.COMPONENTS} | {
         "effective_date": gettext_lazy("Tanggal berlaku"), "is_free": gettext_lazy("Gratis"),
         "completion_days": gettext_lazy("Jangka waktu (hari kerja)"), "version": gettext_lazy("Versi"),
@@ -279,7 +285,7 @@ def _csv_rows(qs: QuerySet[AuditEvent]) -> Iterator[str]:
 
 
 @access(r.can_read_audit)
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The filtered list as CSV (newest first, at most ``EXPORT_CAP`` rows)."""
     form, qs = _filtered(request)
     if qs is None:
