@@ -81,6 +81,8 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], str], dict[str, Any], int]] =
     "accounts:users": ("head_kalsel", _manage("accounts:users"), {}, 10),
     "accounts:users (national)": ("national_admin", _manage("accounts:users"), {}, 10),
     "core:audit": ("head_kalsel", _manage("core:audit"), {}, 12),
+    "core:audit (filtered, htmx)": ("admin_tabalong", lambda c: reverse("core:audit") + "?jenis=unit",
+                                    {"HTTP_HX_REQUEST": "true"}, 12),
 }
 
 

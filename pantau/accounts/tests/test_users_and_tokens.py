@@ -115,6 +115,19 @@ def test_a_token_is_revoked_by_its_owner_and_stops_working(cast: Any) -> None:
     assert client.post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 404
 
 
+def test_a_revoked_token_cannot_be_revoked_again(cast: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from pantau.core.models import AuditEvent
+
+    token, _raw = services.api_token_create(actor=cast.admin_tabalong, name="lama")
+    services.api_token_revoke(actor=cast.admin_tabalong, token=token)
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValidationError, match="sudah dicabut"):
+        services.api_token_revoke(actor=cast.admin_tabalong, token=token)
+    assert AuditEvent.objects.count() == before
+
+
 def test_nobody_revokes_someone_elses_token(cast: Any) -> None:
     token, raw = services.api_token_create(actor=cast.admin_tabalong, name="milik tabalong")
     for role in ("admin_barsel", "head_kalsel", "national_admin"):
