@@ -24,7 +24,7 @@ from pantau.accounts.models import (
     hash_token,
     new_token,
 )
-from pantau.accounts.scope import scope_of
+from pantau.accounts.scope import headed_by, scope_of
 from pantau.core import audit
 from pantau.core.errors import NotInScope
 
@@ -33,24 +33,24 @@ INVITE_DAYS = 7
 
 def may_grant(actor: Any, *, role: str, office: Any = None, institution: Any = None,
               unit: Any = None) -> bool:
-    """Staff invite only within their own scope, and never to a role above their own."""
+    """Staff invite only within their own scope, and never to a role above their own.
+
+    A head of office invites into the offices they head (office roles) and to the institutions in
+    those offices' provinces or supervised by them; an institution admin within their institution.
+    """
     scope = scope_of(actor)
     if scope.has(Role.NATIONAL_ADMIN):
         return True
+    inst = institution if role == Role.INSTITUTION_ADMIN else (unit.institution if role == Role.UNIT_OPERATOR
+                                                               and unit is not None else None)
     if scope.has(Role.HEAD_OF_OFFICE):
-        if role in OFFICE_ROLES:
-            return office is not None and office.pk in scope.office_ids
-        if role == Role.INSTITUTION_ADMIN and institution is not None:
-            return institution.province_id in scope.province_ids or institution.office_id in scope.office_ids
-        if role == Role.UNIT_OPERATOR and unit is not None:
-            inst = unit.institution
-            return inst.province_id in scope.province_ids or inst.office_id in scope.office_ids
-        return False
-    if scope.has(Role.INSTITUTION_ADMIN):
-        if role == Role.INSTITUTION_ADMIN and institution is not None:
-            return institution.pk in scope.institution_ids
-        if role == Role.UNIT_OPERATOR and unit is not None:
-            return unit.institution_id in scope.institution_ids
+        head = headed_by(actor)
+        if role in OFFICE_ROLES and office is not None and office.pk in head.office_ids:
+            return True
+        if inst is not None and (inst.province_id in head.province_ids or inst.office_id in head.office_ids):
+            return True
+    if scope.has(Role.INSTITUTION_ADMIN) and inst is not None:
+        return inst.pk in scope.institution_ids
     return False
 
 

@@ -18,10 +18,11 @@ from pantau.accounts import rules as r
 from pantau.accounts import services
 from pantau.accounts.forms import AcceptInvitationForm, ApiTokenForm, InvitationForm
 from pantau.accounts.models import OFFICE_ROLES, ApiToken, Invitation, Membership, Role, User
-from pantau.accounts.scope import scope_of
+from pantau.accounts.scope import headed_by, scope_of
 from pantau.core.access import PUBLIC, access
 from pantau.core.forms import add_validation_error
-from pantau.registry.selectors import institutions_for, offices_for, units_for
+from pantau.registry.models import Institution, Office, ServiceUnit
+from pantau.registry.selectors import offices_for
 
 PAGE_SIZE = 50
 
@@ -44,15 +45,26 @@ password_reset_complete = access(PUBLIC)(auth_views.PasswordResetCompleteView.as
     template_name="accounts/password_reset_complete.html"))
 
 
+def _inviter_institutions(actor: User) -> QuerySet[Institution]:
+    """The institutions whose people an inviter manages (see ``services.may_grant``)."""
+    scope = scope_of(actor)
+    head = headed_by(actor)
+    if scope.has(Role.NATIONAL_ADMIN) or head.national:
+        return Institution.objects.all()
+    q = Q(pk__in=[])
+    if scope.has(Role.HEAD_OF_OFFICE):
+        q |= Q(province__in=head.province_ids) | Q(office__in=head.office_ids)
+    if scope.has(Role.INSTITUTION_ADMIN):
+        q |= Q(pk__in=scope.institution_ids)
+    return Institution.objects.filter(q)
+
+
 def _memberships_in_scope(actor: User) -> Q | None:
     """The memberships (roles) an inviter may see; None means all of them."""
-    scope = scope_of(actor)
-    if scope.has(Role.NATIONAL_ADMIN):
+    if scope_of(actor).has(Role.NATIONAL_ADMIN):
         return None
-    if scope.has(Role.HEAD_OF_OFFICE):
-        insts = institutions_for(actor).values("pk")
-        return Q(office__in=scope.office_ids) | Q(institution__in=insts) | Q(unit__institution__in=insts)
-    return Q(institution__in=scope.institution_ids) | Q(unit__institution__in=scope.institution_ids)
+    ids = _inviter_institutions(actor).values("pk")
+    return Q(office__in=headed_by(actor).office_ids) | Q(institution__in=ids) | Q(unit__institution__in=ids)
 
 
 def users_in_scope(actor: User) -> QuerySet[User]:
@@ -78,6 +90,12 @@ def _grantable_roles(actor: User) -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in Role.choices if value in allowed]
 
 
+def _grantable_offices(actor: User) -> QuerySet[Office]:
+    if scope_of(actor).has(Role.NATIONAL_ADMIN):
+        return offices_for(actor)
+    return Office.objects.filter(pk__in=headed_by(actor).office_ids)
+
+
 @access(r.can_invite)
 def users(request: HttpRequest) -> HttpResponse:
     page = Paginator(users_in_scope(request.user), PAGE_SIZE).get_page(request.GET.get("hal"))  # type: ignore[arg-type]
@@ -90,8 +108,9 @@ def users(request: HttpRequest) -> HttpResponse:
 def invite(request: HttpRequest) -> HttpResponse:
     actor = request.user
     form = InvitationForm(
-        request.POST or None, offices=offices_for(actor), institutions=institutions_for(actor),
-        units=units_for(actor).filter(is_active=True), roles=_grantable_roles(actor),  # type: ignore[arg-type]
+        request.POST or None, offices=_grantable_offices(actor), institutions=_inviter_institutions(actor),  # type: ignore[arg-type]
+        units=ServiceUnit.objects.filter(is_active=True, institution__in=_inviter_institutions(actor)),  # type: ignore[arg-type]
+        roles=_grantable_roles(actor),  # type: ignore[arg-type]
     )
     status = 200
     if request.method == "POST":

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from pantau.accounts.models import Membership, Role
-from pantau.accounts.scope import scope_of
+from pantau.accounts.models import Role
+from pantau.accounts.scope import headed_by, scope_of
 from pantau.core.models import AuditEvent
 
 
@@ -23,7 +23,7 @@ def audit_events_for(user: Any) -> QuerySet[AuditEvent]:
     Only the memberships that carry the head-of-office or institution-admin role count: being an
     assessor somewhere does not open that office's trail. Nobody else sees anything.
     """
-    from pantau.registry.models import Institution, Office
+    from pantau.registry.models import Institution
 
     scope = scope_of(user)
     qs = AuditEvent.objects.all()
@@ -31,15 +31,13 @@ def audit_events_for(user: Any) -> QuerySet[AuditEvent]:
         return qs
     if not scope.has(Role.HEAD_OF_OFFICE, Role.INSTITUTION_ADMIN):
         return qs.none()
-    mine = Membership.objects.filter(user=user.pk)
-    headed = mine.filter(role=Role.HEAD_OF_OFFICE).values("office")
-    if scope.has(Role.HEAD_OF_OFFICE) and Office.objects.filter(pk__in=headed, is_national=True).exists():
+    head = headed_by(user)
+    if head.national:
         return qs
     q = Q(actor=user.pk)
-    if scope.has(Role.HEAD_OF_OFFICE):
-        provinces = Office.provinces.through.objects.filter(office__in=headed).values("province")
-        supervised = Institution.objects.filter(office__in=headed).values("pk")
-        q |= Q(province_id__in=provinces) | Q(institution_id__in=supervised)
+    if head.office_ids:
+        supervised = Institution.objects.filter(office__in=head.office_ids).values("pk")
+        q |= Q(province_id__in=head.province_ids) | Q(institution_id__in=supervised)
     if scope.has(Role.INSTITUTION_ADMIN):
-        q |= Q(institution_id__in=mine.filter(role=Role.INSTITUTION_ADMIN).values("institution"))
+        q |= Q(institution_id__in=scope.institution_ids)
     return qs.filter(q)

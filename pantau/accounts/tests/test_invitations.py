@@ -231,3 +231,24 @@ def test_bad_acceptance_input_is_explained_and_nothing_is_written(
     assert message in html and f'id="id_{field}_error"' in html
     assert counts() == before
     assert Invitation.objects.get().is_open
+
+
+def test_a_heads_other_roles_do_not_widen_what_they_may_grant(cast: Any) -> None:
+    # The head of Kalsel also works as an assessor for Kalteng: that gives no right to invite there.
+    Membership.objects.create(user=cast.head_kalsel, role=Role.ASSESSOR, office=cast.kalteng)
+    before = counts()
+    for data in ({"role": Role.ASSESSOR, "office": cast.kalteng},
+                 {"role": Role.INSTITUTION_ADMIN, "institution": cast.barsel},
+                 {"role": Role.UNIT_OPERATOR, "unit": cast.barsel_dukcapil}):
+        assert invite(cast.head_kalsel, **data).status_code == 422
+        with pytest.raises(Http404):
+            services.invitation_create(actor=User.objects.get(pk=cast.head_kalsel.pk), email="x@uji.local",
+                                       full_name="", **data)
+    assert counts() == before
+    assert invite(cast.head_kalsel, role=Role.ASSESSOR, office=cast.kalsel).status_code == 302
+
+
+def test_a_head_who_is_also_an_institution_admin_elsewhere_invites_there(cast: Any) -> None:
+    Membership.objects.create(user=cast.head_kalsel, role=Role.INSTITUTION_ADMIN, institution=cast.barsel)
+    assert invite(cast.head_kalsel, role=Role.UNIT_OPERATOR, unit=cast.barsel_dukcapil).status_code == 302
+    assert invite(cast.head_kalsel, email="b@uji.local", role=Role.ASSESSOR, office=cast.kalteng).status_code == 422

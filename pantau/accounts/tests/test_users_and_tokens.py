@@ -144,3 +144,10 @@ def test_a_token_stops_working_when_its_user_is_deactivated(cast: Any) -> None:
     cast.admin_tabalong.save()
     assert services.user_for_token(raw) is None
     assert services.user_for_token("pnt_bukan-token") is None
+
+
+def test_a_heads_other_roles_do_not_widen_whom_they_see(cast: Any) -> None:
+    Membership.objects.create(user=cast.head_kalsel, role=Role.ASSESSOR, office=cast.kalteng)
+    seen = names(cast.head_kalsel)
+    assert "assessor_kalteng" not in seen and "admin_barsel" not in seen
+    assert {"assessor_kalsel", "admin_tabalong"} <= seen

@@ -245,3 +245,19 @@ def test_the_csv_export_holds_the_filtered_scoped_events(cast: Any) -> None:
     updated = next(r for r in rows if r["event_type"] == "unit.updated")
     assert updated["reason"] == "'+ganti"  # a spreadsheet must not run it as a formula
     assert '"phone": "=HYPERLINK(1)"' in updated["after"] and updated["actor"] == "operator_dukcapil"
+
+
+def test_a_heads_other_roles_do_not_open_another_offices_trail(cast: Any) -> None:
+    from pantau.accounts.models import Membership, Role
+
+    Membership.objects.create(user=cast.head_kalsel, role=Role.ASSESSOR, office=cast.kalteng)
+    assert institutions_of(audit_events_for(cast.head_kalsel)) == {cast.tabalong.pk, cast.banjarmasin.pk}
+
+
+def test_the_head_of_the_national_office_reads_every_event(cast: Any) -> None:
+    from pantau.accounts.models import Role
+    from pantau.registry.models import Office
+    from tests.cast import make_user
+
+    head = make_user("kepala_pusat", Role.HEAD_OF_OFFICE, office=Office.objects.get(is_national=True))
+    assert audit_events_for(head).count() == AuditEvent.objects.count()
