@@ -28,6 +28,7 @@ INVITERS = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"}
 CREATES_INSTITUTIONS = {"national_admin", "head_kalsel"}
 # can_edit_registry: national admin, heads of office, provider staff (each within their scope).
 REGISTRY_EDITORS = {"national_admin", "head_kalsel", "admin_tabalong", "operator_dukcapil", "admin_barsel"}
+READS_AUDIT = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"}
 
 Args = Callable[[Any], list[Any]]
 NONE: Args = lambda c: []  # noqa: E731
@@ -65,6 +66,8 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "accounts:accept": (lambda c: ["not-a-token"], set()),
     "accounts:tokens": (NONE, SIGNED_IN),
     "accounts:token_revoke": (lambda c: [1], set()),
+    "core:audit": (NONE, READS_AUDIT),
+    "core:audit_export": (NONE, READS_AUDIT),
     "healthz": (NONE, PUBLIC),
     "set_language": (NONE, set()),  # POST only; a GET redirects back
 }

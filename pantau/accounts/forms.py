@@ -27,6 +27,8 @@ class InvitationForm(forms.Form):
         self.fields["office"].queryset = offices  # type: ignore[attr-defined]
         self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units.select_related("institution")  # type: ignore[attr-defined]
+        # Units of different institutions share names ("Dinas Kependudukan ..."): say whose it is.
+        self.fields["unit"].label_from_instance = lambda u: f"{u.name} — {u.institution.name}"  # type: ignore[attr-defined]
         self.fields["role"].choices = roles  # type: ignore[attr-defined]
 
 

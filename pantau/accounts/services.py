@@ -24,7 +24,7 @@ from pantau.accounts.models import (
     hash_token,
     new_token,
 )
-from pantau.accounts.scope import scope_of
+from pantau.accounts.scope import headed_by, scope_of
 from pantau.core import audit
 from pantau.core.errors import NotInScope
 
@@ -33,24 +33,24 @@ INVITE_DAYS = 7
 
 def may_grant(actor: Any, *, role: str, office: Any = None, institution: Any = None,
               unit: Any = None) -> bool:
-    """Staff invite only within their own scope, and never to a role above their own."""
+    """Staff invite only within their own scope, and never to a role above their own.
+
+    A head of office invites into the offices they head (office roles) and to the institutions in
+    those offices' provinces or supervised by them; an institution admin within their institution.
+    """
     scope = scope_of(actor)
     if scope.has(Role.NATIONAL_ADMIN):
         return True
+    inst = institution if role == Role.INSTITUTION_ADMIN else (unit.institution if role == Role.UNIT_OPERATOR
+                                                               and unit is not None else None)
     if scope.has(Role.HEAD_OF_OFFICE):
-        if role in OFFICE_ROLES:
-            return office is not None and office.pk in scope.office_ids
-        if role == Role.INSTITUTION_ADMIN and institution is not None:
-            return institution.province_id in scope.province_ids or institution.office_id in scope.office_ids
-        if role == Role.UNIT_OPERATOR and unit is not None:
-            inst = unit.institution
-            return inst.province_id in scope.province_ids or inst.office_id in scope.office_ids
-        return False
-    if scope.has(Role.INSTITUTION_ADMIN):
-        if role == Role.INSTITUTION_ADMIN and institution is not None:
-            return institution.pk in scope.institution_ids
-        if role == Role.UNIT_OPERATOR and unit is not None:
-            return unit.institution_id in scope.institution_ids
+        head = headed_by(actor)
+        if role in OFFICE_ROLES and office is not None and office.pk in head.office_ids:
+            return True
+        if inst is not None and (inst.province_id in head.province_ids or inst.office_id in head.office_ids):
+            return True
+    if scope.has(Role.INSTITUTION_ADMIN) and inst is not None:
+        return inst.pk in scope.institution_ids
     return False
 
 
@@ -134,9 +134,10 @@ def invitation_accept(*, raw_token: str, username: str, password: str, full_name
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
+    inst = invitation.institution or (invitation.unit.institution if invitation.unit is not None else None)
     audit.record(actor=user, event_type="invitation.accepted", obj=invitation,
                  after={"user": user.pk, "role": invitation.role},
-                 institution_id=invitation.institution_id)
+                 institution_id=getattr(inst, "pk", None), province_id=getattr(inst, "province_id", None))
     return user
 
 
@@ -156,9 +157,12 @@ def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
 def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
     if token.user_id != actor.pk and not scope_of(actor).has(Role.NATIONAL_ADMIN):
         raise NotInScope
+    if token.revoked_at is not None:
+        raise ValidationError(_("Token ini sudah dicabut."))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit.record(actor=actor, event_type="api_token.revoked", obj=token)
+    audit.record(actor=actor, event_type="api_token.revoked", obj=token,
+                 before={"revoked_at": None}, after={"revoked_at": token.revoked_at.isoformat()})
 
 
 def user_for_token(raw: str) -> User | None:
