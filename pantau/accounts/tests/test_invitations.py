@@ -130,9 +130,9 @@ def test_people_without_the_right_to_invite_get_404(cast: Any) -> None:
 @pytest.mark.parametrize(("data", "field", "message"), [
     ({"email": "bukan-email", "role": Role.UNIT_OPERATOR, "unit": "dukcapil"}, "email", "valid email"),
     ({"email": "", "role": Role.UNIT_OPERATOR, "unit": "dukcapil"}, "email", "required"),
-    ({"role": Role.UNIT_OPERATOR}, "unit", "Pilih unit layanan untuk peran ini"),
-    ({"role": Role.INSTITUTION_ADMIN}, "institution", "Pilih instansi untuk peran ini"),
-    ({"role": Role.ASSESSOR}, "office", "Pilih kantor Ombudsman untuk peran ini"),
+    ({"role": Role.UNIT_OPERATOR}, "unit", "Choose a service unit for this role"),
+    ({"role": Role.INSTITUTION_ADMIN}, "institution", "Choose an institution for this role"),
+    ({"role": Role.ASSESSOR}, "office", "Choose an Ombudsman office for this role"),
     ({"role": "raja"}, "role", "Select a valid choice"),
     ({"role": Role.UNIT_OPERATOR, "unit": "abc"}, "unit", "Select a valid choice"),
 ])
@@ -208,11 +208,11 @@ def test_a_made_up_token_is_refused() -> None:
 
 
 @pytest.mark.parametrize(("data", "field", "message"), [
-    ({"username": "head_kalsel"}, "username", "Nama pengguna ini sudah dipakai"),
-    ({"username": "HEAD_KALSEL"}, "username", "Nama pengguna ini sudah dipakai"),
-    ({"username": "nama dengan spasi"}, "username", "Gunakan huruf, angka"),
+    ({"username": "head_kalsel"}, "username", "This username is already taken"),
+    ({"username": "HEAD_KALSEL"}, "username", "This username is already taken"),
+    ({"username": "nama dengan spasi"}, "username", "Use only letters, digits"),
     ({"username": ""}, "username", "required"),
-    ({"password2": "kopi-susu-sore-hari"}, "password2", "Kedua kata sandi tidak sama"),
+    ({"password2": "kopi-susu-sore-hari"}, "password2", "The two passwords do not match"),
     ({"password": "pendek", "password2": "pendek"}, "password", "at least 10 characters"),
     ({"password": "password123", "password2": "password123"}, "password", "too common"),
     ({"password": "12345678901", "password2": "12345678901"}, "password", "entirely numeric"),
