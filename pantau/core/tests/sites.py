@@ -25,7 +25,7 @@ from pantau.core.backup import engine_of, pg_params
 ENGINE = engine_of(settings.DATABASES["default"])
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 _CLEAN_ENV = ("DATABASE_URL", "SQLITE_PATH", "MEDIA_ROOT", "STATIC_ROOT", "PANTAU_VAR_DIR", "SECRET_KEY",
-              "SECRET_KEY_FILE", "DEBUG", "EMAIL_URL", "CACHE_URL")
+              "SECRET_KEY_FILE", "DEBUG", "EMAIL_URL", "CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 @dataclass

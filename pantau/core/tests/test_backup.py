@@ -321,7 +321,7 @@ def _unknown_migration(path: Path) -> Path:
     return with_manifest(path, lambda m: m["migrations"].update(core=["0001_initial", "0999_from_the_future"]))
 
 
-@pytest.mark.parametrize(("damage", "message"), [
+DAMAGES: list[tuple[Callable[[Path], Path], str]] = [
     (_truncated, "damaged or not a .tar.gz"),
     (_not_an_archive, "damaged or not a .tar.gz"),
     (_altered_database, "checksum of database.sqlite3 does not match"),
@@ -332,7 +332,10 @@ def _unknown_migration(path: Path) -> Path:
     (_symlink, "not a regular file"),
     (_newer_format, "backup format 99, newer than this Pantau understands"),
     (_unknown_migration, "migrations this version does not know \\(core.0999_from_the_future\\)"),
-], ids=lambda value: value.__name__.strip("_") if callable(value) else "")
+]
+
+
+@pytest.mark.parametrize(("damage", "message"), [pytest.param(d, m, id=d.__name__.strip("_")) for d, m in DAMAGES])
 def test_it_refuses_a_damaged_or_foreign_archive_and_changes_nothing(
     archive: Path, tmp_path: Path, damage: Callable[[Path], Path], message: str
 ) -> None:
