@@ -21,7 +21,8 @@ from tests.cast import PASSWORD
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 _CLEAN_ENV = ("DATABASE_URL", "SQLITE_PATH", "MEDIA_ROOT", "STATIC_ROOT", "PANTAU_VAR_DIR", "SECRET_KEY",
               "SECRET_KEY_FILE", "DEBUG", "EMAIL_URL", "CACHE_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT",
-              "SECURE_HSTS_SECONDS", "SECURE_COOKIES", "BEHIND_TLS_PROXY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+              "SECURE_HSTS_SECONDS", "SECURE_COOKIES", "BEHIND_TLS_PROXY", "DJANGO_ALLOW_ASYNC_UNSAFE",
+              "SECURE_HSTS_PRELOAD", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "CSRF_TRUSTED_ORIGINS")
 
 
 def production_env(tmp_path: Path, **changes: str | None) -> dict[str, str]:
@@ -37,6 +38,7 @@ def production_env(tmp_path: Path, **changes: str | None) -> dict[str, str]:
         SECURE_COOKIES="true",
         DATABASE_URL=f"sqlite:///{tmp_path / 'pantau.sqlite3'}",
         PANTAU_VAR_DIR=str(tmp_path / "var"),
+        EMAIL_URL="smtp+tls://pantau:sandi-surel@mail.ombudsman.go.id:587",
     )
     for key, value in changes.items():
         if value is None:
@@ -62,6 +64,7 @@ def test_check_deploy_is_clean_with_a_production_environment(tmp_path: Path) -> 
     pytest.param({"SECURE_SSL_REDIRECT": "false"}, "security.W008", id="without-https-redirect"),
     pytest.param({"SECURE_COOKIES": "false", "SECURE_SSL_REDIRECT": "false"}, "security.W012", id="insecure-cookies"),
     pytest.param({"SECRET_KEY": "short"}, "security.W009", id="weak-secret-key"),
+    pytest.param({"EMAIL_URL": None}, "pantau.W001", id="emails-printed-to-the-log"),
 ])
 def test_check_deploy_fails_when_a_production_setting_is_weakened(
     tmp_path: Path, changes: dict[str, str | None], warning: str
@@ -135,12 +138,32 @@ def test_https_responses_carry_hsts_when_it_is_configured(settings: Any) -> None
 
 
 @pytest.mark.django_db
+def test_plain_http_is_redirected_to_https_except_for_the_health_check(settings: Any) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()
+    redirected = client.get("/layanan/")
+    assert redirected.status_code == 301 and redirected["Location"] == "https://testserver/layanan/"
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db
 def test_healthz_answers_200_json_and_is_never_cached(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"status": "ok"}
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_answers_503_when_the_database_cannot_be_reached(tmp_path: Path) -> None:
+    code = ("import django; django.setup(); from django.test import Client; "
+            "r = Client(HTTP_HOST='pantau.ombudsman.go.id').get('/healthz', secure=True); "
+            "print(r.status_code, r.content.decode())")
+    env = production_env(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'missing-dir' / 'db.sqlite3'}")
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == '503 {"status": "error", "database": "unavailable"}'
 
 
 @pytest.fixture
