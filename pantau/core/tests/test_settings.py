@@ -166,6 +166,36 @@ def test_healthz_answers_503_when_the_database_cannot_be_reached(tmp_path: Path)
     assert done.stdout.strip() == '503 {"status": "error", "database": "unavailable"}'
 
 
+def test_behind_a_proxy_the_client_address_comes_from_the_proxy_not_the_client(settings: Any) -> None:
+    from django.test import RequestFactory
+
+    from pantau.core.http import client_ip
+
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1",
+                                   HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")  # spoofed, then nginx's
+    settings.PROXY_COUNT = 0
+    assert client_ip(request) == "127.0.0.1"
+    settings.PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.9"
+    settings.PROXY_COUNT = 2
+    assert client_ip(request) == "198.51.100.7"
+    settings.PROXY_COUNT = 3  # fewer entries than proxies: do not guess
+    assert client_ip(request) == "127.0.0.1"
+
+
+@pytest.mark.django_db
+def test_behind_nginx_a_lockout_holds_one_client_not_everyone(cast: Any, settings: Any) -> None:
+    settings.PROXY_COUNT = 1
+    admin = cast.admin_tabalong
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attacker.post("/akun/masuk/", {"username": admin.username, "password": "salah-sandi-123"})
+    locked = attacker.post("/akun/masuk/", {"username": admin.username, "password": PASSWORD})
+    assert locked.status_code == 429
+    colleague = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.10")
+    assert colleague.post("/akun/masuk/", {"username": admin.username, "password": PASSWORD}).status_code == 302
+
+
 @pytest.fixture
 def log_output() -> Iterator[io.StringIO]:
     """What the configured console handler (LOGGING in settings) writes, as it would reach the log."""
