@@ -18,7 +18,7 @@ def client_ip(request: HttpRequest) -> str | None:
     the outermost of them saw: the N-th entry of ``X-Forwarded-For`` counted from the right, the
     part the proxies wrote themselves, so a client cannot choose it by sending its own header.
     """
-    remote = request.META.get("REMOTE_ADDR")
+    remote: str | None = request.META.get("REMOTE_ADDR")
     count = int(getattr(settings, "PROXY_COUNT", 0))
     if count <= 0:
         return remote
