@@ -22,7 +22,8 @@ def client_ip(request: HttpRequest) -> str | None:
     count = int(getattr(settings, "PROXY_COUNT", 0))
     if count <= 0:
         return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    forwarded = [part.strip() for part in header.split(",") if part.strip()]
     if len(forwarded) < count:
         return remote
     return forwarded[-count]
