@@ -241,3 +241,18 @@ def test_logs_carry_the_request_and_user_ids_but_no_personal_data(
     assert any(f"rid={invited['X-Request-ID']} uid={admin.pk} " in line and "accounts:invite 302" in line
                for line in lines)
     assert any(f"rid={signed_in['X-Request-ID']} uid={admin.pk} " in line for line in lines)
+
+
+def test_django_error_logs_name_the_view_instead_of_the_path(log_output: io.StringIO) -> None:
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.urls import resolve
+    from django.utils.log import log_response
+
+    path = "/akun/undangan/rahasia-token-sekali-pakai/"
+    request = RequestFactory().get(path)
+    request.resolver_match = resolve(path)
+    log_response("%s: %s", "Internal Server Error", path, response=HttpResponse(status=500), request=request)
+    output = log_output.getvalue()
+    assert "Internal Server Error: accounts:accept" in output
+    assert "rahasia-token" not in output
