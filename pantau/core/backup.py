@@ -126,8 +126,7 @@ def _pg_command_env(database: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
 
     params = pg_params(database)
     password = params.pop("password", None)
-    env = dict(os.environ)
-    env.pop("PGPASSWORD", None)
+    env = dict(os.environ)  # without a password in the settings, libpq's own (PGPASSWORD, ~/.pgpass)
     if password is not None:
         env["PGPASSWORD"] = password
     return make_conninfo(**params), env
