@@ -11,7 +11,6 @@ by a provider) can never make the server fetch a remote or local file. Fonts are
 
 from __future__ import annotations
 
-import logging
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -24,9 +23,6 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-# WeasyPrint reports every layout step at INFO; keep the application log for what matters.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def base_url() -> str:
