@@ -52,6 +52,11 @@ def _fingerprint(product: ServiceProduct, standard: ServiceStandard, language: s
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
 
 
+def cache_key(product: ServiceProduct, standard: ServiceStandard, language: str) -> str:
+    """Where the rendered bytes are kept: per product, standard version, language and content."""
+    return f"board:{product.pk}:{standard.pk}:{language}:{_fingerprint(product, standard, language)}"
+
+
 def _last_modified(product: ServiceProduct, standard: ServiceStandard) -> float:
     unit = product.unit
     stamps = [product.updated_at, unit.updated_at, unit.institution.updated_at, standard.published_at]
@@ -85,7 +90,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     if not_modified is not None:
         response: HttpResponse = not_modified
     else:
-        key = f"board:{product.pk}:{standard.pk}:{language}:{fingerprint}"
+        key = cache_key(product, standard, language)
         pdf = cache.get(key)
         if pdf is None:
             pdf = render_pdf("registry/board.html", board_context(product, standard), request=request)

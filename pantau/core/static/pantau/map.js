@@ -26,7 +26,10 @@
 
     el.hidden = false;
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
-    window.addEventListener("resize", function () { chart.resize(); });
+    function merge(a, b) {
+      Object.keys(b).forEach(function (k) { a[k] = b[k]; });
+      return a;
+    }
 
     function getJSON(url) {
       return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (r) {
@@ -100,8 +103,39 @@
       regencyBody.hidden = false;
     }
 
+    // The largest placement that keeps the map's proportions: limited by the height of the
+    // container when it is wider than the map, by its width otherwise (ECharts keeps the aspect
+    // ratio only when one of the two is left free).
+    function placement(geo) {
+      var box = [Infinity, Infinity, -Infinity, -Infinity];
+      (function walk(c) {
+        if (typeof c[0] === "number") {
+          box[0] = Math.min(box[0], c[0]); box[1] = Math.min(box[1], c[1]);
+          box[2] = Math.max(box[2], c[0]); box[3] = Math.max(box[3], c[1]);
+        } else { c.forEach(walk); }
+      })(geo.features.map(function (f) { return f.geometry.coordinates; }));
+      var aspect = geo.features.length ? (box[2] - box[0]) / Math.max(box[3] - box[1], 1e-6) * 0.75 : 1;
+      var width = el.clientWidth - 8, height = el.clientHeight - 52;
+      if (width / Math.max(height, 1) > aspect) {
+        return { top: 4, bottom: 48, left: "center" };
+      }
+      return { left: 4, right: 4, top: "middle" };
+    }
+
+    var last = null; // the arguments of the last draw(), to place the map again on a resize
+    var lastSize = "";
+    window.addEventListener("resize", function () {
+      var size = el.clientWidth + "x" + el.clientHeight; // phones also resize when the URL bar hides
+      if (size === lastSize) { return; }
+      lastSize = size;
+      chart.resize();
+      if (last) { draw.apply(null, last); }
+    });
+
     function draw(mapName, geo, level) {
       window.echarts.registerMap(mapName, geo);
+      last = [mapName, geo, level];
+      lastSize = el.clientWidth + "x" + el.clientHeight;
       var rows = rowsOf(geo, level);
       chart.setOption({
         tooltip: { trigger: "item", renderMode: "richText", formatter: tooltip },
@@ -111,14 +145,13 @@
           orient: "horizontal", left: "center", bottom: 0, itemWidth: 10, itemHeight: 120,
           textStyle: { color: "#1b1f24" }
         },
-        series: [{
+        series: [merge({
           type: "map", map: mapName, nameProperty: "code", roam: true, data: rows,
-          layoutCenter: ["50%", "46%"], layoutSize: "100%",
           label: { show: false },
           itemStyle: { areaColor: "#e6e9ed", borderColor: "#ffffff", borderWidth: 0.6 },
           emphasis: { label: { show: false }, itemStyle: { areaColor: "#ffbf47" } },
           select: { disabled: true }
-        }]
+        }, placement(geo))]
       }, { replaceMerge: ["series"] });
       el.setAttribute("data-level", level);
       el.setAttribute("data-shown", current || "");
