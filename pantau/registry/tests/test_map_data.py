@@ -181,6 +181,13 @@ def test_the_home_page_shows_the_map_data_as_a_table(cast: Any, django_assert_ma
     assert "pantau/map.js" in body and "echarts-6.0.0.min.js" in body
     assert '<tr data-code="63">' in body and "91%" in body and "88%" in body
     assert 'href="/layanan/?provinsi=63"' in body
+    load_regions()
+    for i in range(10):
+        product = services.product_save(actor=cast.admin_barsel, unit=cast.barsel_dukcapil, data={"name": f"L {i}"})
+        publish(cast.admin_barsel, product)
+    with django_assert_max_num_queries(3):
+        body = Client().get(reverse("public:home")).content.decode()
+    assert body.count("<tr data-code=") == 38 and "11</td>" in body
 
 
 def test_search_filters_by_regency(cast: Any) -> None:
