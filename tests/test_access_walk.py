@@ -39,6 +39,10 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "public:search": (NONE, PUBLIC),
     "public:product": (lambda c: [c.ktp.pk], PUBLIC),
     "public:product_short": (lambda c: [c.ktp.pk], set()),  # a redirect
+    "public:board": (lambda c: [c.ktp.pk], PUBLIC),
+    "public:map_provinces": (NONE, PUBLIC),
+    "public:map_regencies": (lambda c: [c.kalsel_province.code], PUBLIC),
+    "public:map_completeness": (NONE, PUBLIC),
     "public:institution": (lambda c: [c.tabalong.pk], PUBLIC),
     "public:help": (NONE, PUBLIC),
     "manage:dashboard": (NONE, SIGNED_IN),
