@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -138,6 +139,36 @@ def invitation_accept(*, raw_token: str, username: str, password: str, full_name
     audit.record(actor=user, event_type="invitation.accepted", obj=invitation,
                  after={"user": user.pk, "role": invitation.role},
                  institution_id=getattr(inst, "pk", None), province_id=getattr(inst, "province_id", None))
+    return user
+
+
+@transaction.atomic
+def national_admin_create(*, username: str, email: str, password: str, full_name: str = "") -> User:
+    """A national admin created from the command line (``pantau create_admin``), e.g. the first one.
+
+    Everyone else joins by invitation. The new admin is the actor of their own audit event.
+    """
+    username = username.strip()
+    if not username:
+        raise ValidationError({"username": _("Tulis nama pengguna.")})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("Nama pengguna ini sudah dipakai.")})
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": _("Alamat email tidak valid.")}) from exc
+    user = User(username=username, email=email, full_name=full_name.strip())
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    Membership.objects.create(user=user, role=Role.NATIONAL_ADMIN)
+    audit.record(actor=user, event_type="user.national_admin_created", obj=user,
+                 after={"user": user.pk, "role": Role.NATIONAL_ADMIN}, reason="pantau create_admin")
     return user
 
 

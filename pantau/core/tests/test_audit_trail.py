@@ -128,6 +128,12 @@ def _token_revoke(c: Any) -> Case:
                 "api_token.revoked", c.admin_tabalong, True)
 
 
+def _national_admin_create(c: Any) -> Case:
+    return Case(lambda: account_services.national_admin_create(
+        username="admin_kedua", email="Admin.Kedua@ombudsman.go.id", password="kopi-susu-pagi-hari"),
+        "user.national_admin_created", None, False)
+
+
 CASES: dict[str, Callable[[Any], Case]] = {
     "institution_save:create": _institution_create,
     "institution_save:update": _institution_update,
@@ -146,6 +152,7 @@ CASES: dict[str, Callable[[Any], Case]] = {
     "invitation_accept": _invitation_accept,
     "api_token_create": _token_create,
     "api_token_revoke": _token_revoke,
+    "national_admin_create": _national_admin_create,
 }
 
 
@@ -181,7 +188,9 @@ def test_each_service_writes_exactly_one_complete_event(cast: Any, name: str, bo
     events = list(AuditEvent.objects.filter(pk__gt=last))
     assert len(events) == 1, [e.event_type for e in events]
     event = events[0]
-    actor = case.actor if case.actor is not None else get_user_model().objects.get(username="operator_baru")
+    obj = result[0] if isinstance(result, tuple) else result
+    # No actor given: the user the service created acts for themselves (accepting, first admin).
+    actor = case.actor if case.actor is not None else get_user_model().objects.get(pk=obj.pk)
     assert event.event_type == case.event_type
     assert event.actor == actor and event.actor_name == actor.username
     assert event.request_id == bound_request
@@ -190,12 +199,11 @@ def test_each_service_writes_exactly_one_complete_event(cast: Any, name: str, bo
     if case.changes_existing:
         assert event.before is not None and set(event.before) == set(event.after)
         assert all(event.before[k] != event.after[k] for k in event.before)
-    obj = result[0] if isinstance(result, tuple) else result
     if case.object_type:
         assert event.object_type == case.object_type and event.after["user"] == obj.pk
     elif obj is not None:
         assert event.object_type == obj._meta.label_lower and event.object_id == str(obj.pk)
-    assert event.institution_id is not None or event.event_type.startswith("api_token.")
+    assert event.institution_id is not None or event.event_type.startswith(("api_token.", "user."))
 
 
 def _everything() -> dict[str, list[dict[str, Any]]]:
