@@ -65,12 +65,15 @@ class StrictIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+class PageQuery(Schema):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (1–{MAX_LIMIT}).")
+    offset: int = Field(0, ge=0, description="How many items to skip.")
+
+
 class Pagination(LimitOffsetPagination):
     """``?limit=&offset=``; ``limit`` is at most ``MAX_LIMIT`` (a larger one answers 422)."""
 
-    class Input(Schema):
-        limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (1–{MAX_LIMIT}).")
-        offset: int = Field(0, ge=0, description="How many items to skip.")
+    Input = PageQuery  # type: ignore[assignment]
 
     class Output(Schema):
         items: list[Any]
