@@ -117,10 +117,20 @@ NOT_FOUND = gettext_lazy(
 
 
 def _messages(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "; ".join(f"{field}: {' '.join(m for e in errs for m in e.messages)}"
-                         for field, errs in exc.error_dict.items())
-    return " ".join(exc.messages)
+    if not hasattr(exc, "error_dict"):
+        return " ".join(exc.messages)
+    parts = []
+    for field, errs in exc.error_dict.items():
+        for err in errs:
+            if err.code == "unique_together" and err.params:
+                # "A unit with this institution and name exists": name the field the caller can change.
+                check = err.params.get("unique_check") or ()
+                where = check[-1] if check else field
+                parts.append(f"{where}: " + _("%(model)s dengan %(field)s ini sudah ada; pakai nilai lain.")
+                             % {"model": err.params.get("model_name", ""), "field": where})
+            else:
+                parts.append(f"{field}: {' '.join(err.messages)}")
+    return "; ".join(parts)
 
 
 def _where(loc: Any) -> str:

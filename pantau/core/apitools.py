@@ -89,3 +89,8 @@ class Pagination(LimitOffsetPagination):
         page["limit"] = pagination.limit
         page["offset"] = pagination.offset
         return page
+
+
+def token_user(request: HttpRequest) -> Any:
+    """The user the call acts as: the owner of the bearer token (set by ``TokenAuth``)."""
+    return getattr(request, "auth", None)

@@ -6,13 +6,14 @@ is paginated (``limit``/``offset``) and costs the same few queries whatever its 
 """
 
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query
 from ninja.pagination import paginate
+from ninja.params.functions import Query
 
 from pantau.core.apitools import PUBLIC_READ, READ_ERRORS, Pagination
 from pantau.registry.api.base import PUBLIC_TAGS, router
@@ -38,13 +39,15 @@ from pantau.registry.models import (
 )
 from pantau.registry.selectors import public_products
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def get(path: str, **kwargs: Any) -> Any:
+
+def get(path: str, **kwargs: Any) -> Callable[[F], F]:
     return router.get(path, auth=PUBLIC_READ, tags=PUBLIC_TAGS, **kwargs)
 
 
-PROVINCE = Query(None, pattern=r"^\d{2}$", description="Province code, e.g. 63")
-SEARCH = Query("", max_length=100, description="Words to look for in the name")
+PROVINCE: Any = Query(None, pattern=r"^\d{2}$", description="Province code, e.g. 63")
+SEARCH: Any = Query("", max_length=100, description="Words to look for in the name")
 
 INSTITUTION_FIELDS = ("id", "name", "kind", "website", "province_id", "regency_id", "office_id",
                       "province__code", "regency__code", "office__name")

@@ -3,22 +3,26 @@
 Every operation needs ``Authorization: Bearer <token>`` and acts as the token's user: reads go
 through the scoped selectors (``institutions_for`` …), writes through the registry services,
 which check the user's scope, validate, and write the audit event in the same transaction.
-An object outside the user's scope answers 404, exactly like one that does not exist.
+An object outside the user's scope answers 404, exactly like one that does not exist. Each
+write runs in one transaction with its answer: a failure after the service leaves nothing behind.
 """
 
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query
 from ninja.pagination import paginate
+from ninja.params.functions import Query
+from ninja.responses import Status
 
 from pantau.core.apitools import TOKEN_READ_ERRORS, WRITE_ERRORS, Pagination
+from pantau.core.apitools import token_user as _user
 from pantau.core.errors import NotInScope
 from pantau.registry import completeness, services
 from pantau.registry.api.base import STAFF_TAGS, router
@@ -51,20 +55,22 @@ from pantau.registry.models import (
 )
 from pantau.registry.selectors import can_edit_unit, institutions_for, products_for, units_for
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def get(path: str, **kwargs: Any) -> Any:
+
+def get(path: str, **kwargs: Any) -> Callable[[F], F]:
     return router.get(path, tags=STAFF_TAGS, **kwargs)
 
 
-def post(path: str, **kwargs: Any) -> Any:
+def post(path: str, **kwargs: Any) -> Callable[[F], F]:
     return router.post(path, tags=STAFF_TAGS, **kwargs)
 
 
-def patch(path: str, **kwargs: Any) -> Any:
+def patch(path: str, **kwargs: Any) -> Callable[[F], F]:
     return router.patch(path, tags=STAFF_TAGS, **kwargs)
 
 
-SEARCH = Query("", max_length=100, description="Words to look for in the name")
+SEARCH: Any = Query("", max_length=100, description="Words to look for in the name")
 
 
 def _words(q: str) -> list[str]:
@@ -115,7 +121,7 @@ def my_institutions(request: HttpRequest, q: str = SEARCH,
                     province: str | None = Query(None, pattern=r"^\d{2}$", description="Province code"),
                     kind: InstitutionKind | None = None) -> Any:
     """Institutions in the token user's scope, with unit and product counts and completeness."""
-    qs = _my_institutions(request.auth).order_by("name", "pk")
+    qs = _my_institutions(_user(request)).order_by("name", "pk")
     for word in _words(q):
         qs = qs.filter(name__icontains=word)
     if province:
@@ -128,9 +134,9 @@ def my_institutions(request: HttpRequest, q: str = SEARCH,
 @get("/my/institutions/{int:pk}", response={200: MyInstitutionDetailOut, **TOKEN_READ_ERRORS})
 def my_institution(request: HttpRequest, pk: int) -> Any:
     """One institution in scope, with the completeness of each of the 16 items (fix first on top)."""
-    inst = get_object_or_404(_my_institutions(request.auth), pk=pk)
-    counts = completeness.component_counts(products_for(request.auth).filter(unit__institution=inst, is_active=True))
-    inst.components = [
+    inst = get_object_or_404(_my_institutions(_user(request)), pk=pk)
+    counts = completeness.component_counts(products_for(_user(request)).filter(unit__institution=inst, is_active=True))
+    inst.components = [  # type: ignore[attr-defined]
         {"code": s.component.code, "label": str(s.component.label), "present": s.present, "missing": s.missing,
          "stale": s.stale}
         for s in counts
@@ -144,7 +150,7 @@ def my_units(request: HttpRequest, q: str = SEARCH,
              institution: int | None = Query(None, ge=1, description="Institution id"),
              active: bool | None = Query(None, description="Only active (true) or inactive (false) units")) -> Any:
     """Units in the token user's scope (inactive ones included unless filtered out)."""
-    qs = _my_units(request.auth).order_by("institution__name", "name", "pk")
+    qs = _my_units(_user(request)).order_by("institution__name", "name", "pk")
     for word in _words(q):
         qs = qs.filter(name__icontains=word)
     if institution:
@@ -157,7 +163,7 @@ def my_units(request: HttpRequest, q: str = SEARCH,
 @get("/my/units/{int:pk}", response={200: MyUnitOut, **TOKEN_READ_ERRORS})
 def my_unit(request: HttpRequest, pk: int) -> Any:
     """One unit in scope, with its maklumat and completeness."""
-    return get_object_or_404(_my_units(request.auth), pk=pk)
+    return get_object_or_404(_my_units(_user(request)), pk=pk)
 
 
 @get("/my/products", response={200: list[MyProductOut], **TOKEN_READ_ERRORS})
@@ -168,7 +174,7 @@ def my_products(request: HttpRequest, q: str = SEARCH,
                 has_draft: bool | None = Query(None, description="Only products with (true) / without an open draft"),
                 ) -> Any:
     """Products in the token user's scope, published or not, with completeness and draft version."""
-    qs = _my_products(request.auth).order_by("unit__institution__name", "unit__name", "name", "pk")
+    qs = _my_products(_user(request)).order_by("unit__institution__name", "unit__name", "name", "pk")
     for word in _words(q):
         qs = qs.filter(Q(name__icontains=word) | Q(unit__name__icontains=word))
     if institution:
@@ -176,24 +182,28 @@ def my_products(request: HttpRequest, q: str = SEARCH,
     if unit:
         qs = qs.filter(unit_id=unit)
     if has_draft is not None:
-        qs = qs.filter(draft_version__isnull=not has_draft)
+        qs = qs.filter(**{"draft_version__isnull": not has_draft})
     return qs
 
 
 def _product_detail(user: Any, pk: int) -> ServiceProduct:
     product = get_object_or_404(_my_products(user), pk=pk)
-    product.items = [{"code": c.code, "label": str(c.label), "status": status}
-                     for c, status in completeness.product_items(product)]
     versions = list(product.standards.order_by("-version"))
-    product.draft = next((s for s in versions if s.status == ServiceStandard.Status.DRAFT), None)
-    product.versions = versions
+    extra = {
+        "items": [{"code": c.code, "label": str(c.label), "status": status}
+                  for c, status in completeness.product_items(product)],
+        "draft": next((s for s in versions if s.status == ServiceStandard.Status.DRAFT), None),
+        "versions": versions,
+    }
+    for name, value in extra.items():
+        setattr(product, name, value)
     return product
 
 
 @get("/my/products/{int:pk}", response={200: MyProductDetailOut, **TOKEN_READ_ERRORS})
 def my_product(request: HttpRequest, pk: int) -> Any:
     """One product in scope: completeness item by item, the open draft, every version."""
-    return _product_detail(request.auth, pk)
+    return _product_detail(_user(request), pk)
 
 
 # Writes ------------------------------------------------------------------------------------
@@ -229,83 +239,91 @@ def _fetch(qs: QuerySet[Any], pk: int) -> Any:
 
 
 @post("/institutions", response={201: MyInstitutionOut, **WRITE_ERRORS})
+@transaction.atomic
 def institution_create(request: HttpRequest, payload: InstitutionIn) -> Any:
     """Create an institution (national admin, or head of office within the office's provinces)."""
     data, reason = _payload(payload)
-    inst = services.institution_save(actor=request.auth, data=_resolve_regions(_defaults(payload, data)),
+    inst = services.institution_save(actor=_user(request), data=_resolve_regions(_defaults(payload, data)),
                                      reason=reason)
-    return 201, _fetch(_my_institutions(request.auth), inst.pk)
+    return Status(201, _fetch(_my_institutions(_user(request)), inst.pk))
 
 
 @patch("/institutions/{int:pk}", response={200: MyInstitutionOut, **WRITE_ERRORS})
+@transaction.atomic
 def institution_update(request: HttpRequest, pk: int, payload: InstitutionPatch) -> Any:
     """Change an institution's data; only the fields sent change."""
-    inst = _fetch(institutions_for(request.auth), pk)
+    inst = _fetch(institutions_for(_user(request)), pk)
     data, reason = _payload(payload)
-    services.institution_save(actor=request.auth, institution=inst, data=_resolve_regions(data), reason=reason)
-    return _fetch(_my_institutions(request.auth), pk)
+    services.institution_save(actor=_user(request), institution=inst, data=_resolve_regions(data), reason=reason)
+    return _fetch(_my_institutions(_user(request)), pk)
 
 
 @post("/institutions/{int:pk}/units", response={201: MyUnitOut, **WRITE_ERRORS})
+@transaction.atomic
 def unit_create(request: HttpRequest, pk: int, payload: UnitIn) -> Any:
     """Create a service unit in an institution, with its maklumat if known."""
-    inst = _fetch(institutions_for(request.auth), pk)
+    inst = _fetch(institutions_for(_user(request)), pk)
     data, reason = _payload(payload)
-    unit = services.unit_save(actor=request.auth, institution=inst, data=_resolve_regions(_defaults(payload, data)),
+    unit = services.unit_save(actor=_user(request), institution=inst, data=_resolve_regions(_defaults(payload, data)),
                               reason=reason)
-    return 201, _fetch(_my_units(request.auth), unit.pk)
+    return Status(201, _fetch(_my_units(_user(request)), unit.pk))
 
 
 @patch("/units/{int:pk}", response={200: MyUnitOut, **WRITE_ERRORS})
+@transaction.atomic
 def unit_update(request: HttpRequest, pk: int, payload: UnitPatch) -> Any:
     """Change a unit, including its maklumat pelayanan and facilities for vulnerable groups."""
-    unit = _fetch(units_for(request.auth).select_related("institution"), pk)
+    unit = _fetch(units_for(_user(request)).select_related("institution"), pk)
     data, reason = _payload(payload)
-    services.unit_save(actor=request.auth, unit=unit, data=_resolve_regions(data), reason=reason)
-    return _fetch(_my_units(request.auth), pk)
+    services.unit_save(actor=_user(request), unit=unit, data=_resolve_regions(data), reason=reason)
+    return _fetch(_my_units(_user(request)), pk)
 
 
 @post("/units/{int:pk}/products", response={201: MyProductOut, **WRITE_ERRORS})
+@transaction.atomic
 def product_create(request: HttpRequest, pk: int, payload: ProductIn) -> Any:
     """Create a service product in a unit (it becomes public once a standard is published)."""
-    unit = _fetch(units_for(request.auth).select_related("institution"), pk)
+    unit = _fetch(units_for(_user(request)).select_related("institution"), pk)
     data, reason = _payload(payload)
-    product = services.product_save(actor=request.auth, unit=unit, data=_defaults(payload, data), reason=reason)
-    return 201, _fetch(_my_products(request.auth), product.pk)
+    product = services.product_save(actor=_user(request), unit=unit, data=_defaults(payload, data), reason=reason)
+    return Status(201, _fetch(_my_products(_user(request)), product.pk))
 
 
 @patch("/products/{int:pk}", response={200: MyProductOut, **WRITE_ERRORS})
+@transaction.atomic
 def product_update(request: HttpRequest, pk: int, payload: ProductPatch) -> Any:
     """Change a product; ``is_active: false`` takes it off the public pages."""
-    product = _fetch(products_for(request.auth).select_related("unit__institution"), pk)
+    product = _fetch(products_for(_user(request)).select_related("unit__institution"), pk)
     data, reason = _payload(payload)
-    services.product_save(actor=request.auth, product=product, data=data, reason=reason)
-    return _fetch(_my_products(request.auth), pk)
+    services.product_save(actor=_user(request), product=product, data=data, reason=reason)
+    return _fetch(_my_products(_user(request)), pk)
 
 
 @patch("/products/{int:pk}/draft", response={200: StandardBody, **WRITE_ERRORS})
+@transaction.atomic
 def draft_save(request: HttpRequest, pk: int, payload: DraftIn) -> Any:
     """Write the product's draft standard (a new draft starts from the latest version).
 
     Only the fields sent change. Published versions never change: this always writes a draft.
     """
-    product = _fetch(products_for(request.auth).select_related("unit__institution"), pk)
+    product = _fetch(products_for(_user(request)).select_related("unit__institution"), pk)
     data, reason = _payload(payload)
-    return services.standard_save_draft(actor=request.auth, product=product, data=data, reason=reason)
+    return services.standard_save_draft(actor=_user(request), product=product, data=data, reason=reason)
 
 
 @post("/products/{int:pk}/draft/publish", response={200: StandardBody, **WRITE_ERRORS})
+@transaction.atomic
 def draft_publish(request: HttpRequest, pk: int, payload: PublishIn | None = None) -> Any:
     """Publish the draft: it becomes immutable and, from its effective date, the standard in force."""
-    product = _fetch(products_for(request.auth).select_related("unit__institution"), pk)
-    if not can_edit_unit(request.auth, product.unit):
+    product = _fetch(products_for(_user(request)).select_related("unit__institution"), pk)
+    if not can_edit_unit(_user(request), product.unit):
         raise NotInScope
     draft = product.standards.filter(status=ServiceStandard.Status.DRAFT).first()
     if draft is None:
         raise ValidationError(_("Produk ini tidak punya draf untuk diterbitkan; simpan draf dulu "
                                 "(PATCH /api/registry/products/%d/draft).") % product.pk)
     payload = payload or PublishIn()
-    return services.standard_publish(actor=request.auth, standard=draft, effective_date=payload.effective_date,
+    return services.standard_publish(actor=_user(request), standard=draft, effective_date=payload.effective_date,
                                      reason=payload.reason)
 
 
