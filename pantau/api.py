@@ -19,13 +19,14 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import URLPattern, URLResolver, path
+from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
-from ninja.operation import Operation
+from ninja.operation import Operation, PathView
 
 from pantau.core import requestid
 from pantau.core.apitools import PUBLIC_READ, TokenAuth
@@ -62,17 +63,42 @@ class PantauAPI(NinjaAPI):
             if isinstance(entry, URLPattern) and entry.name == "api-root":
                 entry = path("", api_root, name="api-root")
             elif isinstance(entry, URLPattern):
-                entry.callback = _json_405(entry.callback)
+                entry.callback = _strict(entry.callback)
             urls.append(entry)
         urls.append(path("<path:rest>", api_not_found, name="not-found"))
         return urls
 
 
-def _json_405(view: Callable[..., Any]) -> Callable[..., Any]:
-    """ninja answers a wrong method with a plain-text 405; answer JSON like every other error."""
+def _query_names(view: Callable[..., Any]) -> dict[str, frozenset[str]]:
+    """The query parameters each method of a ninja path view accepts (from its parameter models)."""
+    path_view = next((cell.cell_contents for cell in getattr(view, "__closure__", None) or ()
+                      if isinstance(cell.cell_contents, PathView)), None)
+    if path_view is None:
+        return {}
+    names: dict[str, frozenset[str]] = {}
+    for operation in path_view.operations:
+        accepted: set[str] = set()
+        for model in operation.models:
+            if model.__ninja_param_source__ == "query":
+                accepted |= set(getattr(model, "__ninja_flatten_map__", None) or model.model_fields)
+        for method in operation.methods:
+            names[method] = frozenset(accepted)
+    return names
+
+
+def _strict(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse unknown query parameters (a typo in a filter must not silently list everything) and
+    answer a wrong method with JSON like every other error (ninja's 405 is plain text)."""
+    accepted = _query_names(view)
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        names = accepted.get(request.method or "")
+        unknown = sorted(set(request.GET) - names) if names is not None else []
+        if unknown:
+            return JsonResponse({"detail": _("Parameter tidak dikenal: %(unknown)s. Yang dapat dipakai: %(known)s.")
+                                 % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(names or ())) or "-"}},
+                                status=422)
         response = view(request, *args, **kwargs)
         if getattr(response, "status_code", None) == 405 and "json" not in response.get("Content-Type", ""):
             allowed = response.get("Allow", "")
@@ -93,6 +119,7 @@ def api_root(request: HttpRequest, **kwargs: Any) -> HttpResponse:
                          "docs": request.path + "docs"})
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return JsonResponse({"detail": _("Alamat API ini tidak ada. Daftar alamat yang tersedia ada di /api/docs.")},
                         status=404)
@@ -156,6 +183,11 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": str(NOT_FOUND)}, status=404)
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    return on_not_found(request, Http404())  # an id beyond what the database holds does not exist
 
 
 @api.exception_handler(PermissionDenied)

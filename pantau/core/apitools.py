@@ -19,6 +19,8 @@ from pantau.core import requestid
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
+MAX_ID = 2**63 - 1  # the largest id a 64-bit SQL integer holds
+MAX_OFFSET = 10_000_000  # beyond any registry; keeps the number inside a 64-bit SQL integer
 
 
 class TokenAuth(HttpBearer):
@@ -56,7 +58,7 @@ def errors(*codes: int) -> dict[int, type[Schema]]:
 
 READ_ERRORS = errors(404, 422)
 TOKEN_READ_ERRORS = errors(401, 404, 422)
-WRITE_ERRORS = errors(401, 404, 422)
+WRITE_ERRORS = errors(400, 401, 404, 422)  # 400: a body that is not JSON
 
 
 class StrictIn(Schema):
@@ -67,7 +69,7 @@ class StrictIn(Schema):
 
 class PageQuery(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (1–{MAX_LIMIT}).")
-    offset: int = Field(0, ge=0, description="How many items to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
 
 
 class Pagination(LimitOffsetPagination):

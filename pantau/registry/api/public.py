@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from ninja.pagination import paginate
 from ninja.params.functions import Query
 
-from pantau.core.apitools import PUBLIC_READ, READ_ERRORS, Pagination
+from pantau.core.apitools import MAX_ID, PUBLIC_READ, READ_ERRORS, Pagination
 from pantau.registry.api.base import PUBLIC_TAGS, router
 from pantau.registry.api.schemas import (
     InstitutionKind,
@@ -140,7 +140,7 @@ def _products() -> QuerySet[ServiceProduct]:
 @get("/products", response={200: list[ProductOut], **READ_ERRORS})
 @paginate(Pagination)
 def products(request: HttpRequest, q: str = SEARCH, province: str | None = PROVINCE,
-             institution: int | None = Query(None, ge=1, description="Institution id")) -> Any:
+             institution: int | None = Query(None, ge=1, le=MAX_ID, description="Institution id")) -> Any:
     """Service products with a published standard in force, by words, province and institution."""
     qs = _products().order_by("name", "pk")
     for word in _words(q):

@@ -21,7 +21,7 @@ from ninja.pagination import paginate
 from ninja.params.functions import Query
 from ninja.responses import Status
 
-from pantau.core.apitools import TOKEN_READ_ERRORS, WRITE_ERRORS, Pagination
+from pantau.core.apitools import MAX_ID, TOKEN_READ_ERRORS, WRITE_ERRORS, Pagination
 from pantau.core.apitools import token_user as _user
 from pantau.core.errors import NotInScope
 from pantau.registry import completeness, services
@@ -147,7 +147,7 @@ def my_institution(request: HttpRequest, pk: int) -> Any:
 @get("/my/units", response={200: list[MyUnitOut], **TOKEN_READ_ERRORS})
 @paginate(Pagination)
 def my_units(request: HttpRequest, q: str = SEARCH,
-             institution: int | None = Query(None, ge=1, description="Institution id"),
+             institution: int | None = Query(None, ge=1, le=MAX_ID, description="Institution id"),
              active: bool | None = Query(None, description="Only active (true) or inactive (false) units")) -> Any:
     """Units in the token user's scope (inactive ones included unless filtered out)."""
     qs = _my_units(_user(request)).order_by("institution__name", "name", "pk")
@@ -169,8 +169,8 @@ def my_unit(request: HttpRequest, pk: int) -> Any:
 @get("/my/products", response={200: list[MyProductOut], **TOKEN_READ_ERRORS})
 @paginate(Pagination)
 def my_products(request: HttpRequest, q: str = SEARCH,
-                institution: int | None = Query(None, ge=1, description="Institution id"),
-                unit: int | None = Query(None, ge=1, description="Unit id"),
+                institution: int | None = Query(None, ge=1, le=MAX_ID, description="Institution id"),
+                unit: int | None = Query(None, ge=1, le=MAX_ID, description="Unit id"),
                 has_draft: bool | None = Query(None, description="Only products with (true) / without an open draft"),
                 ) -> Any:
     """Products in the token user's scope, published or not, with completeness and draft version."""

@@ -164,3 +164,24 @@ def test_the_docs_page_loads_swagger_from_our_own_static_files() -> None:
     assert re.search(r"<script>(?!\s*</script>)", html) is None  # no inline script: only src= and JSON data
     assert '"validatorUrl": null' in html and '"url": "/api/openapi.json"' in html
     assert Client().get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+
+
+def test_an_unknown_query_parameter_answers_422_listing_the_known_ones(cast: Any) -> None:
+    message = detail(Api().get("/products", {"provinsi": "63"}), 422)  # Indonesian for "province": a typo
+    assert message == "Parameter tidak dikenal: provinsi. Yang dapat dipakai: institution, limit, offset, province, q."
+    assert "tidak dikenal: x" in detail(Api.as_user(cast.admin_tabalong).patch(f"/units/{cast.dukcapil.pk}?x=1",
+                                                                              {"phone": "1"}), 422)
+
+
+def test_a_write_to_an_unknown_path_answers_json_404_not_a_csrf_page(cast: Any) -> None:
+    assert "/api/docs" in detail(Client().post("/api/registry/institutions/null,null", {}), 404)
+    assert "/api/docs" in detail(Client().patch("/api/nope", "{}", content_type="application/json"), 404)
+
+
+def test_numbers_beyond_a_database_integer_are_answered_not_crashed_on(cast: Any) -> None:
+    api = Api.as_user(cast.national_admin)
+    huge = 10**22
+    assert detail(api.get("/products", {"offset": huge}), 422).startswith("offset: ")
+    assert detail(api.get("/my/products", {"institution": huge}), 422).startswith("institution: ")
+    detail(api.get(f"/products/{huge}"), 404)
+    detail(api.patch(f"/products/{huge}", {"name": "x"}), 404)
