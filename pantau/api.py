@@ -29,7 +29,7 @@ from ninja.openapi.docs import Swagger
 from ninja.operation import Operation, PathView
 
 from pantau.core import requestid
-from pantau.core.apitools import PUBLIC_READ, TokenAuth
+from pantau.core.apitools import NUL_MESSAGE, PUBLIC_READ, TokenAuth
 
 __all__ = ["PUBLIC_READ", "TokenAuth", "api"]
 
@@ -95,6 +95,9 @@ def _strict(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         names = accepted.get(request.method or "")
         unknown = sorted(set(request.GET) - names) if names is not None else []
+        nul = sorted(key for key, values in request.GET.lists() if any("\x00" in v for v in values))
+        if nul:
+            return JsonResponse({"detail": f"{nul[0]}: {NUL_MESSAGE}"}, status=422)
         if unknown:
             return JsonResponse({"detail": _("Parameter tidak dikenal: %(unknown)s. Yang dapat dipakai: %(known)s.")
                                  % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(names or ())) or "-"}},

@@ -12,11 +12,12 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 from pantau.accounts.services import user_for_token
 from pantau.core import requestid
 
+NUL_MESSAGE = "Value must not contain the NUL character (\\x00)"
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
 MAX_ID = 2**63 - 1  # the largest id a 64-bit SQL integer holds
@@ -62,9 +63,17 @@ WRITE_ERRORS = errors(400, 401, 404, 422)  # 400: a body that is not JSON
 
 
 class StrictIn(Schema):
-    """A request body: unknown fields are refused (a typo must not be silently ignored)."""
+    """A request body: unknown fields are refused (a typo must not be silently ignored), and so is
+    text with a NUL character (PostgreSQL cannot store it; Django's forms refuse it too)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError(NUL_MESSAGE)
+        return value
 
 
 class PageQuery(Schema):

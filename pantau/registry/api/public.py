@@ -9,7 +9,7 @@ is paginated (``limit``/``offset``) and costs the same few queries whatever its 
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja.pagination import paginate
@@ -92,8 +92,9 @@ def regencies(request: HttpRequest, province: str | None = PROVINCE, q: str = SE
 @paginate(Pagination)
 def offices(request: HttpRequest) -> Any:
     """The Ombudsman RI offices and the provinces each supervises (``office_id`` of institutions)."""
-    return Office.objects.prefetch_related("provinces").only("id", "name", "is_national").order_by("-is_national",
-                                                                                                   "name", "pk")
+    provinces = Prefetch("provinces", queryset=Province.objects.only("id", "code"))
+    return Office.objects.prefetch_related(provinces).only("id", "name", "is_national").order_by(
+        "-is_national", "name", "pk")
 
 
 @get("/institutions", response={200: list[InstitutionOut], **READ_ERRORS})
@@ -122,7 +123,8 @@ def institution(request: HttpRequest, pk: int) -> Any:
 def institution_units(request: HttpRequest, pk: int, q: str = SEARCH) -> Any:
     """The active service units of a provider, with their maklumat pelayanan."""
     inst = get_object_or_404(Institution.objects.only("pk"), pk=pk)
-    qs = ServiceUnit.objects.filter(institution=inst, is_active=True).select_related("regency").order_by("name", "pk")
+    qs = (ServiceUnit.objects.filter(institution=inst, is_active=True).select_related("regency")
+          .defer("regency__boundary").order_by("name", "pk"))
     for word in _words(q):
         qs = qs.filter(name__icontains=word)
     return qs

@@ -185,3 +185,12 @@ def test_numbers_beyond_a_database_integer_are_answered_not_crashed_on(cast: Any
     assert detail(api.get("/my/products", {"institution": huge}), 422).startswith("institution: ")
     detail(api.get(f"/products/{huge}"), 404)
     detail(api.patch(f"/products/{huge}", {"name": "x"}), 404)
+
+
+def test_text_with_a_nul_character_is_refused_before_it_reaches_the_database(cast: Any) -> None:
+    api = Api.as_user(cast.national_admin)
+    assert detail(api.get("/institutions", {"q": "a\x00b"}), 422).startswith("q: ")
+    assert detail(api.post("/institutions", {"name": "a\x00b", "kind": "pemkab", "office_id": cast.kalsel.pk}),
+                  422).startswith("name: ")
+    assert detail(api.patch(f"/products/{cast.ktp.pk}/draft", {"requirements": "\x00"}), 422).startswith(
+        "requirements: ")

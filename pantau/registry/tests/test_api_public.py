@@ -199,9 +199,11 @@ def test_the_literal_kinds_of_the_schema_match_the_models() -> None:
 # Query counts: the same at two data sizes.
 
 def count_queries(call: Callable[[], Any]) -> int:
+    """Queries of one call; none may read the (large) GeoJSON boundaries of regions."""
     with CaptureQueriesContext(connection) as ctx:
         response = call()
         assert response.status_code == 200, response.content
+    assert not any("boundary" in q["sql"] for q in ctx.captured_queries), response.request["PATH_INFO"]
     return len(ctx.captured_queries)
 
 
