@@ -11,6 +11,16 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+
+
+def query_text(request: HttpRequest, name: str, max_length: int = 100) -> str:
+    """A query-string parameter as plain text: trimmed, at most ``max_length`` characters, without
+    NUL or other control characters (PostgreSQL refuses NUL in text, which would answer 500)."""
+    value = str(request.GET.get(name) or "").translate(_CONTROL)
+    return value.strip()[:max_length]
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address, for login lockouts (django-axes' ``AXES_CLIENT_IP_CALLABLE``).
 

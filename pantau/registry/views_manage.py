@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from pantau.accounts import rules as r
 from pantau.core.access import access
 from pantau.core.forms import add_validation_error
-from pantau.core.http import is_htmx
+from pantau.core.http import is_htmx, query_text
 from pantau.registry import completeness, services
 from pantau.registry import components as comp
 from pantau.registry.forms import InstitutionForm, ProductForm, StandardForm, UnitEventForm, UnitForm
@@ -66,9 +66,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @access(r.has_any_role)
 def institutions(request: HttpRequest) -> HttpResponse:
     qs = institutions_for(request.user).select_related("province", "regency")
-    q = (request.GET.get("q") or "").strip()[:100]
-    province = (request.GET.get("provinsi") or "").strip()[:2]
-    kind = (request.GET.get("jenis") or "").strip()
+    q = query_text(request, "q")
+    province = query_text(request, "provinsi", 2)
+    kind = query_text(request, "jenis", 20)
     if q:
         qs = qs.filter(name__icontains=q)
     if province:

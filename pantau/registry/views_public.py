@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pantau.core.access import PUBLIC, access
-from pantau.core.http import is_htmx
+from pantau.core.http import is_htmx, query_text
 from pantau.registry import components as comp
 from pantau.registry.models import Institution, Province, Regency, ServiceProduct
 from pantau.registry.regionmap import province_stats
@@ -27,10 +27,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @access(PUBLIC)
 def search(request: HttpRequest) -> HttpResponse:
-    q = (request.GET.get("q") or "").strip()[:100]
-    province = (request.GET.get("provinsi") or "").strip()[:2]
-    institution = (request.GET.get("instansi") or "").strip()
-    regency = (request.GET.get("kabupaten") or "").strip()[:5]
+    q = query_text(request, "q")
+    province = query_text(request, "provinsi", 2)
+    institution = query_text(request, "instansi", 20)
+    regency = query_text(request, "kabupaten", 5)
     products = public_products().select_related("unit__institution__province")
     if q:
         for word in q.split()[:6]:

@@ -37,8 +37,21 @@ def test_search_filters_by_name_and_province(cast: Any) -> None:
 
 
 def test_search_tolerates_odd_input(cast: Any) -> None:
-    for params in ({"q": "x" * 5000}, {"provinsi": "zz"}, {"instansi": "abc"}, {"hal": "-1"}, {"q": "%_'\""}):
+    for params in ({"q": "x" * 5000}, {"provinsi": "zz"}, {"instansi": "abc"}, {"hal": "-1"}, {"q": "%_'\""},
+                   {"q": "ktp\x00"}, {"provinsi": "6\x003"}, {"kabupaten": "\x00"}, {"instansi": "1\x00"}):
         assert Client().get(reverse("public:search"), params).status_code == 200
+
+
+def test_a_nul_character_in_the_search_is_dropped_not_an_error(cast: Any) -> None:
+    body = Client().get(reverse("public:search"), {"q": "KTP\x00-el"}).content.decode()
+    assert "Penerbitan KTP-el" in body
+
+
+def test_the_staff_list_tolerates_odd_filters(cast: Any) -> None:
+    client = Client()
+    client.force_login(cast.national_admin)
+    for params in ({"q": "tab\x00"}, {"provinsi": "\x00"}, {"jenis": "\x00pemkab"}, {"q": "y" * 5000}):
+        assert client.get(reverse("manage:institutions"), params).status_code == 200
 
 
 def test_public_pages_keep_a_flat_query_count(cast: Any, django_assert_max_num_queries: Any) -> None:
