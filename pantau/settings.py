@@ -113,6 +113,10 @@ else:
                     "PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;"
                 ),
             },
+            # Keep the connection between requests: opening one and running the PRAGMAs above
+            # costs more than the queries of most pages (bench/README.md).
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
