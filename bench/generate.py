@@ -32,6 +32,9 @@ from bench import names
 GENERATOR_VERSION = 1
 BENCH_USERNAME = "bench.nasional"
 BATCH = 1000
+# Visits concentrate on a minority of services; the budgeted product page is measured on this
+# many products, and on all of them (mostly first visits) for information.
+HOT_PRODUCTS = 500
 
 
 @dataclass(frozen=True)
@@ -398,9 +401,11 @@ def url_lists(seed: int = 7) -> dict[str, list[str]]:
     listing += [f"/kelola/instansi/?provinsi={rng.choice(codes)}" for _ in range(15) if codes]
     listing += [f"/kelola/instansi/?jenis={k}" for k in ("pemkab", "pemkot", "pemprov", "kementerian", "bumd")]
     listing += [f"/kelola/instansi/?q={w}" for w in ("Kabupaten", "Kota", "Kementerian", "Badan", "Tirta")]
+    hot = sorted(rng.sample(ids, min(HOT_PRODUCTS, len(ids))))
     return {
         "trivial": ["/bench/trivial/"],
-        "product": [f"/layanan/{pk}/" for pk in ids],
+        "product": [f"/layanan/{pk}/" for pk in hot],
+        "product-all": [f"/layanan/{pk}/" for pk in ids],
         "institutions": listing,
     }
 
@@ -416,8 +421,13 @@ def prepare(out: Path) -> dict[str, Any]:
 
     if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
         Session.objects.all().delete()  # the bench database only: earlier runs' sessions
-    cookie = f"{settings.SESSION_COOKIE_NAME}={login_session()}"
-    (out / "cookie.txt").write_text(cookie, encoding="utf-8")
+    from django.utils.crypto import get_random_string
+
+    # A browser sends back the CSRF cookie it was given; the load tool sends this one.
+    csrf = f"{settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
+    (out / "cookie-anonymous.txt").write_text(csrf, encoding="utf-8")
+    (out / "cookie-signed-in.txt").write_text(f"{settings.SESSION_COOKIE_NAME}={login_session()}; {csrf}",
+                                              encoding="utf-8")
     return {name: len(urls) for name, urls in lists.items()}
 
 

@@ -121,8 +121,10 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Per process by default; rendered fragments (public product pages, lists) are a few KB each.
+# With several machines use a shared cache, e.g. CACHE_URL=rediscache://127.0.0.1:6379/1.
 CACHES = {
-    "default": environ.Env.cache_url_config(env_str("CACHE_URL", "locmemcache://pantau") or "")
+    "default": environ.Env.cache_url_config(env_str("CACHE_URL", "locmemcache://pantau?max_entries=5000") or "")
 }
 
 AUTHENTICATION_BACKENDS = [

@@ -140,9 +140,7 @@ def current_standard(product: ServiceProduct, today: dt.date | None = None) -> S
 
 class ProductStamp(NamedTuple):
     standard_id: int | None  # the standard in force, None when none is
-    product_name: str
-    unit_name: str
-    version: str  # changes whenever anything the public page shows changes
+    version: str  # changes whenever anything else the public page shows changes
 
 
 def public_product_stamp(pk: int, today: dt.date | None = None) -> ProductStamp | None:
@@ -162,7 +160,7 @@ def public_product_stamp(pk: int, today: dt.date | None = None) -> ProductStamp 
     sql = (
         f"SELECT (SELECT s.id FROM {standard} s WHERE s.product_id = p.id AND s.status = %s"  # noqa: S608
         f" AND s.effective_date <= %s ORDER BY s.effective_date DESC, s.version DESC LIMIT 1),"
-        f" p.name, u.name, p.updated_at, u.updated_at, i.updated_at, o.name"
+        f" p.updated_at, u.updated_at, i.updated_at, o.name"
         f" FROM {product} p JOIN {unit} u ON u.id = p.unit_id JOIN {institution} i ON i.id = u.institution_id"
         f" JOIN {office} o ON o.id = i.office_id WHERE p.id = %s AND p.is_active = %s AND u.is_active = %s"
     )
@@ -171,7 +169,7 @@ def public_product_stamp(pk: int, today: dt.date | None = None) -> ProductStamp 
         row = cursor.fetchone()
     if row is None:
         return None
-    return ProductStamp(row[0], row[1], row[2], "|".join(str(x) for x in row[3:]))
+    return ProductStamp(row[0], "|".join(str(x) for x in row[1:]))
 
 
 def registry_stamp() -> tuple[Any, ...]:

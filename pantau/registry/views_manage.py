@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.contrib import messages
@@ -13,16 +12,13 @@ from django.db.models import Avg, Count, Q
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pantau.accounts import rules as r
-from pantau.accounts.scope import Scope, scope_of
 from pantau.core.access import access
 from pantau.core.forms import add_validation_error
-from pantau.core.fragments import fragment_key, template_digest
 from pantau.core.http import is_htmx
+from pantau.core.pagecache import render_cached
 from pantau.registry import completeness, services
 from pantau.registry import components as comp
 from pantau.registry.forms import InstitutionForm, ProductForm, StandardForm, UnitEventForm, UnitForm
@@ -40,7 +36,7 @@ from pantau.registry.selectors import (
 
 PAGE_SIZE = 25
 INSTITUTION_ROWS = "registry/manage/institution_rows.html"
-# The registry stamp keys the cached list; this bounds how long a deletion (admin only) may show.
+# registry_stamp keys the cached list; this bounds how long a deletion (admin only) may show.
 LIST_CACHE_SECONDS = 300
 
 
@@ -73,47 +69,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @access(r.has_any_role)
 def institutions(request: HttpRequest) -> HttpResponse:
-    """The institutions in the user's scope, filtered and paginated. The table is cached per scope,
-    filter, page and language, keyed by the registry's last change (``registry_stamp``)."""
+    """The institutions in the user's scope, filtered and paginated; from the page cache (keyed by
+    the viewer, the full path and ``registry_stamp``) when it is there."""
+    htmx = is_htmx(request)
+    template = INSTITUTION_ROWS if htmx else "registry/manage/institutions.html"
+    return render_cached(request, template, lambda: _institutions_context(request),
+                         parts=("manage-institutions", htmx, registry_stamp()), templates=[INSTITUTION_ROWS],
+                         seconds=LIST_CACHE_SECONDS)
+
+
+def _institutions_context(request: HttpRequest) -> dict[str, Any]:
+    qs = institutions_for(request.user).select_related("province", "regency")
     q = (request.GET.get("q") or "").strip()[:100]
     province = (request.GET.get("provinsi") or "").strip()[:2]
     kind = (request.GET.get("jenis") or "").strip()
-    number = (request.GET.get("hal") or "")[:10]
-    load = functools.cache(lambda: _institution_rows(request.user, q, province, kind, number))
-    htmx = is_htmx(request)
-    template = "registry/manage/institution_rows.html" if htmx else "registry/manage/institutions.html"
-    context = {
-        "page": SimpleLazyObject(lambda: load()[0]), "rows": SimpleLazyObject(lambda: load()[1]),
-        "q": q, "province": province, "kind": kind,
-        "provinces": Province.objects.only("code", "name"), "kinds": Institution.Kind.choices,
-        "can_create": can_create_institution(request.user), "cache_seconds": LIST_CACHE_SECONDS,
-        "fragment_key": fragment_key(
-            registry_stamp(), _scope_key(scope_of(request.user)), q, province, kind, number, get_language(),
-            template_digest("registry/manage/institutions.html"), template_digest(INSTITUTION_ROWS),
-        ),
-    }
-    return render(request, template, context)
-
-
-def _scope_key(scope: Scope) -> tuple[Any, ...]:
-    return (sorted(scope.roles), scope.national, *(sorted(ids) for ids in (
-        scope.province_ids, scope.office_ids, scope.institution_ids, scope.unit_ids, scope.unit_institution_ids)))
-
-
-def _institution_rows(user: Any, q: str, province: str, kind: str, number: str) -> tuple[Any, list[dict[str, Any]]]:
-    """The page of institutions and its rows (only when the table is not in the cache)."""
-    qs = institutions_for(user).select_related("province", "regency")
     if q:
         qs = qs.filter(name__icontains=q)
     if province:
         qs = qs.filter(province__code=province)
     if kind in Institution.Kind.values:
         qs = qs.filter(kind=kind)
-    page = Paginator(qs.order_by("name", "pk"), PAGE_SIZE).get_page(number)
+    page = Paginator(qs.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("hal"))
     ids = [i.pk for i in page]
     # Counts and completeness for this page only: two grouped queries, whatever the list length.
     unit_counts = dict(
-        units_for(user).filter(institution__in=ids, is_active=True).values_list("institution")
+        units_for(request.user).filter(institution__in=ids, is_active=True).values_list("institution")
         .annotate(n=Count("pk")).values_list("institution", "n")
     )
     product_stats = {
@@ -129,7 +109,12 @@ def _institution_rows(user: Any, q: str, province: str, kind: str, number: str) 
             "institution": inst, "units": unit_counts.get(inst.pk, 0), "products": stats.get("n", 0),
             "percent": completeness.percent(stats.get("score"), comp.TOTAL) if stats else None,
         })
-    return page, rows
+    context: dict[str, Any] = {
+        "page": page, "rows": rows, "q": q, "province": province, "kind": kind,
+        "provinces": Province.objects.only("code", "name"), "kinds": Institution.Kind.choices,
+        "can_create": can_create_institution(request.user),
+    }
+    return context
 
 
 @access(r.has_any_role)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -11,19 +10,15 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
 
 from pantau.core.access import PUBLIC, access
-from pantau.core.fragments import FRAGMENT_SECONDS, fragment_key, template_digest
 from pantau.core.http import is_htmx
+from pantau.core.pagecache import render_cached
 from pantau.registry import components as comp
 from pantau.registry.models import Institution, Province, ServiceProduct
 from pantau.registry.selectors import current_standard, public_product_stamp, public_products
 
 PAGE_SIZE = 20
-PRODUCT_TEMPLATE = "registry/public/product.html"
-PRODUCT_CONTEXT = ("product", "unit", "institution", "standard", "requirements", "steps", "management")
 
 
 @access(PUBLIC)
@@ -63,8 +58,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @access(PUBLIC)
 def product(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    """A product's published standard. The body is cached per version and language; a visit
-    that finds it costs one small query (``public_product_stamp``) and no model loading."""
+    """A product's published standard, from the page cache when it is there: keyed by
+    ``public_product_stamp``, a visit then costs one small query and no model loading."""
     today = timezone.localdate()
     stamp = public_product_stamp(pk, today)
     if stamp is None:
@@ -73,19 +68,11 @@ def product(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     if standard_id is None:
         item = get_object_or_404(ServiceProduct, pk=pk)
         return render(request, "registry/public/no_standard.html", {"product": item}, status=404)
-    load = functools.cache(lambda: _product_context(pk, standard_id, today))
-    context: dict[str, Any] = {
-        name: SimpleLazyObject(functools.partial(lambda n: load()[n], name)) for name in PRODUCT_CONTEXT
-    }
-    context.update({
-        "title": f"{stamp.product_name} — {stamp.unit_name}", "cache_seconds": FRAGMENT_SECONDS,
-        "fragment_key": fragment_key(pk, stamp, get_language(), template_digest(PRODUCT_TEMPLATE)),
-    })
-    return render(request, PRODUCT_TEMPLATE, context)
+    return render_cached(request, "registry/public/product.html",
+                         lambda: _product_context(pk, standard_id, today), parts=("public-product", pk, stamp))
 
 
 def _product_context(pk: int, standard_id: int, today: dt.date) -> dict[str, Any]:
-    """What the body of the product page shows (loaded only when it is not in the cache)."""
     item = get_object_or_404(
         ServiceProduct.objects.select_related("unit__institution__office", "current_standard"),
         pk=pk, is_active=True, unit__is_active=True,
@@ -93,10 +80,12 @@ def _product_context(pk: int, standard_id: int, today: dt.date) -> dict[str, Any
     standard = item.current_standard if item.current_standard_id == standard_id else current_standard(item, today)
     if standard is None:
         raise Http404
+    delivery = [(c, getattr(standard, c.field)) for c in comp.COMPONENTS if c.group == comp.DELIVERY]
+    management = [(c, getattr(standard, c.field)) for c in comp.COMPONENTS if c.group == comp.MANAGEMENT]
     return {
         "product": item, "unit": item.unit, "institution": item.unit.institution, "standard": standard,
         "requirements": comp.lines(standard.requirements), "steps": comp.lines(standard.procedure),
-        "management": [(c, getattr(standard, c.field)) for c in comp.COMPONENTS if c.group == comp.MANAGEMENT],
+        "delivery": delivery, "management": management,
     }
 
 
