@@ -32,11 +32,13 @@ var/secret_key:
 	@chmod 600 $@
 
 demo: setup var/secret_key
+	@scripts/system-packages runtime
 	@DEBUG=false SECRET_KEY_FILE=var/secret_key $(BIN)/pantau demo_setup
 	@DEBUG=false SECRET_KEY_FILE=var/secret_key $(BIN)/gunicorn pantau.wsgi --bind 127.0.0.1:8000 \
 	  --workers 2 --log-level warning
 
 test: setup-test
+	@scripts/system-packages test
 	$(BIN)/pytest -n 2 -m "not slow" $(PYTEST_ARGS)
 
 lint: setup-test
@@ -46,8 +48,14 @@ lint: setup-test
 bench: setup-test
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# Regenerates pantau/locale/en/LC_MESSAGES/django.po and compiles django.mo (commit both); new strings
+# arrive untranslated: translate them in the .po, then run this again. Needs GNU gettext.
 messages: setup
-	cd pantau && ../$(BIN)/pantau makemessages -l en --no-obsolete && ../$(BIN)/pantau compilemessages -l en
+	@command -v msgfmt >/dev/null && command -v xgettext >/dev/null || { \
+	  echo "make messages needs GNU gettext (msgfmt, xgettext); on Debian: apt-get install gettext"; exit 1; }
+	mkdir -p pantau/locale
+	cd pantau && DEBUG=true ../$(BIN)/pantau makemessages -l en --no-obsolete && \
+	  DEBUG=true ../$(BIN)/pantau compilemessages -l en
 
 constraints: setup-test
 	@{ echo '# Exact versions of every dependency (runtime, test, lint). Regenerate with: make constraints'; \

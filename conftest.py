@@ -26,6 +26,17 @@ def _clear_cache() -> Any:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in Indonesian: a request in English earlier in the worker must not leak."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 CHROMIUM = os.environ.get("PANTAU_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 
 

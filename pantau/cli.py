@@ -8,9 +8,18 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pantau.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["pantau", *(sys.argv[1:] if argv is None else argv)])
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        execute_from_command_line(["pantau", *args])
+    except ImproperlyConfigured as exc:
+        if "--traceback" in args:
+            raise
+        # A setting from the environment is wrong: say which, without a traceback.
+        sys.stderr.write(f"pantau: configuration error: {exc}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,9 @@ SEES_DUKCAPIL = SEES_TABALONG
 EDITS_DUKCAPIL = EDITS_TABALONG | {"operator_dukcapil"}
 INVITERS = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"}
 CREATES_INSTITUTIONS = {"national_admin", "head_kalsel"}
+# can_edit_registry: national admin, heads of office, provider staff (each within their scope).
+REGISTRY_EDITORS = {"national_admin", "head_kalsel", "admin_tabalong", "operator_dukcapil", "admin_barsel"}
+READS_AUDIT = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"}
 
 Args = Callable[[Any], list[Any]]
 NONE: Args = lambda c: []  # noqa: E731
@@ -36,6 +39,10 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "public:search": (NONE, PUBLIC),
     "public:product": (lambda c: [c.ktp.pk], PUBLIC),
     "public:product_short": (lambda c: [c.ktp.pk], set()),  # a redirect
+    "public:board": (lambda c: [c.ktp.pk], PUBLIC),
+    "public:map_provinces": (NONE, PUBLIC),
+    "public:map_regencies": (lambda c: [c.kalsel_province.code], PUBLIC),
+    "public:map_completeness": (NONE, PUBLIC),
     "public:institution": (lambda c: [c.tabalong.pk], PUBLIC),
     "public:help": (NONE, PUBLIC),
     "manage:dashboard": (NONE, SIGNED_IN),
@@ -49,6 +56,9 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "manage:product_new": (lambda c: [c.dukcapil.pk], EDITS_DUKCAPIL),
     "manage:product": (lambda c: [c.ktp.pk], SEES_DUKCAPIL),
     "manage:standard_edit": (lambda c: [c.ktp.pk], EDITS_DUKCAPIL),
+    "manage:import": (NONE, REGISTRY_EDITORS),
+    "manage:import_template": (NONE, REGISTRY_EDITORS),
+    "manage:export": (NONE, ANY_ROLE),
     "accounts:login": (NONE, {"anonymous"}),  # signed-in users are sent on to their dashboard
     "accounts:logout": (NONE, set()),  # POST only
     "accounts:password_reset": (NONE, PUBLIC),
@@ -60,6 +70,8 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "accounts:accept": (lambda c: ["not-a-token"], set()),
     "accounts:tokens": (NONE, SIGNED_IN),
     "accounts:token_revoke": (lambda c: [1], set()),
+    "core:audit": (NONE, READS_AUDIT),
+    "core:audit_export": (NONE, READS_AUDIT),
     "healthz": (NONE, PUBLIC),
     "set_language": (NONE, set()),  # POST only; a GET redirects back
 }

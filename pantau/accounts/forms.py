@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pantau.accounts.models import Role
 from pantau.registry.models import Institution, Office, ServiceUnit
@@ -15,10 +16,10 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Peran"), choices=Role.choices)
     office = forms.ModelChoiceField(label=_("Kantor Ombudsman"), queryset=Office.objects.none(),
                                     required=False)
-    institution = forms.ModelChoiceField(label=_("Instansi"), queryset=Institution.objects.none(),
-                                         required=False)
-    unit = forms.ModelChoiceField(label=_("Unit layanan"), queryset=ServiceUnit.objects.none(),
-                                  required=False)
+    institution = forms.ModelChoiceField(label=pgettext_lazy("one, as a form field", "Instansi"),
+                                         queryset=Institution.objects.none(), required=False)
+    unit = forms.ModelChoiceField(label=pgettext_lazy("one, as a form field", "Unit layanan"),
+                                  queryset=ServiceUnit.objects.none(), required=False)
 
     def __init__(self, *args: Any, offices: Any, institutions: Any, units: Any, roles: list[tuple[str, Any]],
                  **kwargs: Any) -> None:
@@ -26,6 +27,8 @@ class InvitationForm(forms.Form):
         self.fields["office"].queryset = offices  # type: ignore[attr-defined]
         self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units.select_related("institution")  # type: ignore[attr-defined]
+        # Units of different institutions share names ("Dinas Kependudukan ..."): say whose it is.
+        self.fields["unit"].label_from_instance = lambda u: f"{u.name} — {u.institution.name}"  # type: ignore[attr-defined]
         self.fields["role"].choices = roles  # type: ignore[attr-defined]
 
 

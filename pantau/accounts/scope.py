@@ -81,3 +81,33 @@ def scope_of(user: Any) -> Scope:
     )
     user._pantau_scope = scope
     return scope
+
+
+@dataclass(frozen=True)
+class Headed:
+    """The offices a user heads (role ``head_of_office``), their provinces, and whether one is national."""
+
+    office_ids: frozenset[int] = frozenset()
+    province_ids: frozenset[int] = frozenset()
+    national: bool = False
+
+
+def headed_by(user: Any) -> Headed:
+    """What a user heads. A head's own powers (inviting, seeing the office's people, reading the
+    audit trail) come from these memberships only, never from another role the person also holds
+    (an assessor elsewhere). Cached on the user object like ``scope_of``."""
+    if not scope_of(user).has(Role.HEAD_OF_OFFICE):
+        return Headed()
+    cached: Headed | None = getattr(user, "_pantau_headed", None)
+    if cached is not None:
+        return cached
+    from pantau.registry.models import Office
+
+    offices = list(Office.objects.filter(memberships__user=user, memberships__role=Role.HEAD_OF_OFFICE)
+                   .values_list("pk", "is_national"))
+    office_ids = frozenset(pk for pk, _national in offices)
+    provinces = Office.provinces.through.objects.filter(office_id__in=office_ids).values_list("province_id", flat=True)
+    headed = Headed(office_ids=office_ids, province_ids=frozenset(provinces),
+                    national=any(national for _pk, national in offices))
+    user._pantau_headed = headed
+    return headed

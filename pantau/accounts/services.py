@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from pantau.accounts.models import (
     hash_token,
     new_token,
 )
-from pantau.accounts.scope import scope_of
+from pantau.accounts.scope import headed_by, scope_of
 from pantau.core import audit
 from pantau.core.errors import NotInScope
 
@@ -33,24 +34,24 @@ INVITE_DAYS = 7
 
 def may_grant(actor: Any, *, role: str, office: Any = None, institution: Any = None,
               unit: Any = None) -> bool:
-    """Staff invite only within their own scope, and never to a role above their own."""
+    """Staff invite only within their own scope, and never to a role above their own.
+
+    A head of office invites into the offices they head (office roles) and to the institutions in
+    those offices' provinces or supervised by them; an institution admin within their institution.
+    """
     scope = scope_of(actor)
     if scope.has(Role.NATIONAL_ADMIN):
         return True
+    inst = institution if role == Role.INSTITUTION_ADMIN else (unit.institution if role == Role.UNIT_OPERATOR
+                                                               and unit is not None else None)
     if scope.has(Role.HEAD_OF_OFFICE):
-        if role in OFFICE_ROLES:
-            return office is not None and office.pk in scope.office_ids
-        if role == Role.INSTITUTION_ADMIN and institution is not None:
-            return institution.province_id in scope.province_ids or institution.office_id in scope.office_ids
-        if role == Role.UNIT_OPERATOR and unit is not None:
-            inst = unit.institution
-            return inst.province_id in scope.province_ids or inst.office_id in scope.office_ids
-        return False
-    if scope.has(Role.INSTITUTION_ADMIN):
-        if role == Role.INSTITUTION_ADMIN and institution is not None:
-            return institution.pk in scope.institution_ids
-        if role == Role.UNIT_OPERATOR and unit is not None:
-            return unit.institution_id in scope.institution_ids
+        head = headed_by(actor)
+        if role in OFFICE_ROLES and office is not None and office.pk in head.office_ids:
+            return True
+        if inst is not None and (inst.province_id in head.province_ids or inst.office_id in head.office_ids):
+            return True
+    if scope.has(Role.INSTITUTION_ADMIN) and inst is not None:
+        return inst.pk in scope.institution_ids
     return False
 
 
@@ -134,9 +135,40 @@ def invitation_accept(*, raw_token: str, username: str, password: str, full_name
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
+    inst = invitation.institution or (invitation.unit.institution if invitation.unit is not None else None)
     audit.record(actor=user, event_type="invitation.accepted", obj=invitation,
                  after={"user": user.pk, "role": invitation.role},
-                 institution_id=invitation.institution_id)
+                 institution_id=getattr(inst, "pk", None), province_id=getattr(inst, "province_id", None))
+    return user
+
+
+@transaction.atomic
+def national_admin_create(*, username: str, email: str, password: str, full_name: str = "") -> User:
+    """A national admin created from the command line (``pantau create_admin``), e.g. the first one.
+
+    Everyone else joins by invitation. The new admin is the actor of their own audit event.
+    """
+    username = username.strip()
+    if not username:
+        raise ValidationError({"username": _("Tulis nama pengguna.")})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("Nama pengguna ini sudah dipakai.")})
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": _("Alamat email tidak valid.")}) from exc
+    user = User(username=username, email=email, full_name=full_name.strip())
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    Membership.objects.create(user=user, role=Role.NATIONAL_ADMIN)
+    audit.record(actor=user, event_type="user.national_admin_created", obj=user,
+                 after={"user": user.pk, "role": Role.NATIONAL_ADMIN}, reason="pantau create_admin")
     return user
 
 
@@ -156,9 +188,12 @@ def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
 def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
     if token.user_id != actor.pk and not scope_of(actor).has(Role.NATIONAL_ADMIN):
         raise NotInScope
+    if token.revoked_at is not None:
+        raise ValidationError(_("Token ini sudah dicabut."))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit.record(actor=actor, event_type="api_token.revoked", obj=token)
+    audit.record(actor=actor, event_type="api_token.revoked", obj=token,
+                 before={"revoked_at": None}, after={"revoked_at": token.revoked_at.isoformat()})
 
 
 def user_for_token(raw: str) -> User | None:

@@ -23,4 +23,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("manage:institutions"), _("Instansi")))
         if r.can_invite(user):
             items.append((reverse("accounts:users"), _("Pengguna")))
+        if r.can_read_audit(user):
+            items.append((reverse("core:audit"), _("Jejak audit")))
     return {"nav_items": items}

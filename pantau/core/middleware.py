@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -15,11 +16,16 @@ from pantau.core import requestid
 from pantau.core.access import admits, rule_of
 
 log = logging.getLogger("pantau.access")
+request_log = logging.getLogger("pantau.request")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
 class RequestIdMiddleware:
-    """Gives each request an id (or keeps a well-formed ``X-Request-ID`` from the proxy)."""
+    """Gives each request an id (or keeps a well-formed ``X-Request-ID`` from the proxy) and logs it.
+
+    The log line names the view (``accounts:login``), never the path or the query string: those
+    can hold tokens, emails or phone numbers. The formatter adds ``rid=`` and ``uid=``.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -29,8 +35,18 @@ class RequestIdMiddleware:
         rid = incoming if _SAFE_ID.match(incoming) else requestid.new_request_id()
         request.request_id = rid  # type: ignore[attr-defined]
         tokens = requestid.bind(rid)
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:  # e.g. the user who just signed in
+                requestid.set_user_id(str(user.pk))
+            match = request.resolver_match
+            view = match.view_name if match else "-"
+            request_log.log(
+                logging.DEBUG if view == "healthz" else logging.INFO, "%s %s %s %dms",
+                request.method, view, response.status_code, (time.perf_counter() - started) * 1000,
+            )
         finally:
             requestid.unbind(tokens)
         response["X-Request-ID"] = rid

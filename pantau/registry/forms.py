@@ -70,3 +70,14 @@ class UnitEventForm(forms.Form):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = units  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas XLSX"),
+        help_text=_("Templat Pantau yang sudah diisi, atau hasil ekspor yang sudah diubah."),
+        widget=forms.ClearableFileInput(attrs={
+            "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+        error_messages={"required": _("Pilih berkas XLSX yang akan diimpor."),
+                        "empty": _("Berkas kosong. Pilih berkas XLSX yang berisi data.")},
+    )

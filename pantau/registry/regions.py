@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from pantau.registry.models import Province, Regency
+from pantau.registry.regionmap import forget_boundaries
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -62,4 +63,7 @@ def load_regions() -> LoadResult:
         elif any(getattr(existing_r, k) != v for k, v in values.items()):
             Regency.objects.filter(pk=existing_r.pk).update(**values)
             counts[3] += 1
+    if any(counts):
+        codes = list(provinces)
+        transaction.on_commit(lambda: forget_boundaries(codes))
     return LoadResult(*counts)

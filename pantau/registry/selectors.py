@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from pantau.accounts.models import Role
-from pantau.accounts.scope import Scope, scope_of
+from pantau.accounts.scope import Scope, headed_by, scope_of
 from pantau.registry.models import (
     Institution,
     Office,
@@ -96,10 +96,11 @@ def can_edit_institution(user: Any, institution: Institution) -> bool:
     scope = scope_of(user)
     if scope.has(Role.NATIONAL_ADMIN):
         return True
-    if scope.has(Role.HEAD_OF_OFFICE) and (
-        institution.province_id in scope.province_ids or institution.office_id in scope.office_ids
-    ):
-        return True
+    if scope.has(Role.HEAD_OF_OFFICE):
+        # Only the offices the person heads count, never an office where they are (say) an assessor.
+        head = headed_by(user)
+        if head.national or institution.province_id in head.province_ids or institution.office_id in head.office_ids:
+            return True
     return institution.pk in scope.institution_ids and scope.has(Role.INSTITUTION_ADMIN)
 
 

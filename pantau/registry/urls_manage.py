@@ -1,6 +1,7 @@
 from django.urls import path
 
 from pantau.registry import views_manage as v
+from pantau.registry import views_transfer as t
 
 app_name = "manage"
 urlpatterns = [
@@ -15,4 +16,7 @@ urlpatterns = [
     path("unit/<int:unit_pk>/produk/baru/", v.product_new, name="product_new"),
     path("produk/<int:pk>/", v.product_detail, name="product"),
     path("produk/<int:pk>/standar/", v.standard_edit, name="standard_edit"),
+    path("impor/", t.import_page, name="import"),
+    path("impor/templat.xlsx", t.import_template, name="import_template"),
+    path("ekspor.xlsx", t.export, name="export"),
 ]

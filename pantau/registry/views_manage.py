@@ -63,6 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "product_count": stats["n"],
         "score": round(100 * (stats["score"] or 0) / 16) if stats["n"] else None,
         "has_role": r.has_any_role(request.user),
+        "can_import": r.can_edit_registry(request.user),
     }
     return render(request, "registry/manage/dashboard.html", context)
 

@@ -15,7 +15,8 @@ from pantau.core.access import PUBLIC, access
 from pantau.core.http import is_htmx
 from pantau.core.pagecache import render_cached
 from pantau.registry import components as comp
-from pantau.registry.models import Institution, Province, ServiceProduct
+from pantau.registry.models import Institution, Province, Regency, ServiceProduct
+from pantau.registry.regionmap import province_stats
 from pantau.registry.selectors import current_standard, public_product_stamp, public_products
 
 PAGE_SIZE = 20
@@ -23,8 +24,10 @@ PAGE_SIZE = 20
 
 @access(PUBLIC)
 def home(request: HttpRequest) -> HttpResponse:
-    provinces = Province.objects.only("code", "name")
-    return render(request, "registry/public/home.html", {"provinces": provinces})
+    provinces = list(Province.objects.only("code", "name"))
+    stats = province_stats()
+    rows = [(p, stats.get(p.code)) for p in provinces]  # the map's data as a table, for everyone
+    return render(request, "registry/public/home.html", {"provinces": provinces, "map_rows": rows})
 
 
 @access(PUBLIC)
@@ -32,6 +35,7 @@ def search(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:100]
     province = (request.GET.get("provinsi") or "").strip()[:2]
     institution = (request.GET.get("instansi") or "").strip()
+    regency = (request.GET.get("kabupaten") or "").strip()[:5]
     products = public_products().select_related("unit__institution__province")
     if q:
         for word in q.split()[:6]:
@@ -41,16 +45,20 @@ def search(request: HttpRequest) -> HttpResponse:
             )
     if province:
         products = products.filter(unit__institution__province__code=province)
+    if regency:
+        products = products.filter(unit__institution__regency__code=regency)
     if institution.isdigit():
         products = products.filter(unit__institution_id=int(institution))
     products = products.order_by("name", "pk")
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("hal"))
     institutions = Institution.objects.none()
+    regencies = Regency.objects.none()
     if province:
         institutions = Institution.objects.filter(province__code=province).only("pk", "name")
+        regencies = Regency.objects.filter(province__code=province).only("code", "name")
     context = {
-        "q": q, "province": province, "institution": institution, "page": page,
-        "provinces": Province.objects.only("code", "name"), "institutions": institutions,
+        "q": q, "province": province, "institution": institution, "regency": regency, "page": page,
+        "provinces": Province.objects.only("code", "name"), "institutions": institutions, "regencies": regencies,
     }
     template = "registry/public/search_results.html" if is_htmx(request) else "registry/public/search.html"
     return render(request, template, context)

@@ -166,3 +166,16 @@ def test_duplicate_product_names_in_a_unit_are_refused(cast: Any) -> None:
     with pytest.raises(ValidationError):
         services.product_save(actor=cast.admin_tabalong, unit=cast.dukcapil, data={"name": "Penerbitan KTP-el"})
     assert ServiceProduct.objects.filter(unit=cast.dukcapil).count() == 1
+
+
+def test_a_heads_other_roles_do_not_let_them_edit_another_province(cast: Any) -> None:
+    from pantau.accounts.models import Membership, Role, User
+
+    # The head of Kalsel also works as an assessor for Kalteng: reading Kalteng, yes; editing it, no.
+    Membership.objects.create(user=cast.head_kalsel, role=Role.ASSESSOR, office=cast.kalteng)
+    head = User.objects.get(pk=cast.head_kalsel.pk)
+    assert institutions_for(head).filter(pk=cast.barsel.pk).exists()
+    with pytest.raises(Http404):
+        services.unit_save(actor=head, unit=cast.barsel_dukcapil, data={"phone": "0525-1"})
+    services.unit_save(actor=head, unit=cast.dukcapil, data={"phone": "0526-1"})
+    assert ServiceUnit.objects.get(pk=cast.barsel_dukcapil.pk).phone == ""

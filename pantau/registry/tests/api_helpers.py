@@ -1,0 +1,40 @@
+"""A small client for API tests: JSON in, JSON out, acting as a cast member through a real token."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.test import Client
+
+from pantau.accounts.services import api_token_create
+
+
+class Api:
+    """``Api()`` is anonymous; ``Api.as_user(user)`` sends ``Authorization: Bearer <token>``."""
+
+    def __init__(self, token: str | None = None) -> None:
+        self.client = Client()
+        self.token = token
+
+    @classmethod
+    def as_user(cls, user: Any) -> Api:
+        _, raw = api_token_create(actor=user, name="test")
+        return cls(raw)
+
+    def headers(self) -> dict[str, str]:
+        return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"} if self.token else {}
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self.client.get("/api/registry" + path, params or {}, **self.headers())
+
+    def send(self, method: str, path: str, body: Any = None) -> Any:
+        data = b"" if body is None else json.dumps(body).encode()
+        return self.client.generic(method, "/api/registry" + path, data, content_type="application/json",
+                                   **self.headers())
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self.send("POST", path, body)
+
+    def patch(self, path: str, body: Any = None) -> Any:
+        return self.send("PATCH", path, body)

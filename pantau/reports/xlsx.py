@@ -1,0 +1,417 @@
+"""XLSX files with openpyxl: write workbooks with a header row, read rows back checked cell by cell.
+
+Writing uses openpyxl's write-only (streaming) mode: each sheet has one header row, frozen, with
+a comment explaining the column and, where a column has a fixed list of values, a drop-down list
+(data validation). Reading uses read-only mode and yields each row as a dict of typed values plus
+the problems found in its cells, in plain words, with the sheet, row and column they belong to.
+
+Nothing here knows about the registry: modules describe their sheets with ``Column``/``Sheet``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.workbook import Workbook as WorkbookType
+from openpyxl.worksheet.datavalidation import DataValidation
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHOICES_SHEET = "Pilihan"
+# Drop-down lists and the like cover this many data rows below the header.
+VALIDATION_ROWS = 5000
+# A ZIP that inflates to more than this many times its size is refused (a "zip bomb").
+MAX_INFLATION = 40
+
+TEXT, CHOICE, DATE, BOOL, INT, FLOAT, URL = "text", "choice", "date", "bool", "int", "float", "url"
+YES, NO = "ya", "tidak"
+_YES = {"ya", "y", "yes", "true", "1", "benar"}
+_NO = {"tidak", "t", "no", "n", "false", "0", "salah", "bukan"}
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
+_HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+
+
+class FileProblem(Exception):
+    """The upload is not a workbook that can be read at all (the message says why, in plain words)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the file. ``row`` is the spreadsheet's row number (1 = header)."""
+
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet. ``header`` is part of the file format (not translated)."""
+
+    header: str
+    key: str
+    kind: str = TEXT
+    required: bool = False
+    max_length: int | None = None
+    # CHOICE: (value written in the file, meaning shown in the header comment).
+    choices: tuple[tuple[str, str], ...] = ()
+    # Drop-down suggestions that do not restrict the cell (e.g. region names; codes also work).
+    suggestions: str | None = None
+    help: str | Promise = ""
+    width: int = 20
+    minimum: float | None = None
+    maximum: float | None = None
+    default: Any = None
+    # A code typed as a number keeps this many decimals (63.1 is read back as "63.10").
+    decimals: int | None = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+
+@dataclass
+class Row:
+    """A data row read from a sheet: its number, typed values by column key, and cell problems."""
+
+    number: int
+    values: dict[str, Any]
+    problems: list[Problem] = field(default_factory=list)
+
+
+# Writing.
+
+def new_workbook() -> WorkbookType:
+    return Workbook(write_only=True)
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, Promise):
+        return str(value)
+    return value
+
+
+def cell(ws: Any, value: Any) -> WriteOnlyCell:
+    """A cell for a write-only sheet; text that starts with '=' stays text, never a formula."""
+    c = WriteOnlyCell(ws, value=_safe(value))
+    if isinstance(value, str) and value.startswith("="):
+        c.data_type = "s"
+    elif isinstance(value, dt.date):
+        c.number_format = "yyyy-mm-dd"
+    return c
+
+
+def _comment(column: Column) -> str:
+    lines = [str(column.help)] if column.help else []
+    if column.required:
+        lines.append(_("Wajib diisi."))
+    if column.choices:
+        lines.append(_("Pilihan:") + " " + "; ".join(f"{v} = {label}" for v, label in column.choices))
+    if column.kind == DATE:
+        lines.append(_("Format tanggal: TTTT-BB-HH, misalnya 2025-01-31."))
+    if column.kind == BOOL:
+        lines.append(_("Isi 'ya' atau 'tidak'."))
+    return "\n".join(lines)
+
+
+def add_sheet(wb: WorkbookType, sheet: Sheet, rows: Iterable[Sequence[Any]],
+              choice_ranges: Mapping[str, str] | None = None) -> Any:
+    """Write one sheet: a bold, frozen header row with comments and drop-downs, then ``rows``."""
+    ws = wb.create_sheet(sheet.name)
+    ws.freeze_panes = "A2"
+    for index, column in enumerate(sheet.columns, start=1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = column.width
+        area = f"{letter}2:{letter}{VALIDATION_ROWS + 1}"
+        if column.choices or column.kind == BOOL:
+            values = [v for v, _label in column.choices] if column.choices else [YES, NO]
+            dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                                showErrorMessage=True, errorTitle=_("Pilihan tidak dikenal"),
+                                error=_("Pilih salah satu isian dari daftar."))
+            dv.add(area)
+            ws.data_validations.append(dv)
+        elif column.suggestions and choice_ranges and column.suggestions in choice_ranges:
+            dv = DataValidation(type="list", formula1=choice_ranges[column.suggestions], allow_blank=True,
+                                showErrorMessage=False)
+            dv.add(area)
+            ws.data_validations.append(dv)
+    header = []
+    for column in sheet.columns:
+        c = cell(ws, column.header)
+        c.font = Font(bold=True)
+        c.fill = _HEADER_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        text = _comment(column)
+        if text:
+            c.comment = Comment(text, "Pantau", width=300, height=160)
+        header.append(c)
+    ws.append(header)
+    for data in rows:
+        ws.append([cell(ws, v) for v in data])
+    return ws
+
+
+def choice_ranges(lists: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Where ``add_choice_sheet`` puts each list (computable before writing the sheets that use them)."""
+    ranges = {}
+    for index, name in enumerate(lists, start=1):
+        letter = get_column_letter(index)
+        ranges[name] = f"{quote_sheetname(CHOICES_SHEET)}!${letter}$2:${letter}${max(len(lists[name]), 1) + 1}"
+    return ranges
+
+
+def add_choice_sheet(wb: WorkbookType, lists: Mapping[str, Sequence[str]]) -> None:
+    """A hidden sheet holding long drop-down lists, one per column (see ``choice_ranges``)."""
+    ws = wb.create_sheet(CHOICES_SHEET)
+    ws.sheet_state = "hidden"
+    names = list(lists)
+    longest = max((len(v) for v in lists.values()), default=0)
+    ws.append(names)
+    for i in range(longest):
+        ws.append([cell(ws, lists[n][i]) if i < len(lists[n]) else None for n in names])
+
+
+def add_notes_sheet(wb: WorkbookType, title: str, lines: Iterable[str]) -> None:
+    ws = wb.create_sheet(title)
+    ws.column_dimensions["A"].width = 110
+    heading = cell(ws, title)
+    heading.font = Font(bold=True, size=14)
+    ws.append([heading])
+    for line in lines:
+        c = cell(ws, line)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.append([c])
+
+
+def save(wb: WorkbookType, out: IO[bytes]) -> None:
+    wb.save(out)
+
+
+# Reading.
+
+def open_workbook(upload: IO[bytes], *, size: int, max_bytes: int) -> WorkbookType:
+    """Open an uploaded XLSX for streaming reads, or raise ``FileProblem`` saying what is wrong."""
+    if size > max_bytes:
+        raise FileProblem(
+            _("Berkas terlalu besar (%(size)s). Batasnya %(limit)s; bagi datanya ke beberapa berkas.")
+            % {"size": human_size(size), "limit": human_size(max_bytes)}
+        )
+    if size == 0:
+        raise FileProblem(_("Berkas kosong. Pilih berkas XLSX yang berisi data."))
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileProblem(_("Ini berkas Excel lama (.xls). Simpan dulu sebagai Excel Workbook (.xlsx), lalu unggah."))
+    if not head.startswith(b"PK\x03\x04"):
+        raise FileProblem(_("Berkas ini bukan XLSX. Unduh templat dari halaman ini, isi, lalu simpan sebagai .xlsx."))
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileProblem(_("Berkas XLSX rusak atau tidak lengkap. Simpan ulang dari Excel, lalu unggah.")) from exc
+    if "xl/workbook.xml" not in names:
+        raise FileProblem(_("Berkas ini bukan XLSX (misalnya dokumen Word atau arsip ZIP biasa)."))
+    if inflated > max(size, 1) * MAX_INFLATION and inflated > max_bytes:
+        raise FileProblem(_("Isi berkas terlalu besar setelah dibuka. Bagi datanya ke beberapa berkas."))
+    upload.seek(0)
+    try:
+        return load_workbook(upload, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of errors on a damaged file
+        raise FileProblem(_("Berkas XLSX tidak dapat dibaca. Simpan ulang dari Excel, lalu unggah.")) from exc
+
+
+def human_size(size: int) -> str:
+    """1536 → '1,5 KB'; 10485760 → '10 MB' (Indonesian decimal comma)."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f" {unit}"
+    return f"{size} B"
+
+
+def find_sheet(wb: WorkbookType, name: str) -> Any | None:
+    wanted = name.strip().lower()
+    for title in wb.sheetnames:
+        if title.strip().lower() == wanted:
+            return wb[title]
+    return None
+
+
+def _header_text(value: Any) -> str:
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def read_sheet(ws: Any, sheet: Sheet, *, max_rows: int) -> tuple[list[Row], list[Problem]]:
+    """Check the header row and read the data rows (blank rows skipped) with their cell problems."""
+    rows_iter = ws.iter_rows(values_only=True)
+    header = next(rows_iter, None) or ()
+    found = [_header_text(v) for v in header]
+    known = {c.header.lower(): c for c in sheet.columns}
+    problems: list[Problem] = []
+    positions: dict[str, int] = {}
+    for index, text in enumerate(found):
+        if not text:
+            continue
+        column = known.get(text.lower())
+        letter = get_column_letter(index + 1)
+        if column is None:
+            problems.append(Problem(sheet.name, 1, letter, _("Kolom “%s” tidak dikenal. Pakai judul kolom "
+                                                            "persis seperti di templat.") % text))
+        elif column.key in positions:
+            problems.append(Problem(sheet.name, 1, letter, _("Kolom “%s” muncul dua kali.") % column.header))
+        else:
+            positions[column.key] = index
+    missing = [c.header for c in sheet.columns if c.key not in positions]
+    if missing:
+        problems.append(Problem(sheet.name, 1, "", _("Kolom berikut tidak ada di baris judul: %s. Pakai templat "
+                                                    "terbaru dari Pantau.") % ", ".join(missing)))
+    if problems:
+        return [], problems
+    rows: list[Row] = []
+    for number, raw in enumerate(rows_iter, start=2):
+        if raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+            continue
+        if len(rows) >= max_rows:
+            return [], [Problem(sheet.name, number, "", _("Lembar ini berisi lebih dari %d baris data. Bagi "
+                                                         "datanya ke beberapa berkas.") % max_rows)]
+        row = Row(number=number, values={})
+        for column in sheet.columns:
+            index = positions[column.key]
+            value = raw[index] if index < len(raw) else None
+            try:
+                row.values[column.key] = parse(column, value)
+            except ValidationError as exc:
+                row.values[column.key] = None
+                row.problems.append(Problem(sheet.name, number, column.header, " ".join(exc.messages)))
+        rows.append(row)
+    return rows, []
+
+
+# Cell values.
+
+def text_of(value: Any) -> str:
+    """A cell as text: numbers without a trailing '.0', line breaks as '\\n', outer spaces removed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "").strip()
+
+
+def parse(column: Column, value: Any) -> Any:
+    """The typed value of a cell for ``column``; ``ValidationError`` with a plain message if it is wrong."""
+    if column.decimals is not None and isinstance(value, float) and not value.is_integer():
+        value = f"{value:.{column.decimals}f}"
+    text = text_of(value)
+    if not text:
+        if column.required:
+            raise ValidationError(_("Wajib diisi."))
+        return column.default if column.default is not None else ("" if column.kind in (TEXT, URL) else None)
+    if column.kind == TEXT:
+        if column.max_length is not None and len(text) > column.max_length:
+            raise ValidationError(_("Terlalu panjang: %(n)d karakter, paling banyak %(max)d.")
+                                  % {"n": len(text), "max": column.max_length})
+        return text
+    if column.kind == CHOICE:
+        lowered = text.lower()
+        for code, label in column.choices:
+            if lowered in (code.lower(), label.lower()):
+                return code
+        raise ValidationError(_("“%(v)s” bukan pilihan yang dikenal. Pilih salah satu: %(c)s.")
+                              % {"v": text, "c": ", ".join(code for code, _label in column.choices)})
+    if column.kind == BOOL:
+        if text.lower() in _YES:
+            return True
+        if text.lower() in _NO:
+            return False
+        raise ValidationError(_("Isi “ya” atau “tidak”, bukan “%s”.") % text)
+    if column.kind == DATE:
+        return _date(value, text)
+    if column.kind in (INT, FLOAT):
+        return _number(column, value, text)
+    if column.kind == URL:
+        url = text if "://" in text else f"https://{text}"
+        if column.max_length is not None and len(url) > column.max_length:
+            raise ValidationError(_("Alamat terlalu panjang (paling banyak %d karakter).") % column.max_length)
+        try:
+            URLValidator()(url)
+        except ValidationError as exc:
+            raise ValidationError(_("“%s” bukan alamat situs web yang sah.") % text) from exc
+        return url
+    raise ValueError(f"unknown column kind {column.kind}")
+
+
+def _date(value: Any, text: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        for fmt in _DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(value.strip(), fmt).date()
+            except ValueError:
+                continue
+    raise ValidationError(_("“%s” bukan tanggal yang sah. Tulis sebagai TTTT-BB-HH, misalnya 2025-01-31.") % text)
+
+
+_NUMBER_RE = re.compile(r"^-?\d+([.,]\d+)?$")
+
+
+def _number(column: Column, value: Any, text: str) -> int | float:
+    number: float
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif _NUMBER_RE.match(text):
+        number = float(text.replace(",", "."))
+    else:
+        raise ValidationError(_("“%s” bukan angka.") % text)
+    if column.kind == INT and not number.is_integer():
+        raise ValidationError(_("Tulis bilangan bulat, bukan “%s”.") % text)
+    if column.minimum is not None and number < column.minimum:
+        raise ValidationError(_("Paling kecil %s.") % _plain(column.minimum))
+    if column.maximum is not None and number > column.maximum:
+        raise ValidationError(_("Paling besar %s.") % _plain(column.maximum))
+    return int(number) if column.kind == INT else number
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def yes_no(value: bool) -> str:
+    return YES if value else NO
