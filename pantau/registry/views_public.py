@@ -67,25 +67,26 @@ def search(request: HttpRequest) -> HttpResponse:
 @access(PUBLIC)
 def product(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     """A product's published standard, from the page cache when it is there: keyed by
-    ``public_product_stamp``, a visit then costs one small query and no model loading."""
+    ``public_product_stamp`` and the date, a visit then costs one small query."""
     today = timezone.localdate()
-    stamp = public_product_stamp(pk, today)
+    stamp = public_product_stamp(pk)
     if stamp is None:
         raise Http404
-    standard_id = stamp.standard_id
-    if standard_id is None:
+    if stamp.current_standard_id is None:  # none in force, or one took effect before the daily refresh
         item = get_object_or_404(ServiceProduct, pk=pk)
-        return render(request, "registry/public/no_standard.html", {"product": item}, status=404)
-    return render_cached(request, "registry/public/product.html",
-                         lambda: _product_context(pk, standard_id, today), parts=("public-product", pk, stamp))
+        if current_standard(item, today) is None:
+            return render(request, "registry/public/no_standard.html", {"product": item}, status=404)
+        return render(request, "registry/public/product.html", _product_context(pk, today))
+    return render_cached(request, "registry/public/product.html", lambda: _product_context(pk, today),
+                         parts=("public-product", pk, stamp, today))
 
 
-def _product_context(pk: int, standard_id: int, today: dt.date) -> dict[str, Any]:
+def _product_context(pk: int, today: dt.date) -> dict[str, Any]:
     item = get_object_or_404(
-        ServiceProduct.objects.select_related("unit__institution__office", "current_standard"),
-        pk=pk, is_active=True, unit__is_active=True,
+        ServiceProduct.objects.select_related("unit__institution__office"), pk=pk, is_active=True,
+        unit__is_active=True,
     )
-    standard = item.current_standard if item.current_standard_id == standard_id else current_standard(item, today)
+    standard = current_standard(item, today)
     if standard is None:
         raise Http404
     delivery = [(c, getattr(standard, c.field)) for c in comp.COMPONENTS if c.group == comp.DELIVERY]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.messages import info as add_message
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
@@ -148,3 +150,16 @@ def test_a_page_with_a_message_is_rendered_and_not_cached(cast: Any) -> None:
         assert "Tersimpan." not in render_cached(request(), "registry/public/no_standard.html", context,
                                                  parts=["t"]).content.decode()
     assert len(calls) == 2  # the page with the message was not kept; the next one was
+
+
+def test_a_version_published_for_a_future_date_shows_on_that_day_before_the_daily_refresh(cast: Any) -> None:
+    evening, midnight = "2026-06-01 23:00 +07:00", "2026-06-02 00:05 +07:00"  # Asia/Jakarta, an hour apart
+    with time_machine.travel(evening, tick=False):
+        publish(cast.national_admin, cast.ktp, effective=dt.date(2026, 6, 2), completion_time="Selesai di tempat")
+        new = services.product_save(actor=cast.national_admin, unit=cast.dukcapil, data={"name": "KIA"})
+        publish(cast.national_admin, new, effective=dt.date(2026, 6, 2))
+        assert "Selesai di tempat" not in page(Client(), cast)
+        assert Client().get(reverse("public:product", args=[new.pk])).status_code == 404
+    with time_machine.travel(midnight, tick=False):
+        assert "Selesai di tempat" in page(Client(), cast)
+        assert Client().get(reverse("public:product", args=[new.pk])).status_code == 200
