@@ -438,6 +438,13 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@"))
+    return urlunsplit(parts)
+
+
 def git_commit() -> str:
     done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                           check=False)
@@ -516,7 +523,8 @@ def main(argv: list[str] | None = None) -> int:
     load_after = os.getloadavg()
     report = {
         "started": started.isoformat(timespec="seconds"), "commit": git_commit(),
-        "config": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "config": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+        | {"pg_url": redact(args.pg_url)},
         "budget": {"share_of_trivial": BUDGET_SHARE, "p95_ms": BUDGET_P95_MS},
         "machine": {"cpus": cpus, "load_before": load_before, "load_after": load_after,
                     "python": platform.python_version(), "platform": platform.platform()},
