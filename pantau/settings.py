@@ -113,12 +113,18 @@ else:
                     "PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;"
                 ),
             },
+            # Keep the connection between requests: opening one and running the PRAGMAs above
+            # costs more than the queries of most pages (bench/README.md).
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Per process by default; rendered fragments (public product pages, lists) are a few KB each.
+# With several machines use a shared cache, e.g. CACHE_URL=rediscache://127.0.0.1:6379/1.
 CACHES = {
-    "default": environ.Env.cache_url_config(env_str("CACHE_URL", "locmemcache://pantau") or "")
+    "default": environ.Env.cache_url_config(env_str("CACHE_URL", "locmemcache://pantau?max_entries=5000") or "")
 }
 
 AUTHENTICATION_BACKENDS = [

@@ -98,7 +98,10 @@ class Institution(models.Model):
         ordering = ["name"]
         verbose_name = _("instansi")
         verbose_name_plural = _("instansi")
-        indexes = [models.Index(fields=["province", "name"]), models.Index(fields=["regency"])]
+        indexes = [
+            models.Index(fields=["province", "name"]), models.Index(fields=["regency"]),
+            models.Index(fields=["updated_at"]),  # selectors.registry_stamp
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -146,6 +149,7 @@ class ServiceUnit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["institution", "name"], name="unit_name_unique_in_institution")
         ]
+        indexes = [models.Index(fields=["updated_at"])]  # selectors.registry_stamp
 
     def __str__(self) -> str:
         return self.name
@@ -232,6 +236,7 @@ class ServiceProduct(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "name"], name="product_name_unique_in_unit")
         ]
+        indexes = [models.Index(fields=["updated_at"])]  # selectors.registry_stamp
 
     def __str__(self) -> str:
         return self.name

@@ -18,6 +18,7 @@ from pantau.accounts import rules as r
 from pantau.core.access import access
 from pantau.core.forms import add_validation_error
 from pantau.core.http import is_htmx, query_text
+from pantau.core.pagecache import render_cached
 from pantau.registry import completeness, services
 from pantau.registry import components as comp
 from pantau.registry.forms import InstitutionForm, ProductForm, StandardForm, UnitEventForm, UnitForm
@@ -28,11 +29,15 @@ from pantau.registry.selectors import (
     can_edit_unit,
     institutions_for,
     products_for,
+    registry_stamp,
     unit_history,
     units_for,
 )
 
 PAGE_SIZE = 25
+INSTITUTION_ROWS = "registry/manage/institution_rows.html"
+# registry_stamp keys the cached list; this bounds how long a deletion (admin only) may show.
+LIST_CACHE_SECONDS = 300
 
 
 def _save_form(request: HttpRequest, form: BaseForm, save: Any, success: str) -> bool:
@@ -65,6 +70,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @access(r.has_any_role)
 def institutions(request: HttpRequest) -> HttpResponse:
+    """The institutions in the user's scope, filtered and paginated; from the page cache (keyed by
+    the viewer, the full path and ``registry_stamp``) when it is there."""
+    htmx = is_htmx(request)
+    template = INSTITUTION_ROWS if htmx else "registry/manage/institutions.html"
+    return render_cached(request, template, lambda: _institutions_context(request),
+                         parts=("manage-institutions", htmx, registry_stamp()), templates=[INSTITUTION_ROWS],
+                         seconds=LIST_CACHE_SECONDS)
+
+
+def _institutions_context(request: HttpRequest) -> dict[str, Any]:
     qs = institutions_for(request.user).select_related("province", "regency")
     q = query_text(request, "q")
     province = query_text(request, "provinsi", 2)
@@ -95,13 +110,12 @@ def institutions(request: HttpRequest) -> HttpResponse:
             "institution": inst, "units": unit_counts.get(inst.pk, 0), "products": stats.get("n", 0),
             "percent": completeness.percent(stats.get("score"), comp.TOTAL) if stats else None,
         })
-    context = {
+    context: dict[str, Any] = {
         "page": page, "rows": rows, "q": q, "province": province, "kind": kind,
         "provinces": Province.objects.only("code", "name"), "kinds": Institution.Kind.choices,
         "can_create": can_create_institution(request.user),
     }
-    template = "registry/manage/institution_rows.html" if is_htmx(request) else "registry/manage/institutions.html"
-    return render(request, template, context)
+    return context
 
 
 @access(r.has_any_role)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from pantau.core.access import PUBLIC, access
 from pantau.core.http import is_htmx, query_text
+from pantau.core.pagecache import render_cached
 from pantau.registry import components as comp
 from pantau.registry.models import Institution, Province, Regency, ServiceProduct
 from pantau.registry.regionmap import province_stats
-from pantau.registry.selectors import current_standard, public_products
+from pantau.registry.selectors import current_standard, public_product_stamp, public_products
 
 PAGE_SIZE = 20
 
@@ -61,22 +66,36 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @access(PUBLIC)
 def product(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    """A product's published standard, from the page cache when it is there: keyed by
+    ``public_product_stamp`` and the date, a visit then costs one small query."""
+    today = timezone.localdate()
+    stamp = public_product_stamp(pk)
+    if stamp is None:
+        raise Http404
+    if stamp.current_standard_id is None:  # none in force, or one took effect before the daily refresh
+        item = get_object_or_404(ServiceProduct, pk=pk)
+        if current_standard(item, today) is None:
+            return render(request, "registry/public/no_standard.html", {"product": item}, status=404)
+        return render(request, "registry/public/product.html", _product_context(pk, today))
+    return render_cached(request, "registry/public/product.html", lambda: _product_context(pk, today),
+                         parts=("public-product", pk, stamp, today))
+
+
+def _product_context(pk: int, today: dt.date) -> dict[str, Any]:
     item = get_object_or_404(
-        ServiceProduct.objects.select_related("unit__institution__province", "unit__institution__office",
-                                              "unit__regency"),
-        pk=pk, is_active=True, unit__is_active=True,
+        ServiceProduct.objects.select_related("unit__institution__office"), pk=pk, is_active=True,
+        unit__is_active=True,
     )
-    standard = current_standard(item)
+    standard = current_standard(item, today)
     if standard is None:
-        return render(request, "registry/public/no_standard.html", {"product": item}, status=404)
+        raise Http404
     delivery = [(c, getattr(standard, c.field)) for c in comp.COMPONENTS if c.group == comp.DELIVERY]
     management = [(c, getattr(standard, c.field)) for c in comp.COMPONENTS if c.group == comp.MANAGEMENT]
-    context = {
+    return {
         "product": item, "unit": item.unit, "institution": item.unit.institution, "standard": standard,
         "requirements": comp.lines(standard.requirements), "steps": comp.lines(standard.procedure),
         "delivery": delivery, "management": management,
     }
-    return render(request, "registry/public/product.html", context)
 
 
 @access(PUBLIC)

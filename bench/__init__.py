@@ -1,0 +1,1 @@
+"""Benchmarks of Pantau and the synthetic national-scale data generator (see README.md)."""

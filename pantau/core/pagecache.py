@@ -1,0 +1,73 @@
+"""Whole pages served from Django's cache, keyed by what they show ("donut" caching).
+
+``render_cached`` renders a page once and keeps the HTML in the cache under a key built from
+everything the page depends on: the caller's parts (a cheap "stamp" of the data read from the
+database, filters …), the language, the full path, who is looking (anonymous, or the user's id,
+name and scope) and a digest of the templates. Changed data, another user or a new template is
+therefore a miss, with any cache backend and any number of processes; nothing is invalidated
+by hand. The CSRF token is the only per-request part: the page is rendered with a placeholder
+that each response replaces with the request's own token. Pages with pending messages (shown
+once) are rendered normally and not cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import get_template, render_to_string
+from django.utils.translation import get_language
+
+from pantau.accounts.scope import scope_of
+
+# Keys change with what the page shows, so this only bounds the memory cached pages hold.
+PAGE_SECONDS = 6 * 3600
+# Fixed (not per process: processes share a cache). Only ever replaced by the viewer's own token.
+CSRF_PLACEHOLDER = "pantau-csrf-placeholder-0f6c2a9e"
+
+_digests: dict[str, str] = {}
+
+
+def template_digest(name: str) -> str:
+    """A digest of a template's source (computed once per process)."""
+    if name not in _digests:
+        template = getattr(get_template(name), "template", None)
+        _digests[name] = hashlib.sha256(str(getattr(template, "source", name)).encode()).hexdigest()[:12]
+    return _digests[name]
+
+
+def page_key(request: HttpRequest, parts: Iterable[Any], templates: Iterable[str]) -> str:
+    user = request.user
+    viewer: tuple[Any, ...] = ("anonymous",)
+    if user.is_authenticated:  # the navigation and the account menu depend on the roles and name
+        scope = scope_of(user)
+        viewer = (user.pk, getattr(user, "display_name", lambda: "")(), sorted(scope.roles), scope.national,
+                  *(sorted(ids) for ids in (scope.province_ids, scope.office_ids, scope.institution_ids,
+                                            scope.unit_ids, scope.unit_institution_ids)))
+    raw = repr((tuple(parts), viewer, get_language(), request.get_full_path(),
+                tuple(template_digest(t) for t in templates)))
+    return "page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def render_cached(request: HttpRequest, template_name: str, context: Callable[[], dict[str, Any]], *,
+                  parts: Iterable[Any], templates: Iterable[str] = (), seconds: int = PAGE_SECONDS) -> HttpResponse:
+    """The page ``template_name`` with ``context()``, from the cache when it is there.
+
+    ``parts`` must capture everything the page shows besides the viewer, language and path;
+    ``templates`` names the templates it includes or extends (``base.html`` is always counted).
+    ``context`` is only called when the page is rendered.
+    """
+    if len(get_messages(request)):
+        return render(request, template_name, context())
+    key = page_key(request, parts, (template_name, "base.html", *templates))
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request)
+        cache.set(key, html, seconds)
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
