@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The code of a "this name is already taken here" constraint error (services attach it to ``name``).
+DUPLICATE_NAME = "duplicate_name"
+
 
 class Province(models.Model):
     """A province with its Kemendagri code (``63`` = Kalimantan Selatan)."""
@@ -147,7 +150,10 @@ class ServiceUnit(models.Model):
         verbose_name = _("unit layanan")
         verbose_name_plural = _("unit layanan")
         constraints = [
-            models.UniqueConstraint(fields=["institution", "name"], name="unit_name_unique_in_institution")
+            models.UniqueConstraint(
+                fields=["institution", "name"], name="unit_name_unique_in_institution", violation_error_code=DUPLICATE_NAME,
+                violation_error_message=_("Instansi ini sudah punya unit dengan nama ini; pakai nama lain."),
+            )
         ]
         indexes = [models.Index(fields=["updated_at"])]  # selectors.registry_stamp
 
@@ -234,7 +240,10 @@ class ServiceProduct(models.Model):
         verbose_name = _("produk layanan")
         verbose_name_plural = _("produk layanan")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "name"], name="product_name_unique_in_unit")
+            models.UniqueConstraint(
+                fields=["unit", "name"], name="product_name_unique_in_unit", violation_error_code=DUPLICATE_NAME,
+                violation_error_message=_("Unit ini sudah punya produk layanan dengan nama ini; pakai nama lain."),
+            )
         ]
         indexes = [models.Index(fields=["updated_at"])]  # selectors.registry_stamp
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -16,6 +16,7 @@ from pantau.core import audit
 from pantau.core.errors import NotInScope
 from pantau.registry import components
 from pantau.registry.models import (
+    DUPLICATE_NAME,
     Institution,
     ServiceProduct,
     ServiceStandard,
@@ -53,7 +54,22 @@ def _apply(obj: Any, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
 
 
 def _validate(obj: Any, exclude: list[str] | None = None) -> None:
-    obj.full_clean(exclude=exclude)
+    """``full_clean``, with a taken name reported on the ``name`` field (where the user fixes it)."""
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        errors = getattr(exc, "error_dict", None)
+        if not errors or NON_FIELD_ERRORS not in errors:
+            raise
+        taken = [e for e in errors[NON_FIELD_ERRORS] if e.code == DUPLICATE_NAME]
+        if not taken:
+            raise
+        rest = [e for e in errors[NON_FIELD_ERRORS] if e.code != DUPLICATE_NAME]
+        moved = {k: v for k, v in errors.items() if k != NON_FIELD_ERRORS}
+        moved["name"] = [*moved.get("name", []), *taken]
+        if rest:
+            moved[NON_FIELD_ERRORS] = rest
+        raise ValidationError(moved) from exc
 
 
 @transaction.atomic

@@ -167,7 +167,7 @@ def test_an_institution_admin_creates_a_unit_with_its_maklumat(cast: Any) -> Non
     assert body["kind"] == "mpp" and body["regency"] == "63.09" and body["maklumat_date"] == "2025-02-01"
     assert AuditEvent.objects.filter(event_type="unit.created", object_id=str(body["id"])).exists()
     detail = refused(api.post(f"/institutions/{cast.tabalong.pk}/units", {"name": "Mal Pelayanan Publik Tabalong"}))
-    assert detail == "name: Unit layanan dengan name ini sudah ada; pakai nilai lain."
+    assert detail == "name: Instansi ini sudah punya unit dengan nama ini; pakai nama lain."
     assert refused(api.post(f"/institutions/{cast.tabalong.pk}/units", {"name": "X", "lat": 95})).startswith("lat: ")
     assert refused(api.post(f"/institutions/{cast.barsel.pk}/units", {"name": "X"}), 404)
 

@@ -168,3 +168,16 @@ def test_the_institution_list_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("manage:institutions"))
     assert response.status_code == 200
+
+
+def test_a_taken_unit_name_is_shown_on_the_name_field_and_nothing_is_written(cast: Any) -> None:
+    from pantau.registry.models import ServiceUnit
+
+    before = ServiceUnit.objects.count()
+    response = client_for(cast.admin_tabalong).post(reverse("manage:unit_new", args=[cast.tabalong.pk]), {
+        "name": "DPMPTSP", "kind": "dinas"})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="id_name_error"' in html
+    assert "Instansi ini sudah punya unit dengan nama ini; pakai nama lain." in html
+    assert ServiceUnit.objects.count() == before

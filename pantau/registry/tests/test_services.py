@@ -163,8 +163,11 @@ def test_a_merge_into_a_name_that_exists_fails_whole(cast: Any) -> None:
 
 
 def test_duplicate_product_names_in_a_unit_are_refused(cast: Any) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as info:
         services.product_save(actor=cast.admin_tabalong, unit=cast.dukcapil, data={"name": "Penerbitan KTP-el"})
+    # On the field the user must change, in words that say what is wrong (Django's Indonesian
+    # default for a two-field constraint says the opposite: "... ini tidak ada").
+    assert info.value.message_dict == {"name": ["Unit ini sudah punya produk layanan dengan nama ini; pakai nama lain."]}
     assert ServiceProduct.objects.filter(unit=cast.dukcapil).count() == 1
 
 
