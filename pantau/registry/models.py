@@ -151,7 +151,8 @@ class ServiceUnit(models.Model):
         verbose_name_plural = _("unit layanan")
         constraints = [
             models.UniqueConstraint(
-                fields=["institution", "name"], name="unit_name_unique_in_institution", violation_error_code=DUPLICATE_NAME,
+                fields=["institution", "name"], name="unit_name_unique_in_institution",
+                violation_error_code=DUPLICATE_NAME,
                 violation_error_message=_("Instansi ini sudah punya unit dengan nama ini; pakai nama lain."),
             )
         ]

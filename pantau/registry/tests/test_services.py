@@ -167,7 +167,8 @@ def test_duplicate_product_names_in_a_unit_are_refused(cast: Any) -> None:
         services.product_save(actor=cast.admin_tabalong, unit=cast.dukcapil, data={"name": "Penerbitan KTP-el"})
     # On the field the user must change, in words that say what is wrong (Django's Indonesian
     # default for a two-field constraint says the opposite: "... ini tidak ada").
-    assert info.value.message_dict == {"name": ["Unit ini sudah punya produk layanan dengan nama ini; pakai nama lain."]}
+    taken = "Unit ini sudah punya produk layanan dengan nama ini; pakai nama lain."
+    assert info.value.message_dict == {"name": [taken]}
     assert ServiceProduct.objects.filter(unit=cast.dukcapil).count() == 1
 
 
