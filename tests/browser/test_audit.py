@@ -28,6 +28,8 @@ def test_a_head_of_office_filters_the_trail_and_reads_a_change(
     phone.get_by_label("Jenis kejadian").press("Enter")
     expect(phone.get_by_role("status").filter(has_text="kejadian")).to_have_text("1 kejadian. Unduh CSV")
     assert "jenis=unit.updated" in phone.url  # htmx pushed the filter into the address bar
+    # Enter fires both "change" and "submit": let the last swap land before opening a row's details.
+    phone.wait_for_load_state("networkidle")
     phone.get_by_text("1 isian").click()
     row = phone.get_by_role("row", name="Telepon/WA pengaduan")
     expect(row).to_contain_text("0526-2021")
