@@ -245,6 +245,11 @@ TASKS = {
     }
 }
 
+# How long a public product page's stamp (what the page shows) is kept in the cache; a write
+# clears it at once in its own process (and everywhere with a shared CACHE_URL), so this bounds how
+# long another process with its own cache may show the old page. 0: read it on every visit.
+PUBLIC_STAMP_SECONDS = env_int("PUBLIC_STAMP_SECONDS", 5)
+
 # A published standard older than this is shown as "perlu ditinjau" (stale).
 STANDARD_REVIEW_MONTHS = env_int("STANDARD_REVIEW_MONTHS", 24)
 

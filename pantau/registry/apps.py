@@ -5,3 +5,8 @@ class RegistryConfig(AppConfig):
     name = "pantau.registry"
     label = "registry"
     verbose_name = "Registri penyelenggara"
+
+    def ready(self) -> None:
+        from pantau.registry import signals
+
+        signals.connect()

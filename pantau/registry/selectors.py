@@ -7,8 +7,11 @@ object up through them answer 404 for it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -144,7 +147,35 @@ class ProductStamp(NamedTuple):
     version: str  # changes whenever anything else the public page shows changes
 
 
+STAMP_KEY = "stamp:product:{}"
+_MISSING = "missing"
+
+
 def public_product_stamp(pk: int) -> ProductStamp | None:
+    """The product's stamp (``read_product_stamp``), kept in the cache for
+    ``settings.PUBLIC_STAMP_SECONDS``: a visit served from the page cache then touches no database.
+
+    A write deletes the stamps it affects once it commits (``pantau.registry.signals``), so the
+    process that wrote — and every process when ``CACHE_URL`` names a shared cache — shows the
+    change at once; another process with its own cache shows it at most that many seconds later.
+    """
+    seconds = settings.PUBLIC_STAMP_SECONDS
+    if seconds <= 0:
+        return read_product_stamp(pk)
+    key = STAMP_KEY.format(pk)
+    cached = cache.get(key)
+    if cached is not None:
+        return None if cached == _MISSING else ProductStamp(*cached)
+    stamp = read_product_stamp(pk)
+    cache.set(key, _MISSING if stamp is None else tuple(stamp), seconds)
+    return stamp
+
+
+def forget_product_stamps(pks: Iterable[int]) -> None:
+    cache.delete_many([STAMP_KEY.format(pk) for pk in pks])
+
+
+def read_product_stamp(pk: int) -> ProductStamp | None:
     """What a product's public page depends on, read in one cheap query: the page's cache key
     (with the date: a version published for a future date takes effect on a new day).
 
