@@ -6,8 +6,7 @@ is paginated (``limit``/``offset``) and costs the same few queries whatever its 
 """
 
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
@@ -16,7 +15,7 @@ from ninja.pagination import paginate
 from ninja.params.functions import Query
 
 from pantau.core.apitools import MAX_ID, PUBLIC_READ, READ_ERRORS, Pagination
-from pantau.registry.api.base import PUBLIC_TAGS, router
+from pantau.registry.api.base import PUBLIC_TAGS, SEARCH, route
 from pantau.registry.api.schemas import (
     InstitutionKind,
     InstitutionOut,
@@ -39,15 +38,10 @@ from pantau.registry.models import (
 )
 from pantau.registry.selectors import public_products
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def get(path: str, **kwargs: Any) -> Callable[[F], F]:
-    return router.get(path, auth=PUBLIC_READ, tags=PUBLIC_TAGS, **kwargs)
+get = route("get", PUBLIC_TAGS, auth=PUBLIC_READ)
 
 
 PROVINCE: Any = Query(None, pattern=r"^\d{2}$", description="Province code, e.g. 63")
-SEARCH: Any = Query("", max_length=100, description="Words to look for in the name")
 
 INSTITUTION_FIELDS = ("id", "name", "kind", "website", "province_id", "regency_id", "office_id",
                       "province__code", "regency__code", "office__name")

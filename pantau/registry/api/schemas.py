@@ -235,15 +235,11 @@ class StandardVersionOut(Schema):
 
 # Staff answers (token): what the caller's scope holds, drafts and completeness included.
 
-class MyInstitutionOut(InstitutionOut):
-    unit_count: int = Field(description="Active units")
+class ProductCounts(Schema):
+    """Counts over an institution's or a unit's active products (annotated ``n_products``, ``score``)."""
+
     product_count: int = Field(description="Active products")
     completeness: int | None = Field(description="Percent of the 16 items present, over the active products")
-    can_edit: bool
-
-    @staticmethod
-    def resolve_unit_count(obj: Any) -> int:
-        return obj.n_units or 0
 
     @staticmethod
     def resolve_product_count(obj: Any) -> int:
@@ -252,6 +248,15 @@ class MyInstitutionOut(InstitutionOut):
     @staticmethod
     def resolve_completeness(obj: Any) -> int | None:
         return completeness.percent(obj.score, comp.TOTAL) if obj.n_products else None
+
+
+class MyInstitutionOut(InstitutionOut, ProductCounts):
+    unit_count: int = Field(description="Active units")
+    can_edit: bool
+
+    @staticmethod
+    def resolve_unit_count(obj: Any) -> int:
+        return obj.n_units or 0
 
     @staticmethod
     def resolve_can_edit(obj: Any, context: Any) -> bool:
@@ -272,21 +277,11 @@ class MyInstitutionDetailOut(MyInstitutionOut):
     components: list[ComponentCountOut] = Field(description="Per item, over the active products; fix first")
 
 
-class MyUnitOut(UnitOut):
+class MyUnitOut(UnitOut, ProductCounts):
     institution: Ref
     is_active: bool
     active_until: dt.date | None
-    product_count: int = Field(description="Active products")
-    completeness: int | None = Field(description="Percent of the 16 items present, over the active products")
     can_edit: bool
-
-    @staticmethod
-    def resolve_product_count(obj: Any) -> int:
-        return obj.n_products or 0
-
-    @staticmethod
-    def resolve_completeness(obj: Any) -> int | None:
-        return completeness.percent(obj.score, comp.TOTAL) if obj.n_products else None
 
     @staticmethod
     def resolve_can_edit(obj: Any, context: Any) -> bool:

@@ -8,8 +8,8 @@ write runs in one transaction with its answer: a failure after the service leave
 """
 
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +25,7 @@ from pantau.core.apitools import MAX_ID, TOKEN_READ_ERRORS, WRITE_ERRORS, Pagina
 from pantau.core.apitools import token_user as _user
 from pantau.core.errors import NotInScope
 from pantau.registry import completeness, services
-from pantau.registry.api.base import STAFF_TAGS, router
+from pantau.registry.api.base import SEARCH, STAFF_TAGS, route
 from pantau.registry.api.bodies import (
     DraftIn,
     InstitutionIn,
@@ -55,22 +55,11 @@ from pantau.registry.models import (
 )
 from pantau.registry.selectors import can_edit_unit, institutions_for, products_for, units_for
 
-F = TypeVar("F", bound=Callable[..., Any])
+get = route("get", STAFF_TAGS)
+post = route("post", STAFF_TAGS)
+patch = route("patch", STAFF_TAGS)
 
 
-def get(path: str, **kwargs: Any) -> Callable[[F], F]:
-    return router.get(path, tags=STAFF_TAGS, **kwargs)
-
-
-def post(path: str, **kwargs: Any) -> Callable[[F], F]:
-    return router.post(path, tags=STAFF_TAGS, **kwargs)
-
-
-def patch(path: str, **kwargs: Any) -> Callable[[F], F]:
-    return router.patch(path, tags=STAFF_TAGS, **kwargs)
-
-
-SEARCH: Any = Query("", max_length=100, description="Words to look for in the name")
 
 
 def _words(q: str) -> list[str]:
