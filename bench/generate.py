@@ -249,6 +249,7 @@ class Generator:
 
         from pantau.accounts.models import Membership, Role, User
         from pantau.registry import components as comp
+        from pantau.registry.demo import MAKLUMAT
         from pantau.registry.models import (
             Institution,
             Office,
@@ -294,7 +295,7 @@ class Generator:
                     institution=inst, name=name, kind=kind, regency=regency,
                     address=f"{rng.choice(names.STREETS)} No. {rng.randint(1, 200)}",
                     phone=f"0{rng.randint(511, 799)}-{rng.randint(100000, 999999)}",
-                    maklumat=names.MAKLUMAT if has_maklumat else "",
+                    maklumat=MAKLUMAT if has_maklumat else "",
                     maklumat_date=self.today - dt.timedelta(days=rng.randint(30, 1500)) if has_maklumat else None,
                     vulnerable_facilities=names.VULNERABLE if rng.random() < 0.2 + 0.5 * d else "",
                     is_active=not inactive,

@@ -221,11 +221,6 @@ MANAGEMENT_TEXT = {
     "evaluation": "Evaluasi kinerja pelaksana setiap 6 bulan dan survei kepuasan masyarakat setiap tahun",
 }
 
-MAKLUMAT = (
-    "Dengan ini kami menyatakan sanggup menyelenggarakan pelayanan sesuai standar pelayanan yang "
-    "telah ditetapkan dan apabila tidak menepati janji ini, kami siap menerima sanksi sesuai "
-    "peraturan perundang-undangan yang berlaku."
-)
 VULNERABLE = "Kursi roda, jalur landai (ram), loket prioritas untuk lansia, ibu hamil dan penyandang disabilitas"
 STREETS = ["Jl. Jenderal Sudirman", "Jl. Ahmad Yani", "Jl. Diponegoro", "Jl. Pangeran Antasari",
            "Jl. Gatot Subroto", "Jl. Merdeka", "Jl. Pahlawan", "Jl. Imam Bonjol"]
