@@ -7,12 +7,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pantau.core import audit
+from pantau.core import audit, text
 from pantau.core.errors import NotInScope
 from pantau.registry import components
 from pantau.registry.models import (
@@ -45,12 +45,22 @@ def _where(inst: Institution) -> dict[str, Any]:
 
 
 def _apply(obj: Any, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    """Copy the allowed keys onto ``obj``, every string cleaned the one shared way
+    (``pantau.core.text``): names NFKC with single spaces, one-line fields without newlines,
+    multi-line fields keeping them, and no control or invisible characters anywhere."""
     for key in allowed:
         if key in data:
             value = data[key]
             if isinstance(value, str):
-                value = value.strip()
+                value = _clean(obj, key, value)
             setattr(obj, key, value)
+
+
+def _clean(obj: Any, key: str, value: str) -> str:
+    if key == "name":
+        return text.clean_name(value)
+    field = obj._meta.get_field(key)
+    return text.clean_text(value, multiline=isinstance(field, models.TextField))
 
 
 def _validate(obj: Any, exclude: list[str] | None = None) -> None:
@@ -236,7 +246,7 @@ def unit_event_record(*, actor: Any, kind: str, date: dt.date, institution: Inst
     """
     if not can_edit_institution(actor, institution):
         raise NotInScope
-    new_names = [n.strip() for n in (new_names or []) if n and n.strip()]
+    new_names = [text.clean_name(n) for n in (new_names or []) if n and text.clean_name(n)]
     if not from_units:
         raise ValidationError(_("Pilih unit yang berubah."))
     for unit in from_units:
