@@ -1,0 +1,30 @@
+"""What accounts registers with core (``pantau.core.hooks``; ADR 0009)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from pantau.accounts import rules as r
+from pantau.accounts.scope import scope_of
+from pantau.accounts.services import user_for_token
+from pantau.core import hooks
+
+
+def viewer_key(user: Any) -> tuple[Any, ...]:
+    """The navigation and the account menu of a cached page depend on the viewer's roles and scope."""
+    scope = scope_of(user)
+    return (sorted(scope.roles), scope.national,
+            *(sorted(ids) for ids in (scope.province_ids, scope.office_ids, scope.institution_ids,
+                                      scope.unit_ids, scope.unit_institution_ids)))
+
+
+def register() -> None:
+    hooks.audited(hooks.AuditedType("accounts.apitoken", label=_("Token API")),
+                  hooks.AuditedType("accounts.invitation", label=_("Undangan")))
+    hooks.event_types("invitation.created", "invitation.accepted", "api_token.created", "api_token.revoked")
+    hooks.audit_reader(r.can_read_audit)
+    hooks.nav_item(hooks.NavItem("accounts:users", _("Pengguna"), order=50, rule=r.can_invite))
+    hooks.viewer_key(viewer_key)
+    hooks.token_authenticator(user_for_token)

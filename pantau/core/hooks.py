@@ -1,0 +1,202 @@
+"""What core needs from the modules above it, registered by each module in its ``AppConfig.ready``.
+
+``pantau.core`` is the bottom layer (ADR 0009): it imports no domain module and not
+``pantau.accounts``. Where core shows or decides something that belongs to a module (the audit
+trail's labels, who reads which audit events, the menu, the page cache's viewer key, API tokens,
+the demo data), the module registers it here:
+
+- ``audited(AuditedType(...))``: an audited object type's name, field labels and staff page;
+- ``event_types(...)``: the audit event types the module writes (suggested in the filter);
+- ``not_audited(...)``: model labels never audited (left out of the object type filter);
+- ``audit_scope(fn)``: ``fn(user)`` → the audit events the user may read: ``True`` all,
+  ``False`` none of its own, or a ``Q`` on ``AuditEvent`` (scopes of all modules are OR-ed);
+- ``audit_reader(rule)``: who may open the audit trail (any registered rule admits);
+- ``institution_lookup(InstitutionLookup(...))``: the audit filter's institutions and names;
+- ``nav_item(NavItem(...))``: a menu entry, placed by its ``order``;
+- ``viewer_key(fn)``: ``fn(user)`` → what, besides the user's id and name, a cached page
+  depends on about a signed-in viewer (roles, scope);
+- ``token_authenticator(fn)``: ``fn(raw_token)`` → the API token's user or ``None``;
+- ``demo_step(DemoStep(...))``: a step of ``manage.py demo_setup``, run by its ``order``.
+
+Registering the same thing again (same object type, URL name, step name or function) replaces it,
+so a second ``ready()`` changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import OutputWrapper
+from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
+
+Label = str | Promise  # a plain or a lazily translated string
+Rule = Callable[[Any], bool]
+AuditScope = Callable[[Any], "Q | bool"]
+ViewerKey = Callable[[Any], tuple[Any, ...]]
+TokenAuthenticator = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class AuditedType:
+    """An audited object type (``AuditEvent.object_type``, the model's lower-case label)."""
+
+    object_type: str
+    label: Label | None = None  # the name of the type; default: the model's verbose_name
+    # Field name → label staff know from the forms; a function, called once, because forms
+    # import models and translations that are not ready when ``ready()`` runs.
+    field_labels: Callable[[], Mapping[str, Label]] | None = None
+    url_name: str = ""  # the staff page of one object (reversed with the object's id)
+
+
+@dataclass(frozen=True)
+class InstitutionLookup:
+    """The institutions the audit trail filters by and names (``AuditEvent.institution_id``)."""
+
+    choices_for: Callable[[Any], QuerySet[Any]]  # the institutions a user may filter by
+    names: Callable[[set[int]], dict[int, str]]  # id → name, for the ids given
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Label
+    order: int
+    rule: Rule | None = None  # None: everyone, signed in or not; else the signed-in users it admits
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    name: str
+    order: int
+    run: Callable[[OutputWrapper], None]  # gets the command's stdout
+
+
+def signed_in(user: Any) -> bool:
+    """A menu rule: every signed-in user (menu rules are only asked about signed-in users)."""
+    return bool(user.is_authenticated)
+
+
+def _key(fn: Callable[..., Any]) -> str:
+    return f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', repr(fn))}"
+
+
+@dataclass
+class Hooks:
+    audited_types: dict[str, AuditedType] = field(default_factory=dict)
+    event_type_names: dict[str, None] = field(default_factory=dict)  # ordered set
+    not_audited_types: set[str] = field(default_factory=set)
+    audit_scopes: dict[str, AuditScope] = field(default_factory=dict)
+    audit_readers: dict[str, Rule] = field(default_factory=dict)
+    institutions: InstitutionLookup | None = None
+    nav_items: dict[str, NavItem] = field(default_factory=dict)
+    viewer_keys: dict[str, ViewerKey] = field(default_factory=dict)
+    token_authenticators: dict[str, TokenAuthenticator] = field(default_factory=dict)
+    demo_steps: dict[str, DemoStep] = field(default_factory=dict)
+
+
+registered = Hooks()
+
+
+# Registration (from AppConfig.ready) ------------------------------------------------------------
+
+def audited(*types: AuditedType) -> None:
+    for audited_type in types:
+        registered.audited_types[audited_type.object_type] = audited_type
+
+
+def event_types(*names: str) -> None:
+    registered.event_type_names.update(dict.fromkeys(names))
+
+
+def not_audited(*object_types: str) -> None:
+    registered.not_audited_types.update(object_types)
+
+
+def audit_scope(fn: AuditScope) -> None:
+    registered.audit_scopes[_key(fn)] = fn
+
+
+def audit_reader(rule: Rule) -> None:
+    registered.audit_readers[_key(rule)] = rule
+
+
+def institution_lookup(lookup: InstitutionLookup) -> None:
+    registered.institutions = lookup
+
+
+def nav_item(*items: NavItem) -> None:
+    for item in items:
+        registered.nav_items[item.url_name] = item
+
+
+def viewer_key(fn: ViewerKey) -> None:
+    registered.viewer_keys[_key(fn)] = fn
+
+
+def token_authenticator(fn: TokenAuthenticator) -> None:
+    registered.token_authenticators[_key(fn)] = fn
+
+
+def demo_step(*steps: DemoStep) -> None:
+    for step in steps:
+        registered.demo_steps[step.name] = step
+
+
+# Use (by core) ----------------------------------------------------------------------------------
+
+def audited_type(object_type: str) -> AuditedType | None:
+    return registered.audited_types.get(object_type)
+
+
+def known_event_types() -> tuple[str, ...]:
+    return tuple(registered.event_type_names)
+
+
+def can_read_audit(user: Any) -> bool:
+    """The rule of the audit trail's views: a registered audit reader admits the user."""
+    return any(rule(user) for rule in registered.audit_readers.values())
+
+
+def audit_filter(user: Any) -> Q | bool:
+    """What the registered audit scopes give the user: ``True`` (all), ``False`` (none) or a ``Q``."""
+    combined: Q | None = None
+    for scope in registered.audit_scopes.values():
+        part = scope(user)
+        if part is True:
+            return True
+        if part is not False:
+            combined = part if combined is None else combined | part
+    return False if combined is None else combined
+
+
+def institutions() -> InstitutionLookup:
+    if registered.institutions is None:
+        raise ImproperlyConfigured("No installed app registered an institution lookup (pantau.core.hooks).")
+    return registered.institutions
+
+
+def menu(user: Any) -> list[NavItem]:
+    """The menu entries ``user`` (or an anonymous visitor, ``None``) sees, in order."""
+    signed_in = user is not None and user.is_authenticated
+    return [item for item in sorted(registered.nav_items.values(), key=lambda item: item.order)
+            if item.rule is None or (signed_in and item.rule(user))]
+
+
+def viewer_parts(user: Any) -> tuple[Any, ...]:
+    return tuple(part for key in registered.viewer_keys.values() for part in key(user))
+
+
+def user_for_token(raw: str) -> Any:
+    for authenticate in registered.token_authenticators.values():
+        user = authenticate(raw)
+        if user is not None:
+            return user
+    return None
+
+
+def demo_steps() -> Iterable[DemoStep]:
+    return sorted(registered.demo_steps.values(), key=lambda step: step.order)
