@@ -49,5 +49,5 @@ def has_any_role(user: Any) -> bool:
 can_edit_registry = is_national_admin | is_head_of_office | is_provider_staff
 # Who may invite users (each within their own scope only).
 can_invite = is_national_admin | is_head_of_office | is_institution_admin
-# Who may read the audit trail (scoped: see core.selectors.audit_events_for).
+# Who may read the audit trail (scoped: see registry.hooks.audit_scope).
 can_read_audit = is_national_admin | is_head_of_office | is_institution_admin
