@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pantau.accounts import rules as r
+from pantau.core import hooks
 from pantau.core.access import access
 from pantau.core.http import is_htmx
 from pantau.core.models import AuditEvent
@@ -31,31 +31,20 @@ PAGE_SIZE = 50
 COUNT_CAP = 1000  # counting a trail of millions of rows is slow: above this we say "more than"
 EXPORT_CAP = 10_000
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-# Where an audited object is shown to staff (object_type -> URL name taking the object's id).
-OBJECT_URLS = {
-    "registry.institution": "manage:institution",
-    "registry.serviceunit": "manage:unit",
-    "registry.serviceproduct": "manage:product",
-}
-# Event types written today, offered as suggestions; a prefix such as "unit" matches "unit.*".
-KNOWN_EVENT_TYPES = (
-    "institution.created", "institution.updated", "unit.created", "unit.updated", "unit.rename",
-    "unit.merge", "unit.split", "unit.dissolve", "product.created", "product.updated",
-    "standard.draft_saved", "standard.published", "invitation.created", "invitation.accepted",
-    "api_token.created", "api_token.revoked",
-)
 
 
-# Names for models whose verbose_name is not an Indonesian word yet; parts that are never audited.
-OBJECT_LABELS = {"accounts.apitoken": gettext_lazy("Token API"), "accounts.invitation": gettext_lazy("Undangan")}
-NOT_AUDITED = {"core.auditevent", "registry.uniteventlink"}
+# What the modules register (``pantau.core.hooks``): the names, field labels and staff pages of
+# the object types they audit, the event types they write (offered as suggestions; a prefix such
+# as "unit" matches "unit.*"), the models never audited, the institutions and who reads what.
+def _type_label(model: Any) -> str:
+    audited = hooks.audited_type(model._meta.label_lower)
+    return str(audited.label if audited and audited.label else model._meta.verbose_name).capitalize()
 
 
 def _object_types() -> list[tuple[str, str]]:
     models = [m for m in apps.get_models()
-              if m.__module__.startswith("pantau.") and m._meta.label_lower not in NOT_AUDITED]
-    return sorted(((m._meta.label_lower, str(OBJECT_LABELS.get(m._meta.label_lower, m._meta.verbose_name))
-                    .capitalize()) for m in models), key=lambda item: item[1])
+              if m.__module__.startswith("pantau.") and m._meta.label_lower not in hooks.registered.not_audited_types]
+    return sorted(((m._meta.label_lower, _type_label(m)) for m in models), key=lambda item: item[1])
 
 
 class AuditFilterForm(forms.Form):
@@ -148,23 +137,9 @@ def _show(value: Any) -> str:
 
 @functools.cache
 def _form_labels() -> dict[str, dict[str, Any]]:
-    """The labels staff know from the registry's forms, per object type and field (lazy strings)."""
-    from pantau.registry import components as comp
-    from pantau.registry.forms import InstitutionForm, ProductForm, UnitForm
-
-    labels: dict[str, dict[str, Any]] = {}
-    forms_by_type: dict[str, Any] = {
-        "registry.institution": InstitutionForm, "registry.serviceunit": UnitForm,
-        "registry.serviceproduct": ProductForm,
-    }
-    for object_type, form in forms_by_type.items():
-        labels[object_type] = {n: f.label for n, f in form.base_fields.items() if f.label}
-    labels["registry.servicestandard"] = {c.field: c.label for c in comp.COMPONENTS} | {
-        "effective_date": gettext_lazy("Tanggal berlaku"), "is_free": gettext_lazy("Gratis"),
-        "completion_days": gettext_lazy("Jangka waktu (hari kerja)"), "version": gettext_lazy("Versi"),
-        "present_count": gettext_lazy("Komponen terisi"),
-    }
-    return labels
+    """The labels staff know from the modules' forms, per object type and field (lazy strings)."""
+    return {t.object_type: dict(t.field_labels()) for t in hooks.registered.audited_types.values()
+            if t.field_labels is not None}
 
 
 def _field_label(object_type: str, model: Any, name: str) -> str:
@@ -198,7 +173,8 @@ def changes(event: AuditEvent) -> list[dict[str, str]]:
 
 
 def _object_url(event: AuditEvent) -> str:
-    name = OBJECT_URLS.get(event.object_type)
+    audited = hooks.audited_type(event.object_type)
+    name = audited.url_name if audited else ""
     if not name or not event.object_id.isdigit():
         return ""
     try:
@@ -227,26 +203,21 @@ def _page(qs: QuerySet[AuditEvent], before: str, after: str) -> tuple[list[Audit
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent] | None]:
-    from pantau.registry.selectors import institutions_for
-
-    form = AuditFilterForm(request.GET or None, institutions=institutions_for(request.user))
+    form = AuditFilterForm(request.GET or None, institutions=hooks.institutions().choices_for(request.user))
     if request.GET and not form.is_valid():
         return form, None
     return form, filter_events(audit_events_for(request.user), form.cleaned_data if request.GET else {})
 
 
-@access(r.can_read_audit)
+@access(hooks.can_read_audit)
 def audit_list(request: HttpRequest) -> HttpResponse:
-    from pantau.registry.models import Institution
-
     form, qs = _filtered(request)
-    context: dict[str, Any] = {"form": form, "event_types": KNOWN_EVENT_TYPES, "events": [],
+    context: dict[str, Any] = {"form": form, "event_types": hooks.known_event_types(), "events": [],
                                "query": "", "count": 0, "count_capped": False}
     if qs is not None:
         events, older, newer = _page(qs, request.GET.get("sebelum", ""), request.GET.get("sesudah", ""))
         count = qs.values("pk")[: COUNT_CAP + 1].count()
-        names = dict(Institution.objects.filter(pk__in={e.institution_id for e in events if e.institution_id})
-                     .values_list("pk", "name"))
+        names = hooks.institutions().names({e.institution_id for e in events if e.institution_id})
         for event in events:
             event.rows = changes(event)  # type: ignore[attr-defined]
             event.url = _object_url(event)  # type: ignore[attr-defined]
@@ -284,12 +255,12 @@ def _csv_rows(qs: QuerySet[AuditEvent]) -> Iterator[str]:
             "" if e.province_id is None else str(e.province_id), e.before, e.after, e.reason)])
 
 
-@access(r.can_read_audit)
+@access(hooks.can_read_audit)
 def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The filtered list as CSV (newest first, at most ``EXPORT_CAP`` rows)."""
     form, qs = _filtered(request)
     if qs is None:
-        return render(request, "core/audit/list.html", {"form": form, "event_types": KNOWN_EVENT_TYPES},
+        return render(request, "core/audit/list.html", {"form": form, "event_types": hooks.known_event_types()},
                       status=400)
     response = StreamingHttpResponse(_csv_rows(qs), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
