@@ -3,11 +3,12 @@
 ``render_cached`` renders a page once and keeps the HTML in the cache under a key built from
 everything the page depends on: the caller's parts (a cheap "stamp" of the data read from the
 database, filters …), the language, the full path, who is looking (anonymous, or the user's id,
-name and scope) and a digest of the templates. Changed data, another user or a new template is
-therefore a miss, with any cache backend and any number of processes; nothing is invalidated
-by hand. The CSRF token is the only per-request part: the page is rendered with a placeholder
-that each response replaces with the request's own token. Pages with pending messages (shown
-once) are rendered normally and not cached.
+name and what the modules register as the viewer's key, ``hooks.viewer_key``: roles and scope)
+and a digest of the templates. Changed data, another user or a new template is therefore a miss,
+with any cache backend and any number of processes; nothing is invalidated by hand. The CSRF
+token is the only per-request part: the page is rendered with a placeholder that each response
+replaces with the request's own token. Pages with pending messages (shown once) are rendered
+normally and not cached.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.utils.translation import get_language
 
-from pantau.accounts.scope import scope_of
+from pantau.core import hooks
 
 # Keys change with what the page shows, so this only bounds the memory cached pages hold.
 PAGE_SECONDS = 6 * 3600
@@ -46,10 +47,7 @@ def page_key(request: HttpRequest, parts: Iterable[Any], templates: Iterable[str
     user = request.user
     viewer: tuple[Any, ...] = ("anonymous",)
     if user.is_authenticated:  # the navigation and the account menu depend on the roles and name
-        scope = scope_of(user)
-        viewer = (user.pk, getattr(user, "display_name", lambda: "")(), sorted(scope.roles), scope.national,
-                  *(sorted(ids) for ids in (scope.province_ids, scope.office_ids, scope.institution_ids,
-                                            scope.unit_ids, scope.unit_institution_ids)))
+        viewer = (user.pk, getattr(user, "display_name", lambda: "")(), *hooks.viewer_parts(user))
     raw = repr((tuple(parts), viewer, get_language(), request.get_full_path(),
                 tuple(template_digest(t) for t in templates)))
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
