@@ -14,8 +14,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, field_validator
 
-from pantau.accounts.services import user_for_token
-from pantau.core import requestid
+from pantau.core import hooks, requestid
 
 NUL_MESSAGE = "Value must not contain the NUL character (\\x00)"
 MAX_LIMIT = 100
@@ -28,7 +27,7 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer pnt_…``: the call acts as the token's user, with that user's scope."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token.strip())
+        user = hooks.user_for_token(token.strip())
         if user is None:
             return None
         request.user = user
