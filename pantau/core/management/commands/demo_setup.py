@@ -6,7 +6,7 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from pantau.registry.models import Province, Regency
+from pantau.core import hooks
 
 
 def _static_out_of_date() -> bool:
@@ -27,9 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        if Province.objects.count() < 38 or Regency.objects.count() < 514:
-            call_command("load_regions", verbosity=0, stdout=self.stdout)
         if _static_out_of_date():
             call_command("collectstatic", interactive=False, verbosity=0)
-        call_command("load_demo", stdout=self.stdout)
+        for step in hooks.demo_steps():  # what the modules registered: regions, demo data …
+            step.run(self.stdout)
         self.stdout.write("Serving Pantau on http://127.0.0.1:8000 (Ctrl-C to stop)")
