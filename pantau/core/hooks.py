@@ -80,21 +80,18 @@ def signed_in(user: Any) -> bool:
     return bool(user.is_authenticated)
 
 
-def _key(fn: Callable[..., Any]) -> str:
-    return f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', repr(fn))}"
-
-
 @dataclass
 class Hooks:
     audited_types: dict[str, AuditedType] = field(default_factory=dict)
     event_type_names: dict[str, None] = field(default_factory=dict)  # ordered set
     not_audited_types: set[str] = field(default_factory=set)
-    audit_scopes: dict[str, AuditScope] = field(default_factory=dict)
-    audit_readers: dict[str, Rule] = field(default_factory=dict)
+    # Functions as ordered sets: registering the same function again keeps one.
+    audit_scopes: dict[AuditScope, None] = field(default_factory=dict)
+    audit_readers: dict[Rule, None] = field(default_factory=dict)
     institutions: InstitutionLookup | None = None
     nav_items: dict[str, NavItem] = field(default_factory=dict)
-    viewer_keys: dict[str, ViewerKey] = field(default_factory=dict)
-    token_authenticators: dict[str, TokenAuthenticator] = field(default_factory=dict)
+    viewer_keys: dict[ViewerKey, None] = field(default_factory=dict)
+    token_authenticators: dict[TokenAuthenticator, None] = field(default_factory=dict)
     demo_steps: dict[str, DemoStep] = field(default_factory=dict)
 
 
@@ -117,11 +114,11 @@ def not_audited(*object_types: str) -> None:
 
 
 def audit_scope(fn: AuditScope) -> None:
-    registered.audit_scopes[_key(fn)] = fn
+    registered.audit_scopes[fn] = None
 
 
 def audit_reader(rule: Rule) -> None:
-    registered.audit_readers[_key(rule)] = rule
+    registered.audit_readers[rule] = None
 
 
 def institution_lookup(lookup: InstitutionLookup) -> None:
@@ -134,11 +131,11 @@ def nav_item(*items: NavItem) -> None:
 
 
 def viewer_key(fn: ViewerKey) -> None:
-    registered.viewer_keys[_key(fn)] = fn
+    registered.viewer_keys[fn] = None
 
 
 def token_authenticator(fn: TokenAuthenticator) -> None:
-    registered.token_authenticators[_key(fn)] = fn
+    registered.token_authenticators[fn] = None
 
 
 def demo_step(*steps: DemoStep) -> None:
@@ -158,13 +155,13 @@ def known_event_types() -> tuple[str, ...]:
 
 def can_read_audit(user: Any) -> bool:
     """The rule of the audit trail's views: a registered audit reader admits the user."""
-    return any(rule(user) for rule in registered.audit_readers.values())
+    return any(rule(user) for rule in registered.audit_readers)
 
 
 def audit_filter(user: Any) -> Q | bool:
     """What the registered audit scopes give the user: ``True`` (all), ``False`` (none) or a ``Q``."""
     combined: Q | None = None
-    for scope in registered.audit_scopes.values():
+    for scope in registered.audit_scopes:
         part = scope(user)
         if part is True:
             return True
@@ -187,11 +184,11 @@ def menu(user: Any) -> list[NavItem]:
 
 
 def viewer_parts(user: Any) -> tuple[Any, ...]:
-    return tuple(part for key in registered.viewer_keys.values() for part in key(user))
+    return tuple(part for key in registered.viewer_keys for part in key(user))
 
 
 def user_for_token(raw: str) -> Any:
-    for authenticate in registered.token_authenticators.values():
+    for authenticate in registered.token_authenticators:
         user = authenticate(raw)
         if user is not None:
             return user
