@@ -3,9 +3,12 @@ and ninja answers a path from one router only, so both modules register here."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
+from functools import reduce
 from typing import Any, TypeVar
 
+from django.db.models import Model, Q, QuerySet
 from ninja import Router
 from ninja.params.functions import Query
 
@@ -14,8 +17,18 @@ PUBLIC_TAGS = ["registry: public"]
 STAFF_TAGS = ["registry: staff (token)"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M", bound=Model)
 
 SEARCH: Any = Query("", max_length=100, description="Words to look for in the name")
+MAX_WORDS = 6  # of ``q``; the rest is ignored
+
+
+def narrowed(qs: QuerySet[M], q: str, fields: tuple[str, ...] = ("name",), **equal: Any) -> QuerySet[M]:
+    """``qs`` with each of the first words of ``q`` in one of ``fields`` (ignoring case), and with
+    each ``equal`` filter that was given (its value not ``None`` or empty)."""
+    for word in q.split()[:MAX_WORDS]:
+        qs = qs.filter(reduce(operator.or_, (Q(**{f"{name}__icontains": word}) for name in fields)))
+    return qs.filter(**{key: value for key, value in equal.items() if value is not None and value != ""})
 
 
 def route(method: str, tags: list[str], **defaults: Any) -> Callable[..., Callable[[F], F]]:

@@ -8,14 +8,14 @@ is paginated (``limit``/``offset``) and costs the same few queries whatever its 
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja.pagination import paginate
 from ninja.params.functions import Query
 
 from pantau.core.apitools import MAX_ID, PUBLIC_READ, READ_ERRORS, Pagination
-from pantau.registry.api.base import PUBLIC_TAGS, SEARCH, route
+from pantau.registry.api.base import PUBLIC_TAGS, SEARCH, narrowed, route
 from pantau.registry.api.schemas import (
     InstitutionKind,
     InstitutionOut,
@@ -47,10 +47,6 @@ INSTITUTION_FIELDS = ("id", "name", "kind", "website", "province_id", "regency_i
                       "province__code", "regency__code", "office__name")
 
 
-def _words(q: str) -> list[str]:
-    return q.split()[:6]
-
-
 def _institutions() -> QuerySet[Institution]:
     return Institution.objects.select_related("province", "regency", "office").only(*INSTITUTION_FIELDS)
 
@@ -64,10 +60,7 @@ def _public_standards(product_pk: int) -> QuerySet[ServiceStandard]:
 @paginate(Pagination)
 def provinces(request: HttpRequest, q: str = SEARCH) -> Any:
     """The 38 provinces with their Kemendagri codes."""
-    qs = Province.objects.only("code", "name", "lat", "lng").order_by("code")
-    for word in _words(q):
-        qs = qs.filter(name__icontains=word)
-    return qs
+    return narrowed(Province.objects.only("code", "name", "lat", "lng").order_by("code"), q)
 
 
 @get("/regencies", response={200: list[RegencyOut], **READ_ERRORS})
@@ -75,11 +68,7 @@ def provinces(request: HttpRequest, q: str = SEARCH) -> Any:
 def regencies(request: HttpRequest, province: str | None = PROVINCE, q: str = SEARCH) -> Any:
     """Regencies (kabupaten) and cities (kota), optionally of one province."""
     qs = Regency.objects.select_related("province").only("code", "name", "kind", "province__code").order_by("code")
-    if province:
-        qs = qs.filter(province__code=province)
-    for word in _words(q):
-        qs = qs.filter(name__icontains=word)
-    return qs
+    return narrowed(qs, q, province__code=province)
 
 
 @get("/offices", response={200: list[OfficeOut], **READ_ERRORS})
@@ -96,14 +85,7 @@ def offices(request: HttpRequest) -> Any:
 def institutions(request: HttpRequest, q: str = SEARCH, province: str | None = PROVINCE,
                  kind: InstitutionKind | None = None) -> Any:
     """Public-service providers (instansi), by name, province and kind."""
-    qs = _institutions().order_by("name", "pk")
-    for word in _words(q):
-        qs = qs.filter(name__icontains=word)
-    if province:
-        qs = qs.filter(province__code=province)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs
+    return narrowed(_institutions().order_by("name", "pk"), q, province__code=province, kind=kind)
 
 
 @get("/institutions/{int:pk}", response={200: InstitutionOut, **READ_ERRORS})
@@ -119,9 +101,7 @@ def institution_units(request: HttpRequest, pk: int, q: str = SEARCH) -> Any:
     inst = get_object_or_404(Institution.objects.only("pk"), pk=pk)
     qs = (ServiceUnit.objects.filter(institution=inst, is_active=True).select_related("regency")
           .defer("regency__boundary").order_by("name", "pk"))
-    for word in _words(q):
-        qs = qs.filter(name__icontains=word)
-    return qs
+    return narrowed(qs, q)
 
 
 def _products() -> QuerySet[ServiceProduct]:
@@ -138,15 +118,8 @@ def _products() -> QuerySet[ServiceProduct]:
 def products(request: HttpRequest, q: str = SEARCH, province: str | None = PROVINCE,
              institution: int | None = Query(None, ge=1, le=MAX_ID, description="Institution id")) -> Any:
     """Service products with a published standard in force, by words, province and institution."""
-    qs = _products().order_by("name", "pk")
-    for word in _words(q):
-        qs = qs.filter(Q(name__icontains=word) | Q(unit__name__icontains=word)
-                       | Q(unit__institution__name__icontains=word))
-    if province:
-        qs = qs.filter(unit__institution__province__code=province)
-    if institution:
-        qs = qs.filter(unit__institution_id=institution)
-    return qs
+    return narrowed(_products().order_by("name", "pk"), q, ("name", "unit__name", "unit__institution__name"),
+                    unit__institution__province__code=province, unit__institution_id=institution)
 
 
 @get("/products/{int:pk}", response={200: ProductOut, **READ_ERRORS})

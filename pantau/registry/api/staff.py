@@ -25,7 +25,7 @@ from pantau.core.apitools import MAX_ID, TOKEN_READ_ERRORS, WRITE_ERRORS, Pagina
 from pantau.core.apitools import token_user as _user
 from pantau.core.errors import NotInScope
 from pantau.registry import completeness, services
-from pantau.registry.api.base import SEARCH, STAFF_TAGS, route
+from pantau.registry.api.base import SEARCH, STAFF_TAGS, narrowed, route
 from pantau.registry.api.bodies import (
     DraftIn,
     InstitutionIn,
@@ -60,10 +60,6 @@ post = route("post", STAFF_TAGS)
 patch = route("patch", STAFF_TAGS)
 
 
-
-
-def _words(q: str) -> list[str]:
-    return q.split()[:6]
 
 
 # Staff reads -------------------------------------------------------------------------------
@@ -111,14 +107,7 @@ def my_institutions(request: HttpRequest, q: str = SEARCH,
                     province: str | None = Query(None, pattern=r"^\d{2}$", description="Province code"),
                     kind: InstitutionKind | None = None) -> Any:
     """Institutions in the token user's scope, with unit and product counts and completeness."""
-    qs = _my_institutions(_user(request)).order_by("name", "pk")
-    for word in _words(q):
-        qs = qs.filter(name__icontains=word)
-    if province:
-        qs = qs.filter(province__code=province)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs
+    return narrowed(_my_institutions(_user(request)).order_by("name", "pk"), q, province__code=province, kind=kind)
 
 
 @get("/my/institutions/{int:pk}", response={200: MyInstitutionDetailOut, **TOKEN_READ_ERRORS})
@@ -140,14 +129,8 @@ def my_units(request: HttpRequest, q: str = SEARCH,
              institution: int | None = Query(None, ge=1, le=MAX_ID, description="Institution id"),
              active: bool | None = Query(None, description="Only active (true) or inactive (false) units")) -> Any:
     """Units in the token user's scope (inactive ones included unless filtered out)."""
-    qs = _my_units(_user(request)).order_by("institution__name", "name", "pk")
-    for word in _words(q):
-        qs = qs.filter(name__icontains=word)
-    if institution:
-        qs = qs.filter(institution_id=institution)
-    if active is not None:
-        qs = qs.filter(is_active=active)
-    return qs
+    return narrowed(_my_units(_user(request)).order_by("institution__name", "name", "pk"), q,
+                    institution_id=institution, is_active=active)
 
 
 @get("/my/units/{int:pk}", response={200: MyUnitOut, **TOKEN_READ_ERRORS})
@@ -164,16 +147,9 @@ def my_products(request: HttpRequest, q: str = SEARCH,
                 has_draft: bool | None = Query(None, description="Only products with (true) / without an open draft"),
                 ) -> Any:
     """Products in the token user's scope, published or not, with completeness and draft version."""
-    qs = _my_products(_user(request)).order_by("unit__institution__name", "unit__name", "name", "pk")
-    for word in _words(q):
-        qs = qs.filter(Q(name__icontains=word) | Q(unit__name__icontains=word))
-    if institution:
-        qs = qs.filter(unit__institution_id=institution)
-    if unit:
-        qs = qs.filter(unit_id=unit)
-    if has_draft is not None:
-        qs = qs.filter(**{"draft_version__isnull": not has_draft})
-    return qs
+    return narrowed(_my_products(_user(request)).order_by("unit__institution__name", "unit__name", "name", "pk"), q,
+                    ("name", "unit__name"), unit__institution_id=institution, unit_id=unit,
+                    draft_version__isnull=None if has_draft is None else not has_draft)
 
 
 def _product_detail(user: Any, pk: int) -> ServiceProduct:
