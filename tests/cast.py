@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.test import Client
+
 from pantau.accounts.models import Membership, Role, User
 from pantau.registry import services
 from pantau.registry.models import (
@@ -67,6 +69,13 @@ class Cast:
         if name in users:
             return users[name]
         raise AttributeError(name)
+
+
+def client_for(user: Any) -> Client:
+    """A test client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def make_user(username: str, role: str | None = None, **where: Any) -> User:

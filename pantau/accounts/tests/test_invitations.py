@@ -17,15 +17,10 @@ from django.utils import timezone
 from pantau.accounts import services
 from pantau.accounts.models import Invitation, Membership, Role, User
 from pantau.core.models import AuditEvent
+from tests.cast import client_for
 
 pytestmark = pytest.mark.django_db
 INVITE = "/akun/pengguna/undang/"
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def counts() -> tuple[int, int, int, int]:

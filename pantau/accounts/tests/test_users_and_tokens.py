@@ -6,21 +6,14 @@ from typing import Any
 
 import pytest
 from django.http import Http404
-from django.test import Client
 from django.urls import reverse
 
 from pantau.accounts import services
 from pantau.accounts.models import ApiToken, Membership, Role, hash_token
 from pantau.accounts.views import users_in_scope
-from tests.cast import make_user
+from tests.cast import client_for, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def names(user: Any) -> set[str]:

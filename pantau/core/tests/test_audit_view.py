@@ -20,15 +20,10 @@ from pantau.core.models import AuditEvent
 from pantau.core.selectors import audit_events_for
 from pantau.registry import services
 from pantau.registry.models import Province
+from tests.cast import client_for
 
 pytestmark = pytest.mark.django_db
 URL = "/kelola/audit/"
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def institutions_of(events: Any) -> set[int | None]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from pantau.accounts.services import api_token_create
 
@@ -38,3 +41,12 @@ class Api:
 
     def patch(self, path: str, body: Any = None) -> Any:
         return self.send("PATCH", path, body)
+
+
+def count_queries(call: Callable[[], Any]) -> int:
+    """Queries of one call; none may read the (large) GeoJSON boundaries of regions."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = call()
+        assert response.status_code == 200, response.content
+    assert not any("boundary" in q["sql"] for q in ctx.captured_queries), response.request["PATH_INFO"]
+    return len(ctx.captured_queries)

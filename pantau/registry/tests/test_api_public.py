@@ -8,14 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from pantau.registry import services
 from pantau.registry.api import schemas
 from pantau.registry.models import Institution, ServiceProduct, ServiceUnit
 from pantau.registry.models import Regency as RegencyModel
-from pantau.registry.tests.api_helpers import Api
+from pantau.registry.tests.api_helpers import Api, count_queries
 from tests.cast import publish
 
 pytestmark = pytest.mark.django_db
@@ -197,15 +195,6 @@ def test_the_literal_kinds_of_the_schema_match_the_models() -> None:
 
 
 # Query counts: the same at two data sizes.
-
-def count_queries(call: Callable[[], Any]) -> int:
-    """Queries of one call; none may read the (large) GeoJSON boundaries of regions."""
-    with CaptureQueriesContext(connection) as ctx:
-        response = call()
-        assert response.status_code == 200, response.content
-    assert not any("boundary" in q["sql"] for q in ctx.captured_queries), response.request["PATH_INFO"]
-    return len(ctx.captured_queries)
-
 
 def grow(cast: Any, n: int) -> None:
     for i in range(n):

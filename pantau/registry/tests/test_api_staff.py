@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from pantau.core.models import AuditEvent
 from pantau.registry import services
 from pantau.registry.models import Institution, ServiceProduct, ServiceStandard, ServiceUnit
-from pantau.registry.tests.api_helpers import Api
+from pantau.registry.tests.api_helpers import Api, count_queries
 from tests.cast import FULL_STANDARD, publish
 
 pytestmark = pytest.mark.django_db
@@ -254,15 +251,6 @@ def test_an_assessor_reads_but_cannot_write_the_registry(cast: Any) -> None:
 
 
 # Query counts of staff reads: the same at two data sizes.
-
-def count_queries(call: Callable[[], Any]) -> int:
-    """Queries of one call; none may read the (large) GeoJSON boundaries of regions."""
-    with CaptureQueriesContext(connection) as ctx:
-        response = call()
-        assert response.status_code == 200, response.content
-    assert not any("boundary" in q["sql"] for q in ctx.captured_queries), response.request["PATH_INFO"]
-    return len(ctx.captured_queries)
-
 
 def test_staff_reads_keep_a_flat_query_count(cast: Any) -> None:
     api = Api.as_user(cast.head_kalsel)

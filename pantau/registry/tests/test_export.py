@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -17,6 +16,7 @@ from pantau.registry.exporter import write_registry
 from pantau.registry.importer import import_registry
 from pantau.registry.models import ServiceStandard
 from pantau.registry.tests.workbooks import read_back, table_counts, upload
+from tests.cast import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +25,6 @@ def export_bytes(user: Any, *, template: bool = False) -> bytes:
     out = io.BytesIO()
     write_registry(user, out, template=template)
     return out.getvalue()
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_export_holds_every_sheet_with_the_users_registry(cast: Any) -> None:

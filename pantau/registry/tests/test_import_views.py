@@ -6,22 +6,16 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from pantau.registry.models import ServiceUnit
 from pantau.registry.tests.workbooks import table_counts, xlsx_bytes
 from pantau.reports.xlsx import XLSX_CONTENT_TYPE
+from tests.cast import client_for
 
 pytestmark = pytest.mark.django_db
 
 TABALONG = "Pemerintah Kabupaten Tabalong"
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def xlsx_file(data: bytes, name: str = "impor.xlsx") -> SimpleUploadedFile:

@@ -5,19 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from pantau.core.models import AuditEvent
 from pantau.registry.models import Institution, ServiceProduct, ServiceStandard, ServiceUnit, UnitEvent
+from tests.cast import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_head_of_office_registers_an_institution_in_their_province(cast: Any) -> None:

@@ -17,15 +17,9 @@ from django.urls import reverse
 from pantau.core.pagecache import CSRF_PLACEHOLDER, render_cached
 from pantau.registry import services
 from pantau.registry.models import Office
-from tests.cast import publish
+from tests.cast import client_for, publish
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page(client: Client, cast: Any, **headers: Any) -> str:
