@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -51,6 +52,21 @@ def _save_form(request: HttpRequest, form: BaseForm, save: Any, success: str) ->
         return False
     messages.success(request, success)
     return True
+
+
+def _form_page(request: HttpRequest, form: BaseForm, title: str) -> HttpResponse:
+    """The form again (422 after a POST that was not saved)."""
+    return render(request, "registry/manage/form.html", {"form": form, "title": title},
+                  status=422 if request.method == "POST" else 200)
+
+
+def _create(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, Any]], Any], success: str,
+            url_name: str, title: str) -> HttpResponse:
+    """Create an object from ``form`` with ``save`` (the service, returning the object) and open its page."""
+    saved: list[Any] = []
+    if _save_form(request, form, lambda d: saved.append(save(d)), success):
+        return redirect(url_name, pk=saved[0].pk)
+    return _form_page(request, form, title)
 
 
 @access(r.is_signed_in)
@@ -156,9 +172,7 @@ def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
 
     if _save_form(request, form, save, _("Instansi tersimpan.")):
         return redirect("manage:institution", pk=saved[0].pk)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "registry/manage/form.html",
-                  {"form": form, "title": _("Ubah instansi") if inst else _("Instansi baru")}, status=status)
+    return _form_page(request, form, _("Ubah instansi") if inst else _("Instansi baru"))
 
 
 @access(r.can_edit_registry)
@@ -166,13 +180,9 @@ def unit_new(request: HttpRequest, institution_pk: int) -> HttpResponse:
     inst = get_object_or_404(institutions_for(request.user), pk=institution_pk)
     if not can_edit_institution(request.user, inst):
         return render(request, "core/404.html", status=404)
-    form = UnitForm(request.POST or None)
-    saved: list[Any] = []
-    if _save_form(request, form, lambda d: saved.append(
-            services.unit_save(actor=request.user, data=d, institution=inst)), _("Unit tersimpan.")):
-        return redirect("manage:unit", pk=saved[0].pk)
-    return render(request, "registry/manage/form.html", {"form": form, "title": _("Unit layanan baru")},
-                  status=422 if request.method == "POST" else 200)
+    return _create(request, UnitForm(request.POST or None),
+                   lambda d: services.unit_save(actor=request.user, data=d, institution=inst),
+                   _("Unit tersimpan."), "manage:unit", _("Unit layanan baru"))
 
 
 @access(r.has_any_role)
@@ -212,9 +222,7 @@ def unit_event(request: HttpRequest, institution_pk: int) -> HttpResponse:
 
     if _save_form(request, form, save, _("Perubahan unit tercatat.")):
         return redirect("manage:institution", pk=inst.pk)
-    return render(request, "registry/manage/form.html",
-                  {"form": form, "title": _("Catat perubahan unit: %s") % inst.name},
-                  status=422 if request.method == "POST" else 200)
+    return _form_page(request, form, _("Catat perubahan unit: %s") % inst.name)
 
 
 @access(r.can_edit_registry)
@@ -222,13 +230,9 @@ def product_new(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = get_object_or_404(units_for(request.user), pk=unit_pk)
     if not can_edit_unit(request.user, unit):
         return render(request, "core/404.html", status=404)
-    form = ProductForm(request.POST or None)
-    saved: list[Any] = []
-    if _save_form(request, form, lambda d: saved.append(
-            services.product_save(actor=request.user, data=d, unit=unit)), _("Produk layanan tersimpan.")):
-        return redirect("manage:product", pk=saved[0].pk)
-    return render(request, "registry/manage/form.html", {"form": form, "title": _("Produk layanan baru")},
-                  status=422 if request.method == "POST" else 200)
+    return _create(request, ProductForm(request.POST or None),
+                   lambda d: services.product_save(actor=request.user, data=d, unit=unit),
+                   _("Produk layanan tersimpan."), "manage:product", _("Produk layanan baru"))
 
 
 @access(r.has_any_role)
