@@ -15,15 +15,7 @@ from django.test import Client
 
 from pantau.accounts.models import Membership, Role, User
 from pantau.registry import services
-from pantau.registry.models import (
-    Institution,
-    Office,
-    Province,
-    Regency,
-    ServiceProduct,
-    ServiceStandard,
-    ServiceUnit,
-)
+from pantau.registry.models import Institution, Office, Province, Regency, ServiceProduct, ServiceStandard, ServiceUnit
 
 PASSWORD = "sandi-uji-yang-panjang-1"  # noqa: S105
 

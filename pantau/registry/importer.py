@@ -25,15 +25,7 @@ from django.utils.translation import gettext as _
 from pantau.core.errors import NotInScope
 from pantau.registry import components, services, transfer
 from pantau.registry.exporter import latest_standards
-from pantau.registry.models import (
-    Institution,
-    Office,
-    Province,
-    Regency,
-    ServiceProduct,
-    ServiceStandard,
-    ServiceUnit,
-)
+from pantau.registry.models import Institution, Office, Province, Regency, ServiceProduct, ServiceStandard, ServiceUnit
 from pantau.registry.selectors import (
     can_create_institution,
     can_edit_institution,

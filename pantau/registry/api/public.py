@@ -27,15 +27,7 @@ from pantau.registry.api.schemas import (
     StandardVersionOut,
     UnitOut,
 )
-from pantau.registry.models import (
-    Institution,
-    Office,
-    Province,
-    Regency,
-    ServiceProduct,
-    ServiceStandard,
-    ServiceUnit,
-)
+from pantau.registry.models import Institution, Office, Province, Regency, ServiceProduct, ServiceStandard, ServiceUnit
 from pantau.registry.selectors import public_products
 
 get = route("get", PUBLIC_TAGS, auth=PUBLIC_READ)
