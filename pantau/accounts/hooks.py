@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from pantau.accounts import rules as r
@@ -20,6 +21,15 @@ def viewer_key(user: Any) -> tuple[Any, ...]:
                                       scope.unit_ids, scope.unit_institution_ids)))
 
 
+def no_role_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """On the dashboard, for an account without a role: whom to ask for one."""
+    return None if r.has_any_role(request.user) else {}
+
+
+def tokens_panel(request: HttpRequest) -> dict[str, Any] | None:
+    return {}
+
+
 def register() -> None:
     hooks.audited(hooks.AuditedType("accounts.apitoken", label=_("Token API")),
                   hooks.AuditedType("accounts.invitation", label=_("Undangan")))
@@ -28,3 +38,7 @@ def register() -> None:
     hooks.nav_item(hooks.NavItem("accounts:users", _("Pengguna"), order=50, rule=r.can_invite))
     hooks.viewer_key(viewer_key)
     hooks.token_authenticator(user_for_token)
+    hooks.dashboard_panel(
+        hooks.DashboardPanel("no role", order=10, template="accounts/dashboard_no_role.html", context=no_role_panel),
+        hooks.DashboardPanel("api tokens", order=90, template="accounts/dashboard_tokens.html", context=tokens_panel),
+    )

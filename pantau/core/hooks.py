@@ -16,6 +16,7 @@ the demo data), the module registers it here:
 - ``viewer_key(fn)``: ``fn(user)`` → what, besides the user's id and name, a cached page
   depends on about a signed-in viewer (roles, scope);
 - ``token_authenticator(fn)``: ``fn(raw_token)`` → the API token's user or ``None``;
+- ``dashboard_panel(DashboardPanel(...))``: a part of the staff dashboard (``/kelola/``), by ``order``;
 - ``demo_step(DemoStep(...))``: a step of ``manage.py demo_setup``, run by its ``order``.
 
 Registering the same thing again (same object type, URL name, step name or function) replaces it,
@@ -31,6 +32,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import OutputWrapper
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils.functional import Promise
 
 Label = str | Promise  # a plain or a lazily translated string
@@ -69,6 +71,14 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class DashboardPanel:
+    name: str
+    order: int
+    template: str  # rendered with the context's values as ``panel``
+    context: Callable[[HttpRequest], dict[str, Any] | None]  # None: not shown to this user
+
+
+@dataclass(frozen=True)
 class DemoStep:
     name: str
     order: int
@@ -76,8 +86,8 @@ class DemoStep:
 
 
 def signed_in(user: Any) -> bool:
-    """A menu rule: every signed-in user (menu rules are only asked about signed-in users)."""
-    return bool(user.is_authenticated)
+    """Every signed-in user with an active account."""
+    return bool(user.is_authenticated and user.is_active)
 
 
 @dataclass
@@ -92,6 +102,7 @@ class Hooks:
     nav_items: dict[str, NavItem] = field(default_factory=dict)
     viewer_keys: dict[ViewerKey, None] = field(default_factory=dict)
     token_authenticators: dict[TokenAuthenticator, None] = field(default_factory=dict)
+    dashboard_panels: dict[str, DashboardPanel] = field(default_factory=dict)
     demo_steps: dict[str, DemoStep] = field(default_factory=dict)
 
 
@@ -138,6 +149,11 @@ def token_authenticator(fn: TokenAuthenticator) -> None:
     registered.token_authenticators[fn] = None
 
 
+def dashboard_panel(*panels: DashboardPanel) -> None:
+    for panel in panels:
+        registered.dashboard_panels[panel.name] = panel
+
+
 def demo_step(*steps: DemoStep) -> None:
     for step in steps:
         registered.demo_steps[step.name] = step
@@ -178,9 +194,9 @@ def institutions() -> InstitutionLookup:
 
 def menu(user: Any) -> list[NavItem]:
     """The menu entries ``user`` (or an anonymous visitor, ``None``) sees, in order."""
-    signed_in = user is not None and user.is_authenticated
+    known = user is not None and user.is_authenticated
     return [item for item in sorted(registered.nav_items.values(), key=lambda item: item.order)
-            if item.rule is None or (signed_in and item.rule(user))]
+            if item.rule is None or (known and item.rule(user))]
 
 
 def viewer_parts(user: Any) -> tuple[Any, ...]:
@@ -193,6 +209,16 @@ def user_for_token(raw: str) -> Any:
         if user is not None:
             return user
     return None
+
+
+def dashboard(request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:
+    """The dashboard panels shown to the request's user, in order: (template, its ``panel`` values)."""
+    shown = []
+    for panel in sorted(registered.dashboard_panels.values(), key=lambda panel: panel.order):
+        values = panel.context(request)
+        if values is not None:
+            shown.append((panel.template, values))
+    return shown
 
 
 def demo_steps() -> Iterable[DemoStep]:

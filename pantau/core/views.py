@@ -1,12 +1,14 @@
-"""Small shared views: health check and language switch."""
+"""Small shared views: health check, language switch and the staff dashboard."""
 
 from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
+from pantau.core import hooks
 from pantau.core.access import PUBLIC, access
 
 
@@ -26,3 +28,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @access(PUBLIC)
 def set_language(request: HttpRequest) -> HttpResponse:
     return django_set_language(request)
+
+
+@access(hooks.signed_in)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The page after signing in (``/kelola/``): the panels the modules registered for this user."""
+    return render(request, "core/dashboard.html", {"panels": hooks.dashboard(request)})

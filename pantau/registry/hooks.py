@@ -15,6 +15,7 @@ from pantau.accounts.scope import headed_by, scope_of
 from pantau.core import hooks
 from pantau.registry.models import Institution, Province, Regency
 from pantau.registry.selectors import institutions_for
+from pantau.registry.views_manage import dashboard_panel
 
 
 def audit_scope(user: Any) -> Q | bool:
@@ -102,5 +103,7 @@ def register() -> None:
         hooks.NavItem("manage:dashboard", _("Kelola"), order=30, rule=hooks.signed_in),
         hooks.NavItem("manage:institutions", _("Instansi"), order=40, rule=r.has_any_role),
     )
+    hooks.dashboard_panel(hooks.DashboardPanel("registry", order=50, template="registry/manage/dashboard_panel.html",
+                                               context=dashboard_panel))
     hooks.demo_step(hooks.DemoStep("regions", order=10, run=load_regions),
                     hooks.DemoStep("demo data", order=20, run=load_demo))

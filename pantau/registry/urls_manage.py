@@ -1,11 +1,12 @@
 from django.urls import path
 
+from pantau.core import views as core_views
 from pantau.registry import views_manage as v
 from pantau.registry import views_transfer as t
 
 app_name = "manage"
 urlpatterns = [
-    path("", v.dashboard, name="dashboard"),
+    path("", core_views.dashboard, name="dashboard"),  # the modules' panels (hooks.dashboard_panel)
     path("instansi/", v.institutions, name="institutions"),
     path("instansi/baru/", v.institution_edit, name="institution_new"),
     path("instansi/<int:pk>/", v.institution_detail, name="institution"),

@@ -69,19 +69,20 @@ def _create(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, Any]
     return _form_page(request, form, title)
 
 
-@access(r.is_signed_in)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """The registry's part of the dashboard (``core.views.dashboard``): counts in the user's scope
+    and the XLSX import and export; for users with a role."""
+    if not r.has_any_role(request.user):
+        return None
     products = products_for(request.user)
     stats = products.aggregate(n=Count("pk"), score=Avg(completeness.score_expression()))
-    context = {
+    return {
         "institution_count": institutions_for(request.user).count(),
         "unit_count": units_for(request.user).filter(is_active=True).count(),
         "product_count": stats["n"],
         "score": round(100 * (stats["score"] or 0) / 16) if stats["n"] else None,
-        "has_role": r.has_any_role(request.user),
         "can_import": r.can_edit_registry(request.user),
     }
-    return render(request, "registry/manage/dashboard.html", context)
 
 
 @access(r.has_any_role)

@@ -136,3 +136,12 @@ def test_the_viewer_key_is_the_parts_every_module_gives(empty: hooks.Hooks) -> N
     hooks.viewer_key(roles)
     hooks.viewer_key(offices)
     assert hooks.viewer_parts(visitor(True)) == (["head_of_office"], False, [3])
+
+
+def test_the_dashboard_shows_the_panels_that_answer_for_the_user_in_order(empty: hooks.Hooks) -> None:
+    hooks.dashboard_panel(
+        hooks.DashboardPanel("tokens", order=90, template="b.html", context=lambda request: {}),
+        hooks.DashboardPanel("counts", order=50, template="a.html", context=lambda request: {"n": 3}),
+        hooks.DashboardPanel("hidden", order=10, template="c.html", context=lambda request: None),
+    )
+    assert hooks.dashboard(None) == [("a.html", {"n": 3}), ("b.html", {})]  # type: ignore[arg-type]
