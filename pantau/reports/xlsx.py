@@ -23,12 +23,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.workbook import Workbook as WorkbookType
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from pantau.reports import cells
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHOICES_SHEET = "Pilihan"
@@ -110,20 +111,18 @@ def new_workbook() -> WorkbookType:
     return Workbook(write_only=True)
 
 
-def _safe(value: Any) -> Any:
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    if isinstance(value, Promise):
-        return str(value)
-    return value
-
-
 def cell(ws: Any, value: Any) -> WriteOnlyCell:
-    """A cell for a write-only sheet; text that starts with '=' stays text, never a formula."""
-    c = WriteOnlyCell(ws, value=_safe(value))
-    if isinstance(value, str) and value.startswith("="):
+    """A cell for a write-only sheet. Text is cleaned, then written as a string, never as a formula
+    (``reports.cells``); text that a spreadsheet would run also gets the quote prefix."""
+    if isinstance(value, str | Promise):
+        text = cells.xlsx_text(value)
+        c = WriteOnlyCell(ws, value=text)
         c.data_type = "s"
-    elif isinstance(value, dt.date):
+        if cells.looks_like_formula(text):
+            c.quotePrefix = True
+        return c
+    c = WriteOnlyCell(ws, value=value)
+    if isinstance(value, dt.date):
         c.number_format = "yyyy-mm-dd"
     return c
 
@@ -193,7 +192,7 @@ def add_choice_sheet(wb: WorkbookType, lists: Mapping[str, Sequence[str]]) -> No
     ws.sheet_state = "hidden"
     names = list(lists)
     longest = max((len(v) for v in lists.values()), default=0)
-    ws.append(names)
+    ws.append([cell(ws, n) for n in names])
     for i in range(longest):
         ws.append([cell(ws, lists[n][i]) if i < len(lists[n]) else None for n in names])
 
