@@ -44,6 +44,7 @@ from pantau.registry.selectors import (
 from pantau.registry.transfer import INSTITUTIONS, PRODUCTS, SHEET_ORDER, STANDARDS, UNITS, key
 from pantau.reports import xlsx
 from pantau.reports.xlsx import FileProblem, Problem, Row
+from pantau.reports.xlsx_reader import Budget
 
 STANDARD_FIELDS = services.STANDARD_FIELDS
 
@@ -74,7 +75,8 @@ class ImportResult:
 def import_registry(*, actor: Any, upload: IO[bytes], size: int, dry_run: bool = False) -> ImportResult:
     """Check the file and, when all of it is valid (and not a dry run), write it. Raises ``FileProblem``."""
     sheets = transfer.build_sheets()
-    wb = xlsx.open_workbook(upload, size=size, max_bytes=settings.IMPORT_MAX_BYTES)
+    wb = xlsx.open_workbook(upload, size=size, max_bytes=settings.IMPORT_MAX_BYTES,
+                            max_inflated=settings.IMPORT_MAX_INFLATED_BYTES, seconds=settings.IMPORT_MAX_SECONDS)
     rows: dict[str, list[Row]] = {}
     structure: list[Problem] = []
     try:
@@ -82,19 +84,19 @@ def import_registry(*, actor: Any, upload: IO[bytes], size: int, dry_run: bool =
         if not any(found.values()):
             raise FileProblem(_("Berkas ini bukan templat impor Pantau: lembar Instansi, Unit, Produk dan Standar "
                                 "tidak ditemukan. Unduh templat dari halaman ini, lalu isi."))
-        for name, ws in found.items():
-            if ws is None:
+        for name, title in found.items():
+            if title is None:
                 structure.append(Problem(name, None, "", _("Lembar “%s” tidak ada. Pakai templat dari Pantau; "
                                                            "lembar yang tidak dipakai boleh dibiarkan kosong.")
                                          % name))
                 continue
-            rows[name], header_problems = xlsx.read_sheet(ws, sheets[name], max_rows=transfer.MAX_ROWS)
+            rows[name], header_problems = xlsx.read_sheet(wb, title, sheets[name], max_rows=transfer.MAX_ROWS)
             structure.extend(header_problems)
     finally:
         wb.close()
     if structure:
         return ImportResult(problems=structure, dry_run=dry_run)
-    run = _Run(actor, sheets, rows)
+    run = _Run(actor, sheets, rows, wb.budget)
     with transaction.atomic():
         run.all()
         if run.problems or dry_run:
@@ -123,8 +125,10 @@ class _Regions:
 class _Run:
     """One import: walks the sheets in order, so later sheets can refer to rows of earlier ones."""
 
-    def __init__(self, actor: Any, sheets: dict[str, xlsx.Sheet], rows: dict[str, list[Row]]) -> None:
+    def __init__(self, actor: Any, sheets: dict[str, xlsx.Sheet], rows: dict[str, list[Row]],
+                 budget: Budget) -> None:
         self.actor = actor
+        self.budget = budget
         self.sheets = sheets
         self.rows = rows
         self.problems: list[Problem] = [p for name in SHEET_ORDER for r in rows[name] for p in r.problems]
@@ -161,6 +165,7 @@ class _Run:
 
     def call(self, sheet: str, row: Row, service: Callable[..., Any], column: str = "", **kwargs: Any) -> Any:
         """Run a service for a row; on refusal, report why (per column where the service says which)."""
+        self.budget.check()
         try:
             return service(actor=self.actor, **kwargs)
         except ValidationError as exc:
