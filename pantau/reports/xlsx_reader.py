@@ -54,6 +54,8 @@ MAX_INFLATION = 40
 MAX_CELL_CHARS = 32_767
 MAX_SHARED_STRINGS = 1_000_000
 CHUNK = 64 * 1024
+# Excel writes characters XML cannot hold (control characters) as _xHHHH_ (ECMA-376 ST_Xstring).
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})?$")
 
 
@@ -238,7 +240,7 @@ class Book:
 
         def end(name: str) -> None:
             if name == "si":
-                strings.append("".join(state["parts"] or ()))
+                strings.append(unescape("".join(state["parts"] or ())))
                 state["parts"] = None
             elif name == "rPh":
                 state["phonetic"] -= 1
@@ -269,6 +271,12 @@ class Book:
                 if reader.finished:  # what follows the rows (validations, merged cells) is not needed
                     return
         yield from reader.done
+
+
+def unescape(text: str) -> str:
+    """Excel's _xHHHH_ escapes decoded (``_x0001_`` is the control character U+0001, which the
+    services' cleaning then removes: a control character hidden this way is treated like any other)."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 def _too_long() -> FileProblem:
@@ -365,7 +373,7 @@ class _SheetReader:
             except (ValueError, IndexError) as exc:
                 raise _damaged() from exc
         if kind in ("inlineStr", "str", "e"):
-            return text
+            return unescape(text)
         if kind == "b":
             return text.strip() in ("1", "true")
         if kind == "d":
