@@ -47,11 +47,12 @@ class FileProblem(Exception):
         self.message = message
 
 
-# A ZIP that inflates to more than this many times its size is refused (a "zip bomb")...
+# A ZIP that inflates to more than this many times its size is refused (a "zip bomb"), unless it
+# stays under the upload limit (small files compress well); ``Budget.max_inflated`` bounds it anyway.
 MAX_INFLATION = 40
-# ... unless it stays under the upload limit (tiny files compress well).
-# Excel's own limits: a cell holds at most 32 767 characters; a sheet has 16 384 columns.
+# Excel's own limit: a cell holds at most 32 767 characters (a sheet has 16 384 columns).
 MAX_CELL_CHARS = 32_767
+# Distinct texts in the shared-strings part (four sheets of 10 000 rows hold fewer).
 MAX_SHARED_STRINGS = 1_000_000
 CHUNK = 64 * 1024
 # Excel writes characters XML cannot hold (control characters) as _xHHHH_ (ECMA-376 ST_Xstring).
