@@ -221,6 +221,10 @@ WHITENOISE_USE_FINDERS = TESTING or DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# What one import may cost: the uncompressed size of the XLSX's parts, and seconds of work (keep it
+# under gunicorn's --timeout so no file can hold a worker).
+IMPORT_MAX_INFLATED_BYTES = env_int("IMPORT_MAX_INFLATED_BYTES", 100 * 1024 * 1024)
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 40)
 
 # Email: console by default; SMTP from EMAIL_URL (e.g. smtp+tls://user:pass@host:587).
 _email_url = env_str("EMAIL_URL")

@@ -26,6 +26,7 @@ from pantau.core.access import access
 from pantau.core.http import is_htmx
 from pantau.core.models import AuditEvent
 from pantau.core.selectors import audit_events_for
+from pantau.reports.cells import csv_cell
 
 PAGE_SIZE = 50
 COUNT_CAP = 1000  # counting a trail of millions of rows is slow: above this we say "more than"
@@ -238,18 +239,12 @@ class _Echo:
         return value
 
 
-def _cell(value: Any) -> str:
-    text = value if isinstance(value, str) else ("" if value is None else json.dumps(value, ensure_ascii=False))
-    # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv_rows(qs: QuerySet[AuditEvent]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(["at", "actor", "request_id", "event_type", "object_type", "object_id", "object",
                            "institution_id", "province_id", "before", "after", "reason"])
     for e in qs.order_by("-pk")[:EXPORT_CAP].iterator(chunk_size=500):
-        yield writer.writerow([_cell(v) for v in (
+        yield writer.writerow([csv_cell(v) for v in (
             timezone.localtime(e.at).isoformat(), e.actor_name, e.request_id, e.event_type, e.object_type,
             e.object_id, e.object_repr, "" if e.institution_id is None else str(e.institution_id),
             "" if e.province_id is None else str(e.province_id), e.before, e.after, e.reason)])

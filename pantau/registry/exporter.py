@@ -1,6 +1,7 @@
 """Export the registry a user may see to XLSX, and the import template (the same workbook, prefilled).
 
-The export is the import format: importing an export unchanged changes nothing. Each sheet is one
+The export is the import format: importing an export unchanged changes nothing. Institution, unit
+and product rows carry their id, so a name changed in the file renames the record on import. Each sheet is one
 query streamed into openpyxl's write-only workbook, so the number of queries does not grow with
 the number of rows. Standards: each product's latest version (its draft when one is open).
 """
@@ -33,7 +34,7 @@ def _institution_rows(user: Any, sheet: xlsx.Sheet) -> Iterator[list[Any]]:
     for inst in qs.iterator(chunk_size=CHUNK):
         yield _row(sheet, {
             "name": inst.name, "kind": inst.kind, "province": _name(inst.province),
-            "regency": _name(inst.regency), "office": inst.office.name, "website": inst.website,
+            "regency": _name(inst.regency), "office": inst.office.name, "website": inst.website, "id": inst.pk,
         })
 
 
@@ -44,7 +45,7 @@ def _unit_rows(user: Any, sheet: xlsx.Sheet) -> Iterator[list[Any]]:
             "institution": unit.institution.name, "name": unit.name, "kind": unit.kind,
             "address": unit.address, "regency": _name(unit.regency), "phone": unit.phone,
             "lat": unit.lat, "lng": unit.lng, "maklumat": unit.maklumat, "maklumat_date": unit.maklumat_date,
-            "vulnerable_facilities": unit.vulnerable_facilities,
+            "vulnerable_facilities": unit.vulnerable_facilities, "id": unit.pk,
         })
 
 
@@ -55,7 +56,7 @@ def _product_rows(user: Any, sheet: xlsx.Sheet) -> Iterator[list[Any]]:
         yield _row(sheet, {
             "institution": product.unit.institution.name, "unit": product.unit.name, "name": product.name,
             "category": product.category, "description": product.description,
-            "is_active": xlsx.yes_no(product.is_active),
+            "is_active": xlsx.yes_no(product.is_active), "id": product.pk,
         })
 
 

@@ -20,6 +20,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from pantau.core.errors import NotInScope
@@ -36,6 +37,7 @@ from pantau.registry.selectors import (
 from pantau.registry.transfer import INSTITUTIONS, PRODUCTS, SHEET_ORDER, STANDARDS, UNITS, key
 from pantau.reports import xlsx
 from pantau.reports.xlsx import FileProblem, Problem, Row
+from pantau.reports.xlsx_reader import Budget
 
 STANDARD_FIELDS = services.STANDARD_FIELDS
 
@@ -66,7 +68,8 @@ class ImportResult:
 def import_registry(*, actor: Any, upload: IO[bytes], size: int, dry_run: bool = False) -> ImportResult:
     """Check the file and, when all of it is valid (and not a dry run), write it. Raises ``FileProblem``."""
     sheets = transfer.build_sheets()
-    wb = xlsx.open_workbook(upload, size=size, max_bytes=settings.IMPORT_MAX_BYTES)
+    wb = xlsx.open_workbook(upload, size=size, max_bytes=settings.IMPORT_MAX_BYTES,
+                            max_inflated=settings.IMPORT_MAX_INFLATED_BYTES, seconds=settings.IMPORT_MAX_SECONDS)
     rows: dict[str, list[Row]] = {}
     structure: list[Problem] = []
     try:
@@ -74,19 +77,19 @@ def import_registry(*, actor: Any, upload: IO[bytes], size: int, dry_run: bool =
         if not any(found.values()):
             raise FileProblem(_("Berkas ini bukan templat impor Pantau: lembar Instansi, Unit, Produk dan Standar "
                                 "tidak ditemukan. Unduh templat dari halaman ini, lalu isi."))
-        for name, ws in found.items():
-            if ws is None:
+        for name, title in found.items():
+            if title is None:
                 structure.append(Problem(name, None, "", _("Lembar “%s” tidak ada. Pakai templat dari Pantau; "
                                                            "lembar yang tidak dipakai boleh dibiarkan kosong.")
                                          % name))
                 continue
-            rows[name], header_problems = xlsx.read_sheet(ws, sheets[name], max_rows=transfer.MAX_ROWS)
+            rows[name], header_problems = xlsx.read_sheet(wb, title, sheets[name], max_rows=transfer.MAX_ROWS)
             structure.extend(header_problems)
     finally:
         wb.close()
     if structure:
         return ImportResult(problems=structure, dry_run=dry_run)
-    run = _Run(actor, sheets, rows)
+    run = _Run(actor, sheets, rows, wb.budget)
     with transaction.atomic():
         run.all()
         if run.problems or dry_run:
@@ -115,8 +118,10 @@ class _Regions:
 class _Run:
     """One import: walks the sheets in order, so later sheets can refer to rows of earlier ones."""
 
-    def __init__(self, actor: Any, sheets: dict[str, xlsx.Sheet], rows: dict[str, list[Row]]) -> None:
+    def __init__(self, actor: Any, sheets: dict[str, xlsx.Sheet], rows: dict[str, list[Row]],
+                 budget: Budget) -> None:
         self.actor = actor
+        self.budget = budget
         self.sheets = sheets
         self.rows = rows
         self.problems: list[Problem] = [p for name in SHEET_ORDER for r in rows[name] for p in r.problems]
@@ -124,20 +129,30 @@ class _Run:
         # Keys of rows that already have a reported problem: rows that refer to them are skipped quietly.
         self.broken: set[tuple[str, ...]] = set()
         self.regions = _Regions()
-        self.institutions: dict[str, Institution] = {key(i.name): i for i in Institution.objects.all()}
+        everyone = list(Institution.objects.all())
+        self.institutions: dict[str, Institution] = {key(i.name): i for i in everyone}
+        self.institution_ids = {i.pk: i for i in everyone}
         self.visible_institutions = set(institutions_for(actor).values_list("pk", flat=True))
         referred = {key(r.values.get("institution") or "") for name in (UNITS, PRODUCTS, STANDARDS)
                     for r in rows[name]}
         ids = [i.pk for k, i in self.institutions.items() if k in referred]
-        self.units: dict[tuple[int, str], ServiceUnit] = {
-            (u.institution_id, key(u.name)): u for u in ServiceUnit.objects.filter(institution__in=ids)
-            .select_related("institution")
-        }
-        self.visible_units = set(units_for(actor).filter(institution__in=ids).values_list("pk", flat=True))
-        self.products: dict[tuple[int, str], ServiceProduct] = {
-            (p.unit_id, key(p.name)): p for p in ServiceProduct.objects.filter(unit__institution__in=ids)
-            .select_related("unit__institution")
-        }
+        # Records named by an ID column are loaded too (wherever they are, to say why they do not fit).
+        unit_ids = {r.values["id"] for r in rows[UNITS] if r.values.get("id")}
+        product_ids = {r.values["id"] for r in rows[PRODUCTS] if r.values.get("id")}
+        products = list(ServiceProduct.objects.filter(Q(unit__institution__in=ids) | Q(pk__in=product_ids))
+                        .select_related("unit__institution"))
+        unit_ids |= {p.unit_id for p in products if p.pk in product_ids}
+        units = list(ServiceUnit.objects.filter(Q(institution__in=ids) | Q(pk__in=unit_ids))
+                     .select_related("institution"))
+        self.units: dict[tuple[int, str], ServiceUnit] = {(u.institution_id, key(u.name)): u for u in units}
+        self.unit_ids = {u.pk: u for u in units}
+        self.visible_units = set(units_for(actor).filter(Q(institution__in=ids) | Q(pk__in=unit_ids))
+                                 .values_list("pk", flat=True))
+        self.products: dict[tuple[int, str], ServiceProduct] = {(p.unit_id, key(p.name)): p for p in products}
+        self.product_ids = {p.pk: p for p in products}
+        self.visible_products = {p.pk for p in products if p.unit_id in self.visible_units}
+        # Old names of records renamed by this file: rows of later sheets may still use them.
+        self.renamed: dict[str, dict[Any, Any]] = {"i": {}, "u": {}, "p": {}}
         self.latest = {s.product_id: s for s in latest_standards(actor).filter(product__unit__institution__in=ids)}
 
     # Reporting.
@@ -153,6 +168,7 @@ class _Run:
 
     def call(self, sheet: str, row: Row, service: Callable[..., Any], column: str = "", **kwargs: Any) -> Any:
         """Run a service for a row; on refusal, report why (per column where the service says which)."""
+        self.budget.check()
         try:
             return service(actor=self.actor, **kwargs)
         except ValidationError as exc:
@@ -179,11 +195,60 @@ class _Run:
         seen[k] = row.number
         return False
 
+    def by_id(self, sheet: str, row: Row, records: dict[int, Any], visible: set[int],
+              seen: dict[int, int]) -> tuple[bool, Any]:
+        """The record the row's ID names: (False, None) after reporting an unknown, out-of-scope or
+        repeated ID; (True, None) when the ID is blank; (True, record) otherwise."""
+        rid = row.values.get("id")
+        if not rid:
+            return True, None
+        column = self.header(sheet, "id")
+        if rid in seen:
+            self.problem(sheet, row, column, _("ID %(id)d sudah ada di baris %(row)d lembar ini. Tulis setiap data "
+                                               "satu kali saja.") % {"id": rid, "row": seen[rid]})
+            return False, None
+        seen[rid] = row.number
+        record = records.get(rid)
+        if record is None or record.pk not in visible:
+            self.problem(sheet, row, column, _("ID %d tidak dikenal atau di luar wilayah kerja Anda. Kosongkan ID "
+                                               "untuk menambah data baru.") % rid)
+            return False, None
+        return True, record
+
+    def name_taken(self, sheet: str, row: Row, other: Any, record: Any) -> bool:
+        """Whether the row renames ``record`` to the name of ``other``, another record (reported)."""
+        if other is None or record is None or other.pk == record.pk:
+            return False
+        self.problem(sheet, row, self.header(sheet, "name"),
+                     _("Nama ini sudah dipakai data lain di tempat yang sama (ID %d). Pakai nama lain.") % other.pk)
+        return True
+
+    def remember(self, names: dict[Any, Any], kind: str, old_key: Any, new_key: Any, saved: Any) -> None:
+        """Keep the lookups current after a save; a renamed record stays findable by its old name."""
+        if old_key is not None and old_key != new_key and names.get(old_key) is not None \
+                and names[old_key].pk == saved.pk:
+            del names[old_key]
+            self.renamed[kind][old_key] = saved
+        names[new_key] = saved
+
+    def fits(self, sheet: str, row: Row, record: Any, parent_field: str, parent: Any) -> bool:
+        """Whether the record named by the row's ID sits where the row says (the import moves nothing)."""
+        if record is None or getattr(record, parent_field) == parent.pk:
+            return True
+        if sheet == UNITS:
+            message = _("Unit dengan ID %(id)d milik instansi lain, bukan “%(parent)s”. Impor tidak memindahkan unit "
+                        "ke instansi lain: perbaiki kolom Instansi, atau kosongkan ID untuk menambah unit baru.")
+        else:
+            message = _("Produk dengan ID %(id)d milik unit lain, bukan “%(parent)s”. Impor tidak memindahkan produk "
+                        "ke unit lain: perbaiki kolom Unit, atau kosongkan ID untuk menambah produk baru.")
+        self.problem(sheet, row, self.header(sheet, "id"), message % {"id": record.pk, "parent": parent.name})
+        return False
+
     # References.
 
     def institution(self, sheet: str, row: Row) -> Institution | None:
         name = row.values["institution"]
-        inst = self.institutions.get(key(name))
+        inst = self.institutions.get(key(name)) or self.renamed["i"].get(key(name))
         column = self.header(sheet, "institution")
         if inst is None:
             self.problem(sheet, row, column, _("Instansi “%s” tidak ada di lembar Instansi maupun di Pantau.") % name)
@@ -194,7 +259,7 @@ class _Run:
 
     def unit(self, sheet: str, row: Row, inst: Institution) -> ServiceUnit | None:
         name = row.values["unit"]
-        unit = self.units.get((inst.pk, key(name)))
+        unit = self.units.get((inst.pk, key(name))) or self.renamed["u"].get((inst.pk, key(name)))
         column = self.header(sheet, "unit")
         if unit is None:
             self.problem(sheet, row, column, _("Unit “%(unit)s” tidak ada di instansi “%(inst)s” (di lembar Unit "
@@ -206,7 +271,7 @@ class _Run:
 
     def product(self, sheet: str, row: Row, unit: ServiceUnit) -> ServiceProduct | None:
         name = row.values["product"]
-        product = self.products.get((unit.pk, key(name)))
+        product = self.products.get((unit.pk, key(name))) or self.renamed["p"].get((unit.pk, key(name)))
         if product is None:
             self.problem(sheet, row, self.header(sheet, "product"),
                          _("Produk “%(product)s” tidak ada di unit “%(unit)s” (di lembar Produk maupun di Pantau).")
@@ -257,18 +322,22 @@ class _Run:
 
     def institution_rows(self) -> None:
         seen: dict[tuple[str, ...], int] = {}
+        seen_ids: dict[int, int] = {}
         counts, name_col = self.counts[INSTITUTIONS], self.header(INSTITUTIONS, "name")
         for row in self.rows[INSTITUTIONS]:
+            self.budget.check()
             v = row.values
             k = ("i", key(v["name"] or ""))
             if v["name"] and self.duplicate(INSTITUTIONS, row, seen, k, "name"):
                 continue
-            ids = None if row.problems else self.region_ids(INSTITUTIONS, row)
-            if ids is None:
+            ok, existing = self.by_id(INSTITUTIONS, row, self.institution_ids, self.visible_institutions, seen_ids)
+            ids = None if row.problems or not ok else self.region_ids(INSTITUTIONS, row)
+            if ids is None or self.name_taken(INSTITUTIONS, row, self.institutions.get(k[1]), existing):
                 self.broken.add(k)
                 continue
             data = {"name": v["name"], "kind": v["kind"], "website": v["website"], **ids}
-            existing = self.institutions.get(k[1])
+            old_key = key(existing.name) if existing is not None else None
+            existing = existing or self.institutions.get(k[1])
             saved = None
             if existing is not None:
                 if existing.pk not in self.visible_institutions:
@@ -294,7 +363,7 @@ class _Run:
             if saved is None:
                 self.broken.add(k)
             else:
-                self.institutions[k[1]] = saved
+                self.remember(self.institutions, "i", old_key, k[1], saved)
                 self.visible_institutions.add(saved.pk)
 
     def _parent_broken(self, row: Row, depth: int) -> bool:
@@ -306,8 +375,10 @@ class _Run:
 
     def unit_rows(self) -> None:
         seen: dict[tuple[str, ...], int] = {}
+        seen_ids: dict[int, int] = {}
         counts, name_col = self.counts[UNITS], self.header(UNITS, "name")
         for row in self.rows[UNITS]:
+            self.budget.check()
             v = row.values
             k = ("u", key(v["institution"] or ""), key(v["name"] or ""))
             if v["institution"] and v["name"] and self.duplicate(UNITS, row, seen, k, "name"):
@@ -315,13 +386,16 @@ class _Run:
             if row.problems or self._parent_broken(row, 1):
                 self.broken.add(k)
                 continue
-            inst = self.institution(UNITS, row)
+            ok, existing = self.by_id(UNITS, row, self.unit_ids, self.visible_units, seen_ids)
+            inst = self.institution(UNITS, row) if ok else None
             ids = self.region_ids(UNITS, row) if inst is not None else None
-            if inst is None or ids is None:
+            if inst is None or ids is None or not self.fits(UNITS, row, existing, "institution_id", inst) \
+                    or self.name_taken(UNITS, row, self.units.get((inst.pk, k[2])), existing):
                 self.broken.add(k)
                 continue
             data = {f: v[f] for f in services.UNIT_FIELDS if f in v} | ids
-            existing = self.units.get((inst.pk, k[2]))
+            old_key = (inst.pk, key(existing.name)) if existing is not None else None
+            existing = existing or self.units.get((inst.pk, k[2]))
             saved = None
             if existing is not None:
                 if existing.pk not in self.visible_units:
@@ -343,13 +417,15 @@ class _Run:
             if saved is None:
                 self.broken.add(k)
             else:
-                self.units[(inst.pk, k[2])] = saved
+                self.remember(self.units, "u", old_key, (inst.pk, k[2]), saved)
                 self.visible_units.add(saved.pk)
 
     def product_rows(self) -> None:
         seen: dict[tuple[str, ...], int] = {}
+        seen_ids: dict[int, int] = {}
         counts, name_col = self.counts[PRODUCTS], self.header(PRODUCTS, "name")
         for row in self.rows[PRODUCTS]:
+            self.budget.check()
             v = row.values
             k = ("p", key(v["institution"] or ""), key(v["unit"] or ""), key(v["name"] or ""))
             if all(k[1:]) and self.duplicate(PRODUCTS, row, seen, k, "name"):
@@ -357,13 +433,16 @@ class _Run:
             if row.problems or self._parent_broken(row, 2):
                 self.broken.add(k)
                 continue
-            inst = self.institution(PRODUCTS, row)
+            ok, existing = self.by_id(PRODUCTS, row, self.product_ids, self.visible_products, seen_ids)
+            inst = self.institution(PRODUCTS, row) if ok else None
             unit = self.unit(PRODUCTS, row, inst) if inst is not None else None
-            if unit is None:
+            if unit is None or not self.fits(PRODUCTS, row, existing, "unit_id", unit) \
+                    or self.name_taken(PRODUCTS, row, self.products.get((unit.pk, k[3])), existing):
                 self.broken.add(k)
                 continue
             data = {f: v[f] for f in services.PRODUCT_FIELDS}
-            existing = self.products.get((unit.pk, k[3]))
+            old_key = (unit.pk, key(existing.name)) if existing is not None else None
+            existing = existing or self.products.get((unit.pk, k[3]))
             saved = None
             if existing is not None and not transfer.differs(existing, data, services.PRODUCT_FIELDS):
                 counts.unchanged += 1
@@ -380,7 +459,7 @@ class _Run:
             if saved is None:
                 self.broken.add(k)
             else:
-                self.products[(unit.pk, k[3])] = saved
+                self.remember(self.products, "p", old_key, (unit.pk, k[3]), saved)
 
     def standard_rows(self) -> None:
         seen: dict[tuple[str, ...], int] = {}

@@ -1,13 +1,20 @@
 """The layout of the registry workbook, shared by the import template, the export and the importer.
 
-Four sheets, one per kind of record, each row found again by its *natural key* so that importing
-the same file twice updates instead of duplicating:
+Four sheets, one per kind of record. The Instansi, Unit and Produk sheets end with an ID column
+(the record's id in Pantau, written by the export): a row with an ID updates that record, so a
+changed name is a rename, never a new record. A row without an ID is found again by its *natural
+key* (or created when there is none), so importing the same file twice updates instead of
+duplicating:
 
 - Instansi: the institution's name;
 - Unit: (institution name, unit name);
 - Produk: (institution, unit, product name);
 - Standar: (institution, unit, product) — the row is written as the product's draft standard
   and, with "Terbitkan" = ya, published.
+
+Names are compared by ``pantau.core.text.fold_key`` (case, spacing, invisible characters and
+lookalike letters do not count). The ID columns are optional in an uploaded file, so files made
+from an older template still import (matched by name).
 
 Column headers are part of the file format and stay Indonesian whatever the interface language,
 so a file moves between users of either language; their explanations (cell comments) and the
@@ -21,6 +28,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from pantau.core.text import fold_key
 from pantau.registry import components
 from pantau.registry.models import Institution, ServiceProduct, ServiceUnit
 from pantau.reports.xlsx import BOOL, CHOICE, DATE, FLOAT, INT, URL, Column, Sheet, text_of
@@ -35,6 +43,15 @@ MAX_ROWS = 10_000
 H_INSTITUTION = "Instansi"
 H_UNIT = "Unit"
 H_PRODUCT = "Produk"
+H_ID_INSTITUTION, H_ID_UNIT, H_ID_PRODUCT = "ID instansi", "ID unit", "ID produk"
+# Ids fit in a float without loss up to here (a bigger "id" is a typing error, not an id).
+MAX_ID = 2**53
+
+
+def _id_column(header: str) -> Column:
+    return Column(header, "id", INT, minimum=1, maximum=MAX_ID, optional=True, width=12,
+                  help=_("Nomor data ini di Pantau, diisi oleh ekspor. Jangan diubah: baris dengan ID memperbarui "
+                         "data itu (mengganti nama di sini berarti mengganti namanya). Kosongkan untuk data baru."))
 
 
 def _choices(model_choices: Any) -> tuple[tuple[str, str], ...]:
@@ -74,6 +91,7 @@ def build_sheets() -> dict[str, Sheet]:
         Column("Kantor Ombudsman", "office", required=True, max_length=150, suggestions=OFFICE_LIST, width=40,
                help=_("Kantor Ombudsman RI yang mengawasi instansi ini.")),
         Column("Situs web", "website", URL, max_length=200, width=30),
+        _id_column(H_ID_INSTITUTION),
     ))
     unit = Sheet(UNITS, (
         _institution_key(ref_help),
@@ -93,6 +111,7 @@ def build_sheets() -> dict[str, Sheet]:
         Column("Tanggal maklumat", "maklumat_date", DATE, width=16),
         Column("Pelayanan kelompok rentan", "vulnerable_facilities", width=40,
                help=_("Fasilitas bagi penyandang disabilitas, lansia, ibu hamil dan anak.")),
+        _id_column(H_ID_UNIT),
     ))
     product = Sheet(PRODUCTS, (
         _institution_key(ref_help),
@@ -103,6 +122,7 @@ def build_sheets() -> dict[str, Sheet]:
                default=ServiceProduct.Category.LAINNYA),
         Column("Keterangan", "description", width=40),
         Column("Aktif", "is_active", BOOL, default=True, width=10),
+        _id_column(H_ID_PRODUCT),
     ))
     standard = Sheet(STANDARDS, (
         _institution_key(ref_help),
@@ -126,9 +146,12 @@ def notes() -> list[str]:
     return [str(line) for line in (
         _("Isi lembar Instansi, Unit, Produk dan Standar. Baris pertama setiap lembar adalah judul kolom: "
           "jangan diubah. Arahkan kursor ke judul kolom untuk melihat penjelasannya."),
-        _("Setiap baris dikenali dari namanya: instansi dari nama instansi; unit dari instansi + nama unit; "
-          "produk dari instansi + unit + nama produk. Mengimpor berkas yang sama lagi memperbarui data, "
-          "tidak menggandakannya."),
+        _("Lembar Instansi, Unit dan Produk diakhiri kolom ID (nomor data di Pantau, diisi oleh ekspor). "
+          "Baris dengan ID memperbarui data itu: untuk mengganti nama, ubah namanya dan biarkan ID-nya. "
+          "Baris tanpa ID dikenali dari namanya (instansi dari nama instansi; unit dari instansi + nama unit; "
+          "produk dari instansi + unit + nama produk) atau ditambahkan bila belum ada. Mengimpor berkas yang "
+          "sama lagi memperbarui data, tidak menggandakannya. Huruf besar/kecil, spasi dan karakter tak "
+          "terlihat tidak membedakan nama."),
         _("Sel yang dikosongkan mengosongkan isian itu di Pantau. Ekspor dulu data Anda bila ingin mengubah "
           "sebagian saja."),
         _("Lembar Standar: satu baris per produk. Isinya disimpan sebagai draf standar; isi Terbitkan = ya "
@@ -143,8 +166,9 @@ def notes() -> list[str]:
 
 
 def key(text: str) -> str:
-    """How names are compared: case and runs of spaces do not matter."""
-    return " ".join(text.split()).lower()
+    """How names are compared: ``fold_key`` (case, spacing, invisible characters and lookalike letters
+    do not matter)."""
+    return fold_key(text)
 
 
 def same_text(a: Any, b: Any) -> bool:

@@ -11,8 +11,8 @@ Nothing here knows about the registry: modules describe their sheets with ``Colu
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -21,21 +21,24 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.workbook import Workbook as WorkbookType
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pantau.reports import cells
+from pantau.reports.xlsx_reader import Book, Budget
+from pantau.reports.xlsx_reader import FileProblem as FileProblem
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHOICES_SHEET = "Pilihan"
 # Drop-down lists and the like cover this many data rows below the header.
 VALIDATION_ROWS = 5000
-# A ZIP that inflates to more than this many times its size is refused (a "zip bomb").
-MAX_INFLATION = 40
+# Filled cells past this column are refused (the widest sheet of a module's layout is far narrower).
+MAX_COLUMNS = 64
 
 TEXT, CHOICE, DATE, BOOL, INT, FLOAT, URL = "text", "choice", "date", "bool", "int", "float", "url"
 YES, NO = "ya", "tidak"
@@ -43,14 +46,6 @@ _YES = {"ya", "y", "yes", "true", "1", "benar"}
 _NO = {"tidak", "t", "no", "n", "false", "0", "salah", "bukan"}
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-
-
-class FileProblem(Exception):
-    """The upload is not a workbook that can be read at all (the message says why, in plain words)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -83,6 +78,8 @@ class Column:
     default: Any = None
     # A code typed as a number keeps this many decimals (63.1 is read back as "63.10").
     decimals: int | None = None
+    # The header may be missing (a column added to the layout later: older files still import).
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,20 +107,18 @@ def new_workbook() -> WorkbookType:
     return Workbook(write_only=True)
 
 
-def _safe(value: Any) -> Any:
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    if isinstance(value, Promise):
-        return str(value)
-    return value
-
-
 def cell(ws: Any, value: Any) -> WriteOnlyCell:
-    """A cell for a write-only sheet; text that starts with '=' stays text, never a formula."""
-    c = WriteOnlyCell(ws, value=_safe(value))
-    if isinstance(value, str) and value.startswith("="):
+    """A cell for a write-only sheet. Text is cleaned, then written as a string, never as a formula
+    (``reports.cells``); text that a spreadsheet would run also gets the quote prefix."""
+    if isinstance(value, str | Promise):
+        text = cells.xlsx_text(value)
+        c = WriteOnlyCell(ws, value=text)
         c.data_type = "s"
-    elif isinstance(value, dt.date):
+        if cells.looks_like_formula(text):
+            c.quotePrefix = True
+        return c
+    c = WriteOnlyCell(ws, value=value)
+    if isinstance(value, dt.date):
         c.number_format = "yyyy-mm-dd"
     return c
 
@@ -193,7 +188,7 @@ def add_choice_sheet(wb: WorkbookType, lists: Mapping[str, Sequence[str]]) -> No
     ws.sheet_state = "hidden"
     names = list(lists)
     longest = max((len(v) for v in lists.values()), default=0)
-    ws.append(names)
+    ws.append([cell(ws, n) for n in names])
     for i in range(longest):
         ws.append([cell(ws, lists[n][i]) if i < len(lists[n]) else None for n in names])
 
@@ -214,10 +209,12 @@ def save(wb: WorkbookType, out: IO[bytes]) -> None:
     wb.save(out)
 
 
-# Reading.
+# Reading (see ``xlsx_reader``: nothing the file says about its own size is trusted).
 
-def open_workbook(upload: IO[bytes], *, size: int, max_bytes: int) -> WorkbookType:
-    """Open an uploaded XLSX for streaming reads, or raise ``FileProblem`` saying what is wrong."""
+def open_workbook(upload: IO[bytes], *, size: int, max_bytes: int, max_inflated: int | None = None,
+                  seconds: float = 60) -> Book:
+    """Open an uploaded XLSX for streaming reads, or raise ``FileProblem`` saying what is wrong.
+    ``max_inflated`` bounds the uncompressed size of the ZIP's parts, ``seconds`` the work on the file."""
     if size > max_bytes:
         raise FileProblem(
             _("Berkas terlalu besar (%(size)s). Batasnya %(limit)s; bagi datanya ke beberapa berkas.")
@@ -232,21 +229,8 @@ def open_workbook(upload: IO[bytes], *, size: int, max_bytes: int) -> WorkbookTy
         raise FileProblem(_("Ini berkas Excel lama (.xls). Simpan dulu sebagai Excel Workbook (.xlsx), lalu unggah."))
     if not head.startswith(b"PK\x03\x04"):
         raise FileProblem(_("Berkas ini bukan XLSX. Unduh templat dari halaman ini, isi, lalu simpan sebagai .xlsx."))
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise FileProblem(_("Berkas XLSX rusak atau tidak lengkap. Simpan ulang dari Excel, lalu unggah.")) from exc
-    if "xl/workbook.xml" not in names:
-        raise FileProblem(_("Berkas ini bukan XLSX (misalnya dokumen Word atau arsip ZIP biasa)."))
-    if inflated > max(size, 1) * MAX_INFLATION and inflated > max_bytes:
-        raise FileProblem(_("Isi berkas terlalu besar setelah dibuka. Bagi datanya ke beberapa berkas."))
-    upload.seek(0)
-    try:
-        return load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of errors on a damaged file
-        raise FileProblem(_("Berkas XLSX tidak dapat dibaca. Simpan ulang dari Excel, lalu unggah.")) from exc
+    budget = Budget(max_bytes=max_bytes, max_inflated=max_inflated or max_bytes * 10, seconds=seconds)
+    return Book(upload, size=size, budget=budget)
 
 
 def human_size(size: int) -> str:
@@ -257,11 +241,12 @@ def human_size(size: int) -> str:
     return f"{size} B"
 
 
-def find_sheet(wb: WorkbookType, name: str) -> Any | None:
+def find_sheet(book: Book, name: str) -> str | None:
+    """The title of the sheet called ``name`` (case and outer spaces ignored), or None."""
     wanted = name.strip().lower()
-    for title in wb.sheetnames:
+    for title in book.sheetnames:
         if title.strip().lower() == wanted:
-            return wb[title]
+            return title
     return None
 
 
@@ -269,19 +254,32 @@ def _header_text(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def read_sheet(ws: Any, sheet: Sheet, *, max_rows: int) -> tuple[list[Row], list[Problem]]:
-    """Check the header row and read the data rows (blank rows skipped) with their cell problems."""
-    rows_iter = ws.iter_rows(values_only=True)
-    header = next(rows_iter, None) or ()
-    found = [_header_text(v) for v in header]
-    known = {c.header.lower(): c for c in sheet.columns}
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_sheet(book: Book, title: str, sheet: Sheet, *, max_rows: int,
+               max_columns: int = MAX_COLUMNS) -> tuple[list[Row], list[Problem]]:
+    """Check the header row and read the data rows with their cell problems.
+
+    Every row the file holds counts against ``max_rows``, blank or not, and so does its number (a
+    single row at 1 048 576 is refused, not padded); blank rows are then skipped. A filled cell past
+    ``max_columns``, or under no header, is reported rather than dropped."""
+    rows_iter = book.rows(title)
+    first = next(rows_iter, None)
+    header = first[1] if first is not None and first[0] == 1 else {}
     problems: list[Problem] = []
+    too_wide = [c for c in header if c > max_columns]
+    if too_wide:
+        return [], [_too_wide(sheet, 1, max(too_wide), max_columns)]
+    known = {c.header.lower(): c for c in sheet.columns}
     positions: dict[str, int] = {}
-    for index, text in enumerate(found):
+    for index in sorted(header):
+        text = _header_text(header[index])
         if not text:
             continue
         column = known.get(text.lower())
-        letter = get_column_letter(index + 1)
+        letter = get_column_letter(index)
         if column is None:
             problems.append(Problem(sheet.name, 1, letter, _("Kolom “%s” tidak dikenal. Pakai judul kolom "
                                                             "persis seperti di templat.") % text))
@@ -289,23 +287,36 @@ def read_sheet(ws: Any, sheet: Sheet, *, max_rows: int) -> tuple[list[Row], list
             problems.append(Problem(sheet.name, 1, letter, _("Kolom “%s” muncul dua kali.") % column.header))
         else:
             positions[column.key] = index
-    missing = [c.header for c in sheet.columns if c.key not in positions]
+    missing = [c.header for c in sheet.columns if c.key not in positions and not c.optional]
     if missing:
         problems.append(Problem(sheet.name, 1, "", _("Kolom berikut tidak ada di baris judul: %s. Pakai templat "
                                                     "terbaru dari Pantau.") % ", ".join(missing)))
     if problems:
         return [], problems
+    pending = [] if first is None or first[0] == 1 else [first]
+    headed = set(positions.values())
     rows: list[Row] = []
-    for number, raw in enumerate(rows_iter, start=2):
-        if raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+    read = 1
+    for number, filled in itertools.chain(pending, rows_iter):
+        read += 1
+        if number > max_rows + 1 or read > max_rows + 1:
+            return [], [Problem(sheet.name, number, "", _("Lembar ini berisi lebih dari %d baris (baris kosong yang "
+                                                         "masih tersimpan di berkas ikut dihitung). Hapus baris "
+                                                         "kosong di bawah data, atau bagi datanya ke beberapa "
+                                                         "berkas.") % max_rows)]
+        if any(c > max_columns for c in filled):
+            return [], [_too_wide(sheet, number, max(filled), max_columns)]
+        if all(_blank(v) for v in filled.values()):
             continue
-        if len(rows) >= max_rows:
-            return [], [Problem(sheet.name, number, "", _("Lembar ini berisi lebih dari %d baris data. Bagi "
-                                                         "datanya ke beberapa berkas.") % max_rows)]
         row = Row(number=number, values={})
+        for index in sorted(set(filled) - headed):
+            if not _blank(filled[index]):
+                row.problems.append(Problem(sheet.name, number, get_column_letter(index),
+                                            _("Sel ini berisi data di kolom tanpa judul, jadi tidak dapat dibaca. "
+                                              "Pindahkan isinya ke kolom yang benar atau hapus.")))
         for column in sheet.columns:
-            index = positions[column.key]
-            value = raw[index] if index < len(raw) else None
+            index = positions.get(column.key, 0)
+            value = filled.get(index)
             try:
                 row.values[column.key] = parse(column, value)
             except ValidationError as exc:
@@ -313,6 +324,13 @@ def read_sheet(ws: Any, sheet: Sheet, *, max_rows: int) -> tuple[list[Row], list
                 row.problems.append(Problem(sheet.name, number, column.header, " ".join(exc.messages)))
         rows.append(row)
     return rows, []
+
+
+def _too_wide(sheet: Sheet, number: int, column: int, max_columns: int) -> Problem:
+    return Problem(sheet.name, number, get_column_letter(column),
+                   _("Ada isian di kolom %(col)s, di luar batas %(max)d kolom. Lembar ini cukup memakai kolom "
+                     "dari templat; hapus isian di kolom lain.")
+                   % {"col": get_column_letter(column), "max": max_columns})
 
 
 # Cell values.
