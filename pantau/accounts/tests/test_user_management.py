@@ -337,3 +337,16 @@ def test_an_unlock_outside_scope_answers_404_and_the_lock_holds(cast: Any) -> No
     lock("operator_dukcapil")
     assert post(cast.admin_barsel, "accounts:user_unlock", cast.operator_dukcapil.pk).status_code == 404
     assert Client().post(LOGIN, {"username": "operator_dukcapil", "password": PASSWORD}).status_code == 429
+
+
+def test_the_head_of_the_national_office_manages_provider_staff_everywhere(cast: Any) -> None:
+    from pantau.registry.models import Office
+
+    head = make_user("head_pusat", Role.HEAD_OF_OFFICE, office=Office.objects.get(is_national=True))
+    assert "admin_barsel" in client_for(head).get(reverse("accounts:users")).content.decode()
+    services.user_deactivate(actor=head, user=cast.admin_barsel)
+    membership = cast.operator_dukcapil.memberships.get()
+    assert services.membership_change(actor=head, membership=membership, role=Role.UNIT_OPERATOR,
+                                      unit=cast.barsel_dukcapil)
+    with pytest.raises(Http404):  # but office roles only in the office they head
+        services.user_deactivate(actor=head, user=cast.assessor_kalsel)
