@@ -367,7 +367,7 @@ def user_reactivate(*, actor: Any, user: User, reason: str = "") -> User:
 
 
 @transaction.atomic
-def user_unlock(*, actor: Any, user: User) -> int:
+def user_unlock(*, actor: Any, user: User) -> User:
     """Clear a locked account's failed sign-ins (django-axes), so the person may sign in again now."""
     from axes.utils import reset
 
@@ -376,7 +376,7 @@ def user_unlock(*, actor: Any, user: User) -> int:
     if not cleared:
         raise ValidationError(_("Akun ini tidak sedang dikunci."))
     _record_user_event(actor, user, "user.unlocked", after={"failed_attempts_cleared": cleared})
-    return cleared
+    return user
 
 
 def _managed_membership(actor: Any, membership: Membership, *, self_message: str) -> Membership:
@@ -391,9 +391,10 @@ def _managed_membership(actor: Any, membership: Membership, *, self_message: str
 
 @transaction.atomic
 def membership_change(*, actor: Any, membership: Membership, role: str, office: Any = None,
-                      institution: Any = None, unit: Any = None, reason: str = "") -> bool:
+                      institution: Any = None, unit: Any = None, reason: str = "") -> User | None:
     """Change one role and where it applies. The actor must manage the role as it is (else 404) and
-    as it becomes (else 404): nobody grants beyond what they hold. Returns whether anything changed."""
+    as it becomes (else 404): nobody grants beyond what they hold. Returns the person, or None when
+    nothing changed."""
     m = _managed_membership(actor, membership, self_message=_("Anda tidak dapat mengubah peran Anda sendiri."))
     where = scope_fields(role, office, institution, unit)
     if not may_grant(actor, role=role, **where):
@@ -403,7 +404,7 @@ def membership_change(*, actor: Any, membership: Membership, role: str, office: 
     m.role, m.office, m.institution, m.unit = role, where["office"], where["institution"], where["unit"]
     after = _membership_snapshot(m)
     if after == before:
-        return False
+        return None
     twin = Membership.objects.filter(user=m.user_id, role=role, **where).exclude(pk=m.pk)
     if twin.exists():
         raise ValidationError({"role": _("Pengguna ini sudah memegang peran itu di tempat yang sama.")})
@@ -413,7 +414,7 @@ def membership_change(*, actor: Any, membership: Membership, role: str, office: 
     for institution_id, province_id in dict.fromkeys([_location(**where), old_place]):
         audit.record(actor=actor, event_type="membership.changed", obj=m.user, before=before, after=after,
                      reason=reason.strip(), institution_id=institution_id, province_id=province_id)
-    return True
+    return m.user
 
 
 @transaction.atomic
@@ -429,21 +430,3 @@ def membership_remove(*, actor: Any, membership: Membership, reason: str = "") -
     m.delete()
     return user
 
-
-def password_reset_request(*, email: str, client_ip: str | None, language: str) -> None:
-    """Ask for a reset link. Does the same work whether or not the address exists: counts the
-    request against the limits (per client address and per e-mail address) and queues the mail.
-    Raises ValidationError when a limit is reached."""
-    from pantau.accounts.tasks import send_password_reset
-    from pantau.core import ratelimit
-
-    email = email.strip().lower()
-    window = settings.PASSWORD_RESET_WINDOW_SECONDS
-    if not (ratelimit.allow("password_reset:ip", client_ip or "-", limit=settings.PASSWORD_RESET_PER_IP,
-                            window=window)
-            and ratelimit.allow("password_reset:email", email, limit=settings.PASSWORD_RESET_PER_EMAIL,
-                                window=window)):
-        raise ValidationError(_("Terlalu banyak permintaan atur ulang kata sandi. Coba lagi dalam satu jam."),
-                              code="rate_limited")
-    with transaction.atomic():
-        transaction.on_commit(lambda: send_password_reset.enqueue(email, language))

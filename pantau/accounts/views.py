@@ -15,8 +15,8 @@ from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from pantau.accounts import passwords, selectors, services
 from pantau.accounts import rules as r
-from pantau.accounts import selectors, services
 from pantau.accounts.forms import AcceptInvitationForm, ApiTokenForm, InvitationForm
 from pantau.accounts.models import ApiToken
 from pantau.core.access import PUBLIC, access
@@ -37,8 +37,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         try:
-            services.password_reset_request(email=form.cleaned_data["email"], client_ip=client_ip(self.request),
-                                            language=translation.get_language() or settings.LANGUAGE_CODE)
+            passwords.request_reset(email=form.cleaned_data["email"], client_ip=client_ip(self.request),
+                                    language=translation.get_language() or settings.LANGUAGE_CODE)
         except ValidationError as exc:
             add_validation_error(form, exc, default_field="email")
             return self.render_to_response(self.get_context_data(form=form), status=429)

@@ -112,7 +112,7 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_validation_error(form, exc)
         else:
-            messages.success(request, _("Peran diubah.") if changed else _("Tidak ada yang berubah."))
+            messages.success(request, _("Peran diubah.") if changed is not None else _("Tidak ada yang berubah."))
             return redirect("accounts:user", pk=person.pk)
     return _user_page(request, person, form=form, editing=membership, status=422)
 

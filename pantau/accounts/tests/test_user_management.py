@@ -300,7 +300,7 @@ def test_a_role_the_person_already_holds_is_not_given_twice(cast: Any) -> None:
                                    unit=cast.dpmptsp)
     assert state() == before
     assert services.membership_change(actor=cast.admin_tabalong, membership=membership, role=Role.UNIT_OPERATOR,
-                                      unit=cast.dukcapil) is False
+                                      unit=cast.dukcapil) is None
     assert state() == before
 
 
