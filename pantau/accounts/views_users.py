@@ -29,7 +29,7 @@ from pantau.core.forms import add_validation_error
 PAGE_SIZE = 50
 
 
-@access(r.can_invite)
+@access(r.can_manage_users)
 def users(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.users_for(request.user), PAGE_SIZE).get_page(request.GET.get("hal"))
     locked = selectors.locked_usernames(p.username for p in page)
@@ -52,7 +52,7 @@ def _user_page(request: HttpRequest, person: User, *, form: MembershipForm | Non
     return render(request, "accounts/user.html", context, status=status)
 
 
-@access(r.can_invite)
+@access(r.can_manage_users)
 def user(request: HttpRequest, pk: int) -> HttpResponse:
     return _user_page(request, selectors.user_for(request.user, pk))
 
@@ -65,7 +65,7 @@ def _reason(request: HttpRequest) -> str:
 def _user_action(service: Callable[..., Any], done: Any, *, takes_reason: bool = True) -> Callable[..., HttpResponse]:
     """A POST-only action on one person: 404 outside scope, a message for a refusal."""
 
-    @access(r.can_invite)
+    @access(r.can_manage_users)
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         person = selectors.user_for(request.user, pk)
@@ -93,7 +93,7 @@ def _membership(request: HttpRequest, pk: int) -> Membership:
     return get_object_or_404(selectors.memberships_for(request.user), pk=pk)
 
 
-@access(r.can_invite)
+@access(r.can_manage_users)
 def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     membership = _membership(request, pk)
@@ -117,7 +117,7 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _user_page(request, person, form=form, editing=membership, status=422)
 
 
-@access(r.can_invite)
+@access(r.can_manage_users)
 @require_POST
 def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(request, pk)
@@ -135,7 +135,7 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _invitation_action(service: Callable[..., Any], done: Any) -> Callable[..., HttpResponse]:
-    @access(r.can_invite)
+    @access(r.can_manage_users)
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         invitation: Invitation = get_object_or_404(selectors.invitations_for(request.user), pk=pk)
