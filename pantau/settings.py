@@ -156,6 +156,10 @@ AXES_VERBOSE = False
 # Behind nginx set PROXY_COUNT=1: the client address then comes from X-Forwarded-For.
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "pantau.core.http.client_ip"
+# Password reset requests allowed per client address and per e-mail address in one window.
+PASSWORD_RESET_PER_IP = env_int("PASSWORD_RESET_PER_IP", 20)
+PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", 5)
+PASSWORD_RESET_WINDOW_SECONDS = env_int("PASSWORD_RESET_WINDOW_SECONDS", 3600)
 
 # Sessions and cookies.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)

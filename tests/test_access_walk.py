@@ -67,6 +67,14 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "accounts:password_reset_complete": (NONE, PUBLIC),
     "accounts:users": (NONE, INVITERS),
     "accounts:invite": (NONE, INVITERS),
+    "accounts:user": (lambda c: [c.operator_dukcapil.pk], EDITS_TABALONG),
+    "accounts:user_deactivate": (lambda c: [c.operator_dukcapil.pk], set()),  # POST only
+    "accounts:user_reactivate": (lambda c: [c.operator_dukcapil.pk], set()),  # POST only
+    "accounts:user_unlock": (lambda c: [c.operator_dukcapil.pk], set()),  # POST only
+    "accounts:membership_edit": (lambda c: [c.operator_dukcapil.memberships.get().pk], EDITS_TABALONG),
+    "accounts:membership_remove": (lambda c: [c.operator_dukcapil.memberships.get().pk], set()),  # POST only
+    "accounts:invitation_revoke": (lambda c: [1], set()),  # POST only
+    "accounts:invitation_resend": (lambda c: [1], set()),  # POST only
     "accounts:accept": (lambda c: ["not-a-token"], set()),
     "accounts:tokens": (NONE, SIGNED_IN),
     "accounts:token_revoke": (lambda c: [1], set()),

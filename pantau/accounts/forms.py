@@ -10,9 +10,9 @@ from pantau.accounts.models import Role
 from pantau.registry.models import Institution, Office, ServiceUnit
 
 
-class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Email"))
-    full_name = forms.CharField(label=_("Nama lengkap"), max_length=150, required=False)
+class RoleForm(forms.Form):
+    """A role and where it applies; the choices are limited to what the actor may grant."""
+
     role = forms.ChoiceField(label=_("Peran"), choices=Role.choices)
     office = forms.ModelChoiceField(label=_("Kantor Ombudsman"), queryset=Office.objects.none(),
                                     required=False)
@@ -30,6 +30,21 @@ class InvitationForm(forms.Form):
         # Units of different institutions share names ("Dinas Kependudukan ..."): say whose it is.
         self.fields["unit"].label_from_instance = lambda u: f"{u.name} — {u.institution.name}"  # type: ignore[attr-defined]
         self.fields["role"].choices = roles  # type: ignore[attr-defined]
+
+
+class InvitationForm(RoleForm):
+    email = forms.EmailField(label=_("Email"))
+    full_name = forms.CharField(label=_("Nama lengkap"), max_length=150, required=False)
+
+    field_order = ["email", "full_name", "role", "office", "institution", "unit"]
+
+
+class MembershipForm(RoleForm):
+    reason = forms.CharField(label=_("Alasan (opsional)"), max_length=500, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan (opsional)"), max_length=500, required=False)
 
 
 class AcceptInvitationForm(forms.Form):

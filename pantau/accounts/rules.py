@@ -51,3 +51,6 @@ can_edit_registry = is_national_admin | is_head_of_office | is_provider_staff
 can_invite = is_national_admin | is_head_of_office | is_institution_admin
 # Who may read the audit trail (scoped: see registry.hooks.audit_scope).
 can_read_audit = is_national_admin | is_head_of_office | is_institution_admin
+# Who may manage people (deactivate, change or remove roles, unlock, revoke/resend invitations):
+# the inviters, each within their own scope (accounts.selectors.users_for, services.may_grant).
+can_manage_users = can_invite

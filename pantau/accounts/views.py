@@ -2,39 +2,50 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from pantau.accounts import passwords, selectors, services
 from pantau.accounts import rules as r
-from pantau.accounts import services
 from pantau.accounts.forms import AcceptInvitationForm, ApiTokenForm, InvitationForm
-from pantau.accounts.models import OFFICE_ROLES, ApiToken, Invitation, Membership, Role, User
-from pantau.accounts.scope import headed_by, scope_of
+from pantau.accounts.models import ApiToken
 from pantau.core.access import PUBLIC, access
 from pantau.core.forms import add_validation_error
-from pantau.registry.models import Institution, Office, ServiceUnit
-from pantau.registry.selectors import offices_for
-
-PAGE_SIZE = 50
+from pantau.core.http import client_ip
 
 login_view = access(PUBLIC)(auth_views.LoginView.as_view(template_name="accounts/login.html",
                                                          redirect_authenticated_user=True))
 logout_view = access(PUBLIC)(auth_views.LogoutView.as_view())
-password_reset = access(PUBLIC)(auth_views.PasswordResetView.as_view(
-    template_name="accounts/password_reset.html",
-    email_template_name="accounts/password_reset_email.txt",
-    subject_template_name="accounts/password_reset_subject.txt",
-    success_url=reverse_lazy("accounts:password_reset_done"),
-))
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for a reset link. The mail is sent by a background task after the answer, so the answer
+    takes as long for an unknown address as for a known one; requests are rate-limited."""
+
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            passwords.request_reset(email=form.cleaned_data["email"], client_ip=client_ip(self.request),
+                                    language=translation.get_language() or settings.LANGUAGE_CODE)
+        except ValidationError as exc:
+            add_validation_error(form, exc, default_field="email")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return redirect(self.get_success_url())
+
+
+password_reset = access(PUBLIC)(PasswordResetView.as_view())
 password_reset_done = access(PUBLIC)(auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"))
 password_reset_confirm = access(PUBLIC)(auth_views.PasswordResetConfirmView.as_view(
@@ -45,73 +56,10 @@ password_reset_complete = access(PUBLIC)(auth_views.PasswordResetCompleteView.as
     template_name="accounts/password_reset_complete.html"))
 
 
-def _inviter_institutions(actor: User) -> QuerySet[Institution]:
-    """The institutions whose people an inviter manages (see ``services.may_grant``)."""
-    scope = scope_of(actor)
-    head = headed_by(actor)
-    if scope.has(Role.NATIONAL_ADMIN) or head.national:
-        return Institution.objects.all()
-    q = Q(pk__in=[])
-    if scope.has(Role.HEAD_OF_OFFICE):
-        q |= Q(province__in=head.province_ids) | Q(office__in=head.office_ids)
-    if scope.has(Role.INSTITUTION_ADMIN):
-        q |= Q(pk__in=scope.institution_ids)
-    return Institution.objects.filter(q)
-
-
-def _memberships_in_scope(actor: User) -> Q | None:
-    """The memberships (roles) an inviter may see; None means all of them."""
-    if scope_of(actor).has(Role.NATIONAL_ADMIN):
-        return None
-    ids = _inviter_institutions(actor).values("pk")
-    return Q(office__in=headed_by(actor).office_ids) | Q(institution__in=ids) | Q(unit__institution__in=ids)
-
-
-def users_in_scope(actor: User) -> QuerySet[User]:
-    """Active users with a role in the actor's scope (and the actor), each with only those roles."""
-    q = _memberships_in_scope(actor)
-    qs = User.objects.filter(is_active=True)
-    memberships = Membership.objects.select_related("office", "institution", "unit")
-    if q is not None:
-        qs = qs.filter(Q(pk=actor.pk) | Q(pk__in=Membership.objects.filter(q).values("user")))
-        # A person may also hold roles elsewhere: those are not the actor's business.
-        memberships = memberships.filter(q | Q(user=actor.pk))
-    return qs.prefetch_related(Prefetch("memberships", queryset=memberships)).order_by("username", "pk")
-
-
-def _grantable_roles(actor: User) -> list[tuple[str, str]]:
-    scope = scope_of(actor)
-    if scope.has(Role.NATIONAL_ADMIN):
-        allowed = set(Role.values)
-    elif scope.has(Role.HEAD_OF_OFFICE):
-        allowed = set(OFFICE_ROLES) | {Role.INSTITUTION_ADMIN, Role.UNIT_OPERATOR}
-    else:
-        allowed = {Role.INSTITUTION_ADMIN, Role.UNIT_OPERATOR}
-    return [(value, str(label)) for value, label in Role.choices if value in allowed]
-
-
-def _grantable_offices(actor: User) -> QuerySet[Office]:
-    if scope_of(actor).has(Role.NATIONAL_ADMIN):
-        return offices_for(actor)
-    return Office.objects.filter(pk__in=headed_by(actor).office_ids)
-
-
-@access(r.can_invite)
-def users(request: HttpRequest) -> HttpResponse:
-    page = Paginator(users_in_scope(request.user), PAGE_SIZE).get_page(request.GET.get("hal"))  # type: ignore[arg-type]
-    invitations = Invitation.objects.filter(invited_by=request.user.pk, accepted_at__isnull=True,
-                                            expires_at__gt=timezone.now())[:50]
-    return render(request, "accounts/users.html", {"page": page, "people": page, "invitations": invitations})
-
-
 @access(r.can_invite)
 def invite(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    form = InvitationForm(
-        request.POST or None, offices=_grantable_offices(actor), institutions=_inviter_institutions(actor),  # type: ignore[arg-type]
-        units=ServiceUnit.objects.filter(is_active=True, institution__in=_inviter_institutions(actor)),  # type: ignore[arg-type]
-        roles=_grantable_roles(actor),  # type: ignore[arg-type]
-    )
+    form = InvitationForm(request.POST or None, **selectors.role_choices(actor))
     status = 200
     if request.method == "POST":
         if form.is_valid():

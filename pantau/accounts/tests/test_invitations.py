@@ -247,3 +247,130 @@ def test_a_head_who_is_also_an_institution_admin_elsewhere_invites_there(cast: A
     Membership.objects.create(user=cast.head_kalsel, role=Role.INSTITUTION_ADMIN, institution=cast.barsel)
     assert invite(cast.head_kalsel, role=Role.UNIT_OPERATOR, unit=cast.barsel_dukcapil).status_code == 302
     assert invite(cast.head_kalsel, email="b@uji.local", role=Role.ASSESSOR, office=cast.kalteng).status_code == 422
+
+
+# Contradictory scopes: every field a role does not use must be empty; a unit must be in the institution.
+
+@pytest.mark.parametrize(("data", "field", "message"), [
+    ({"role": Role.ASSESSOR, "office": "kalsel", "institution": "tabalong"}, "institution",
+     "Peran kantor Ombudsman tidak terikat pada instansi"),
+    ({"role": Role.HEAD_OF_OFFICE, "office": "kalsel", "unit": "dukcapil"}, "unit",
+     "Peran kantor Ombudsman tidak terikat pada unit layanan"),
+    ({"role": Role.INSTITUTION_ADMIN, "institution": "tabalong", "office": "kalsel"}, "office",
+     "Admin instansi tidak terikat pada kantor Ombudsman"),
+    ({"role": Role.INSTITUTION_ADMIN, "institution": "tabalong", "unit": "dukcapil"}, "unit",
+     "kosongkan unit layanan"),
+    ({"role": Role.UNIT_OPERATOR, "unit": "dukcapil", "office": "kalsel"}, "office",
+     "Operator unit layanan tidak terikat pada kantor Ombudsman"),
+    ({"role": Role.UNIT_OPERATOR, "unit": "dukcapil", "institution": "banjarmasin"}, "unit",
+     "bukan bagian dari instansi yang dipilih"),
+    ({"role": Role.UNIT_OPERATOR, "institution": "tabalong"}, "unit", "Pilih unit layanan untuk peran ini"),
+    ({"role": Role.NATIONAL_ADMIN, "office": "kalsel"}, "office", "Admin nasional berlaku untuk seluruh Indonesia"),
+])
+def test_an_invitation_with_contradictory_scopes_is_refused_with_a_message_on_the_field(
+    cast: Any, data: dict[str, Any], field: str, message: str
+) -> None:
+    objects = {k: (getattr(cast, v) if k != "role" else v) for k, v in data.items()}
+    before = counts()
+    payload = {"email": "baru@uji.local", **{k: getattr(v, "pk", v) for k, v in objects.items()}}
+    response = client_for(cast.national_admin).post(INVITE, payload, HTTP_ACCEPT_LANGUAGE="id")
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert f'id="id_{field}_error"' in html and message in html
+    with pytest.raises(ValidationError) as refused:
+        services.invitation_create(actor=cast.national_admin, email="x@uji.local", full_name="", **objects)
+    assert field in refused.value.message_dict
+    assert counts() == before and mail.outbox == []
+
+
+def test_a_unit_operator_may_be_invited_with_the_units_own_institution_chosen(cast: Any) -> None:
+    invitation, _raw = services.invitation_create(actor=cast.admin_tabalong, email="x@uji.local", full_name="",
+                                                  role=Role.UNIT_OPERATOR, unit=cast.dukcapil,
+                                                  institution=cast.tabalong)
+    assert (invitation.unit, invitation.institution) == (cast.dukcapil, None)
+
+
+def test_an_invitation_to_an_inactive_unit_is_refused(cast: Any) -> None:
+    cast.dpmptsp.is_active = False
+    cast.dpmptsp.save()
+    with pytest.raises(ValidationError, match="sudah tidak aktif"):
+        services.invitation_create(actor=cast.national_admin, email="x@uji.local", full_name="",
+                                   role=Role.UNIT_OPERATOR, unit=cast.dpmptsp)
+
+
+# Revoking and resending
+
+
+def _link(message: Any) -> str:
+    match = re.search(r"(/akun/undangan/[^/\s]+/)", message.body)
+    assert match is not None
+    return match.group(1)
+
+
+def test_a_revoked_invitation_link_stops_working_at_once(cast: Any) -> None:
+    raw = _invitation(cast)
+    invitation = Invitation.objects.get()
+    response = client_for(cast.admin_tabalong).post(reverse("accounts:invitation_revoke", args=[invitation.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:users")
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None and not invitation.is_open
+    assert Client().get(reverse("accounts:accept", args=[raw])).status_code == 404
+    before = counts()
+    assert Client().post(reverse("accounts:accept", args=[raw]), ACCEPT_OK).status_code == 404
+    assert counts() == before
+    assert "baru@uji.local" not in client_for(cast.admin_tabalong).get(reverse("accounts:users")).content.decode()
+    event = AuditEvent.objects.get(event_type="invitation.revoked")
+    assert event.actor == cast.admin_tabalong and event.institution_id == cast.tabalong.pk
+
+
+def test_a_resent_invitation_has_a_new_link_and_the_old_one_is_dead(
+    cast: Any, time_machine: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        _invitation(cast)
+    old = _link(mail.outbox[0])
+    invitation = Invitation.objects.get()
+    time_machine.move_to(timezone.now() + dt.timedelta(days=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast.head_kalsel).post(reverse("accounts:invitation_resend", args=[invitation.pk]))
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2 and mail.outbox[1].to == ["baru@uji.local"]
+    new = _link(mail.outbox[1])
+    assert new != old
+    assert Client().get(old).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.expires_at > timezone.now() + dt.timedelta(days=services.INVITE_DAYS - 1)
+    assert Client().post(new, ACCEPT_OK).status_code == 302
+    assert AuditEvent.objects.filter(event_type="invitation.resent", actor=cast.head_kalsel).count() == 1
+
+
+@pytest.mark.parametrize("actor", ["admin_barsel", "assessor_kalsel", "operator_dukcapil", "outsider"])
+@pytest.mark.parametrize("action", ["accounts:invitation_revoke", "accounts:invitation_resend"])
+def test_an_invitation_outside_the_actors_scope_is_neither_revoked_nor_resent(
+    cast: Any, actor: str, action: str
+) -> None:
+    _invitation(cast)
+    invitation = Invitation.objects.get()
+    before = (counts(), invitation.token_hash, invitation.expires_at)
+    assert client_for(cast.users[actor]).post(reverse(action, args=[invitation.pk])).status_code == 404
+    with pytest.raises(Http404):
+        getattr(services, action.split(":")[1])(actor=cast.users[actor], invitation=invitation)
+    invitation.refresh_from_db()
+    assert (counts(), invitation.token_hash, invitation.expires_at) == before and invitation.revoked_at is None
+
+
+def test_an_accepted_or_revoked_invitation_is_not_revoked_or_resent(cast: Any) -> None:
+    raw = _invitation(cast)
+    Client().post(reverse("accounts:accept", args=[raw]), ACCEPT_OK)
+    accepted = Invitation.objects.get()
+    before = counts()
+    for service in (services.invitation_revoke, services.invitation_resend):
+        with pytest.raises(ValidationError, match="sudah diterima"):
+            service(actor=cast.admin_tabalong, invitation=accepted)
+    _inv, _raw = services.invitation_create(actor=cast.admin_tabalong, email="b@uji.local", full_name="",
+                                            role=Role.UNIT_OPERATOR, unit=cast.dukcapil)
+    services.invitation_revoke(actor=cast.admin_tabalong, invitation=_inv)
+    for service in (services.invitation_revoke, services.invitation_resend):
+        with pytest.raises(ValidationError, match="sudah dicabut"):
+            service(actor=cast.admin_tabalong, invitation=_inv)
+    assert counts()[3] == before[3] + 2  # created and revoked, nothing more

@@ -134,6 +134,56 @@ def _national_admin_create(c: Any) -> Case:
         "user.national_admin_created", None, False)
 
 
+def _open_invitation(c: Any) -> Any:
+    invitation, _raw = account_services.invitation_create(actor=c.admin_tabalong, email="baru@uji.local",
+                                                          full_name="", role=Role.UNIT_OPERATOR, unit=c.dpmptsp)
+    return invitation
+
+
+def _invitation_revoke(c: Any) -> Case:
+    invitation = _open_invitation(c)
+    return Case(lambda: account_services.invitation_revoke(actor=c.head_kalsel, invitation=invitation),
+                "invitation.revoked", c.head_kalsel, True)
+
+
+def _invitation_resend(c: Any) -> Case:
+    invitation = _open_invitation(c)
+    return Case(lambda: account_services.invitation_resend(actor=c.admin_tabalong, invitation=invitation),
+                "invitation.resent", c.admin_tabalong, True)
+
+
+def _user_deactivate(c: Any) -> Case:
+    return Case(lambda: account_services.user_deactivate(actor=c.admin_tabalong, user=c.operator_dukcapil),
+                "user.deactivated", c.admin_tabalong, True)
+
+
+def _user_reactivate(c: Any) -> Case:
+    account_services.user_deactivate(actor=c.national_admin, user=c.operator_dukcapil)
+    return Case(lambda: account_services.user_reactivate(actor=c.admin_tabalong, user=c.operator_dukcapil),
+                "user.reactivated", c.admin_tabalong, True)
+
+
+def _user_unlock(c: Any) -> Case:
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(username="operator_dukcapil", ip_address="10.0.0.1", failures_since_start=5,
+                                 user_agent="", get_data="", post_data="", http_accept="", path_info="")
+    return Case(lambda: account_services.user_unlock(actor=c.admin_tabalong, user=c.operator_dukcapil),
+                "user.unlocked", c.admin_tabalong, False)
+
+
+def _membership_change(c: Any) -> Case:
+    return Case(lambda: account_services.membership_change(
+        actor=c.admin_tabalong, membership=c.operator_dukcapil.memberships.get(), role=Role.UNIT_OPERATOR,
+        unit=c.dpmptsp), "membership.changed", c.admin_tabalong, True)
+
+
+def _membership_remove(c: Any) -> Case:
+    return Case(lambda: account_services.membership_remove(
+        actor=c.head_kalsel, membership=c.operator_dukcapil.memberships.get()), "membership.removed",
+        c.head_kalsel, True)
+
+
 CASES: dict[str, Callable[[Any], Case]] = {
     "institution_save:create": _institution_create,
     "institution_save:update": _institution_update,
@@ -153,6 +203,13 @@ CASES: dict[str, Callable[[Any], Case]] = {
     "api_token_create": _token_create,
     "api_token_revoke": _token_revoke,
     "national_admin_create": _national_admin_create,
+    "invitation_revoke": _invitation_revoke,
+    "invitation_resend": _invitation_resend,
+    "user_deactivate": _user_deactivate,
+    "user_reactivate": _user_reactivate,
+    "user_unlock": _user_unlock,
+    "membership_change": _membership_change,
+    "membership_remove": _membership_remove,
 }
 
 
