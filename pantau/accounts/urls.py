@@ -14,5 +14,5 @@ urlpatterns = [
     path("pengguna/undang/", views.invite, name="invite"),
     path("undangan/<str:token>/", views.accept, name="accept"),
     path("token/", views.tokens, name="tokens"),
-    path("token/<int:pk>/cabut/", views.token_revoke, name="token_revoke"),
+    path("token/<id:pk>/cabut/", views.token_revoke, name="token_revoke"),
 ]
