@@ -209,6 +209,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")) or "")
+if TESTING:
+    # Tests serve static files from the finders; without this directory WhiteNoise would warn
+    # "No directory at: …/static/" for every test client, burying the warnings that matter.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")) or "")
 STORAGES = {
