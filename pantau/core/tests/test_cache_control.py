@@ -28,6 +28,7 @@ def test_private_pages_and_exports_are_not_stored_by_any_cache(cast: Any, path: 
     client = Client()
     client.force_login(cast.users["national_admin"])
     response = client.get(path)
+    response.close()  # a file download (FileResponse) closes its file here
     assert response.status_code == 200, path
     assert no_store(response), (path, response.get("Cache-Control"))
 
