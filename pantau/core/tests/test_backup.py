@@ -92,7 +92,11 @@ class Writer:
         self.stop_file.touch()
         self.process.wait(timeout=60)
         self.reader.join(timeout=10)
-        assert self.process.returncode == 0, self._stderr()
+        error = self._stderr()
+        for pipe in (self.process.stdout, self.process.stderr):
+            if pipe is not None:
+                pipe.close()
+        assert self.process.returncode == 0, error
 
     def _stderr(self) -> str:
         if self.process.poll() is None:
