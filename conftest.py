@@ -46,7 +46,11 @@ def _close_file_responses(monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(FileResponse, "__init__", init)
     yield
     for response in opened:
-        response.close()
+        # Only the files: response.close() would also send request_finished, which touches the
+        # database after the test's database fixture is gone.
+        for close in response._resource_closers:
+            close()
+        response._resource_closers.clear()
 
 
 @pytest.fixture(autouse=True)
