@@ -1,5 +1,13 @@
-# Pantau: `make demo` serves the demo on http://127.0.0.1:8000, `make test` runs the whole suite.
+# Pantau: `make demo` serves the demo on http://127.0.0.1:8000 (`make demo PORT=8080 HOST=0.0.0.0`
+# serves it elsewhere), `make test` runs the whole suite.
 PYTHON ?= python3
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# The address people reach the demo at: QR codes and invitation links are built from it. With
+# HOST=0.0.0.0 (every interface) that is this machine's first address, not 0.0.0.0.
+PUBLIC_HOST = $(if $(filter 0.0.0.0 ::,$(HOST)),$(firstword $(shell hostname -I 2>/dev/null) 127.0.0.1),$(HOST))
+DEMO_ENV = DEBUG=false SECRET_KEY_FILE=var/secret_key SITE_URL=http://$(PUBLIC_HOST):$(PORT) \
+  ALLOWED_HOSTS=$(PUBLIC_HOST),127.0.0.1,localhost
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip install -q --disable-pip-version-check -c constraints.txt
@@ -33,9 +41,9 @@ var/secret_key:
 
 demo: setup var/secret_key
 	@scripts/system-packages runtime
-	@DEBUG=false SECRET_KEY_FILE=var/secret_key $(BIN)/pantau demo_setup
-	@DEBUG=false SECRET_KEY_FILE=var/secret_key $(BIN)/gunicorn pantau.wsgi --bind 127.0.0.1:8000 \
-	  --workers 2 --log-level warning
+	@$(DEMO_ENV) $(BIN)/pantau demo_setup
+	@echo "Serving Pantau on http://$(PUBLIC_HOST):$(PORT) (Ctrl-C to stop)"
+	@$(DEMO_ENV) $(BIN)/gunicorn pantau.wsgi --bind $(HOST):$(PORT) --workers 2 --log-level warning
 
 test: setup-test
 	@scripts/system-packages test

@@ -27,6 +27,33 @@ def _clear_cache() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _close_file_responses(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Close every file download (FileResponse, WhiteNoise's static files) a test opened.
+
+    A server closes a response once it is sent; the test client only when a test reads the whole
+    streaming body. Unread, the file would be closed by the garbage collector later, with a
+    ResourceWarning that fails whichever test is running then (warnings are errors).
+    """
+    from django.http import FileResponse
+
+    opened: list[FileResponse] = []
+    original = FileResponse.__init__
+
+    def init(self: FileResponse, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        opened.append(self)
+
+    monkeypatch.setattr(FileResponse, "__init__", init)
+    yield
+    for response in opened:
+        # Only the files: response.close() would also send request_finished, which touches the
+        # database after the test's database fixture is gone.
+        for close in response._resource_closers:
+            close()
+        response._resource_closers.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Any:
     """Each test starts in Indonesian: a request in English earlier in the worker must not leak."""
     from django.conf import settings

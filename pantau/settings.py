@@ -30,6 +30,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The public address, for links that leave the site (QR codes on boards, invitation e-mails).
+# Unset it defaults to the demo's address, and `check --deploy` warns (pantau.W002).
+SITE_URL_SET = bool(env_str("SITE_URL"))
 SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 
 INSTALLED_APPS = [
@@ -167,6 +170,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "pantau.core.errors_views.csrf_failure"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes may call gunicorn over plain HTTP
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SECURE_SSL_REDIRECT)
@@ -209,6 +213,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")) or "")
+if TESTING:
+    # Tests serve static files from the finders; without this directory WhiteNoise would warn
+    # "No directory at: …/static/" for every test client, burying the warnings that matter.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")) or "")
 STORAGES = {

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pantau.api import api
+from pantau.core import converters  # noqa: F401 - registers <id:…> before the included URLconfs load
 from pantau.core import views as core_views
 
 urlpatterns = [

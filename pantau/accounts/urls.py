@@ -22,5 +22,5 @@ urlpatterns = [
     path("pengguna/undangan/<int:pk>/kirim-ulang/", views_users.invitation_resend, name="invitation_resend"),
     path("undangan/<str:token>/", views.accept, name="accept"),
     path("token/", views.tokens, name="tokens"),
-    path("token/<int:pk>/cabut/", views.token_revoke, name="token_revoke"),
+    path("token/<id:pk>/cabut/", views.token_revoke, name="token_revoke"),
 ]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from pantau.core import hooks
 from pantau.core.access import access
+from pantau.core.converters import parse_id
 from pantau.core.http import is_htmx
 from pantau.core.models import AuditEvent
 from pantau.core.selectors import audit_events_for
@@ -184,20 +185,21 @@ def _object_url(event: AuditEvent) -> str:
         return ""
 
 
-def _page(qs: QuerySet[AuditEvent], before: str, after: str) -> tuple[list[AuditEvent], int | None, int | None]:
+def _page(qs: QuerySet[AuditEvent], before_id: str, after_id: str) -> tuple[list[AuditEvent], int | None, int | None]:
     """Keyset pagination on the id (events only ever get appended): (events, older, newer)."""
-    if after.isdigit():
-        events = list(qs.filter(pk__gt=int(after)).order_by("pk")[: PAGE_SIZE + 1])
+    before, after = parse_id(before_id), parse_id(after_id)
+    if after is not None:
+        events = list(qs.filter(pk__gt=after).order_by("pk")[: PAGE_SIZE + 1])
         has_newer = len(events) > PAGE_SIZE
         events = list(reversed(events[:PAGE_SIZE]))
         has_older = bool(events)  # we came from an older page
     else:
-        if before.isdigit():
-            qs = qs.filter(pk__lt=int(before))
+        if before is not None:
+            qs = qs.filter(pk__lt=before)
         events = list(qs.order_by("-pk")[: PAGE_SIZE + 1])
         has_older = len(events) > PAGE_SIZE
         events = events[:PAGE_SIZE]
-        has_newer = before.isdigit()
+        has_newer = before is not None
     older = events[-1].pk if events and has_older else None
     newer = events[0].pk if events and has_newer else None
     return events, older, newer

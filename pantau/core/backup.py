@@ -15,6 +15,7 @@ A restore unpacks and verifies everything before it touches the database or the 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gzip
 import hashlib
 import json
@@ -235,6 +236,7 @@ def _member_name(archive: Path, member: tarfile.TarInfo) -> str:
         or "\\" in name
         or any(part in ("", ".", "..") for part in parts)
         or not (name in (MANIFEST, *DATABASE_FILE.values()) or parts[0] == MEDIA_DIR)
+        or (name == MEDIA_DIR and not member.isdir())
     ):
         raise BackupError(f"{archive} holds an unexpected entry {member.name!r}; it is not a Pantau backup.")
     if not (member.isfile() or member.isdir()):
@@ -293,8 +295,14 @@ def _read_manifest(archive: Path, into: Path, digests: dict[str, dict[str, Any]]
     engine = manifest.get("engine")
     files = manifest.get("files")
     migrations = manifest.get("migrations")
-    if engine not in DATABASE_FILE or not isinstance(files, dict) or not isinstance(migrations, dict):
+    if not isinstance(engine, str) or engine not in DATABASE_FILE or not isinstance(files, dict) or not (
+        isinstance(migrations, dict)
+    ):
         raise BackupError(f"The {MANIFEST} in {archive} lacks its engine, files or migrations.")
+    if not all(isinstance(names, list) and all(isinstance(n, str) for n in names) for names in migrations.values()):
+        raise BackupError(f"The {MANIFEST} in {archive} has migrations that are not lists of names.")
+    if not isinstance(manifest.get("media_files", 0), int) or not isinstance(manifest.get("created_at", ""), str):
+        raise BackupError(f"The {MANIFEST} in {archive} has an invalid media_files count or created_at time.")
     present = set(digests) - {MANIFEST}
     missing = sorted(set(files) - present)
     extra = sorted(present - set(files))
@@ -347,6 +355,11 @@ def _restore_media(staged: Path, media_root: Path, stamp: str) -> Path | None:
     return moved
 
 
+def _os_failure(exc: OSError, what: str, after: str) -> BackupError:
+    hint = " Free some disk space and run again." if exc.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+    return BackupError(f"{what} failed: {exc.strerror or exc} ({exc.filename or 'no file name'}). {after}{hint}")
+
+
 def restore_backup(
     archive: Path,
     *,
@@ -355,57 +368,92 @@ def restore_backup(
     force: bool = False,
     verify_only: bool = False,
 ) -> RestoreResult:
-    """Verify the archive, then replace the database and MEDIA_ROOT with its contents."""
+    """Verify the archive, then replace the database and MEDIA_ROOT with its contents.
+
+    Every failure is a ``BackupError`` that says what happened and what was (not) changed.
+    """
     from django.conf import settings
-    from django.db import connections
 
     database = default_database() if database is None else database
     media_root = Path(settings.MEDIA_ROOT) if media_root is None else media_root
     engine = engine_of(database)
     if not archive.is_file():
         raise BackupError(f"The backup archive {archive} does not exist.")
-    media_root.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".pantau-restore-", dir=media_root.parent) as tmp:
-        staged = Path(tmp)
+    try:
+        media_root.parent.mkdir(parents=True, exist_ok=True)
+        tmp = tempfile.TemporaryDirectory(prefix=".pantau-restore-", dir=media_root.parent,
+                                          ignore_cleanup_errors=True)
+    except OSError as exc:
+        raise _os_failure(exc, f"Preparing the restore beside {media_root}", "Nothing was changed.") from exc
+    with tmp:
+        return _restore(archive, Path(tmp.name), database=database, media_root=media_root, engine=engine,
+                        force=force, verify_only=verify_only)
+
+
+def _restore(
+    archive: Path,
+    staged: Path,
+    *,
+    database: Mapping[str, Any],
+    media_root: Path,
+    engine: str,
+    force: bool,
+    verify_only: bool,
+) -> RestoreResult:
+    from django.db import connections
+
+    try:
         manifest = unpack(archive, staged)
-        made_on = str(manifest["engine"])
-        if made_on != engine:
-            raise BackupError(
-                f"{archive} holds a {ENGINE_NAMES[made_on]} database, but Pantau is configured for "
-                f"{ENGINE_NAMES[engine]} (DATABASE_URL). Restore it into a {ENGINE_NAMES[made_on]} database; "
-                "to move between engines use dumpdata/loaddata instead."
-            )
-        in_archive = {(str(app), str(name)) for app, names in manifest["migrations"].items() for name in names}
-        on_disk = _disk_migrations()
-        unknown = sorted(in_archive - on_disk)
-        if unknown:
-            listed = ", ".join(f"{app}.{name}" for app, name in unknown[:5])
-            raise BackupError(
-                f"{archive} was made by a newer Pantau: its database has migrations this version does not "
-                f"know ({listed}{' …' if len(unknown) > 5 else ''}). Install that version or newer, then restore."
-            )
-        unapplied = sorted(f"{app}.{name}" for app, name in on_disk - in_archive)
-        result = RestoreResult(engine=engine, created_at=str(manifest.get("created_at", "")),
-                               media_files=int(manifest.get("media_files", 0)), verified_only=verify_only,
-                               unapplied_migrations=unapplied)
-        if verify_only:
-            return result
-        tables = database_tables(database)
-        if (tables or _has_files(media_root)) and not force:
-            held = " and ".join(part for part in (
-                f"the database already has {tables} tables" if tables else "",
-                f"{media_root} already holds files" if _has_files(media_root) else "",
-            ) if part)
-            raise BackupError(
-                f"Refusing to restore: {held}. A restore replaces them; run again with --force to overwrite."
-            )
-        connections.close_all()
-        dump = staged / DATABASE_FILE[engine]
+    except OSError as exc:
+        raise _os_failure(exc, f"Unpacking {archive} into {staged.parent}", "Nothing was changed.") from exc
+    made_on = str(manifest["engine"])
+    if made_on != engine:
+        raise BackupError(
+            f"{archive} holds a {ENGINE_NAMES[made_on]} database, but Pantau is configured for "
+            f"{ENGINE_NAMES[engine]} (DATABASE_URL). Restore it into a {ENGINE_NAMES[made_on]} database; "
+            "to move between engines use dumpdata/loaddata instead."
+        )
+    in_archive = {(str(app), str(name)) for app, names in manifest["migrations"].items() for name in names}
+    on_disk = _disk_migrations()
+    unknown = sorted(in_archive - on_disk)
+    if unknown:
+        listed = ", ".join(f"{app}.{name}" for app, name in unknown[:5])
+        raise BackupError(
+            f"{archive} was made by a newer Pantau: its database has migrations this version does not "
+            f"know ({listed}{' …' if len(unknown) > 5 else ''}). Install that version or newer, then restore."
+        )
+    unapplied = sorted(f"{app}.{name}" for app, name in on_disk - in_archive)
+    result = RestoreResult(engine=engine, created_at=str(manifest.get("created_at", "")),
+                           media_files=int(manifest.get("media_files", 0)), verified_only=verify_only,
+                           unapplied_migrations=unapplied)
+    if verify_only:
+        return result
+    tables = database_tables(database)
+    if (tables or _has_files(media_root)) and not force:
+        held = " and ".join(part for part in (
+            f"the database already has {tables} tables" if tables else "",
+            f"{media_root} already holds files" if _has_files(media_root) else "",
+        ) if part)
+        raise BackupError(
+            f"Refusing to restore: {held}. A restore replaces them; run again with --force to overwrite."
+        )
+    connections.close_all()
+    dump = staged / DATABASE_FILE[engine]
+    try:
         if engine == "sqlite":
             restore_sqlite(database, dump)
         else:
             restore_postgresql(database, dump)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    except OSError as exc:
+        raise _os_failure(exc, "Restoring the database", "The database was not changed.") from exc
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    try:
         moved = _restore_media(staged / MEDIA_DIR, media_root, stamp)
+    except OSError as exc:
+        raise _os_failure(
+            exc, f"Putting the uploaded files into {media_root}",
+            f"The database WAS restored; the files that were in {media_root} are in "
+            f"{media_root.name}.before-restore-{stamp}* beside it. Fix the cause and run the restore again.",
+        ) from exc
     return RestoreResult(engine=engine, created_at=result.created_at, media_files=result.media_files,
                          media_moved_to=moved, unapplied_migrations=unapplied)

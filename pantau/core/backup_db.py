@@ -196,32 +196,45 @@ def database_tables(database: Mapping[str, Any]) -> int:
     return _postgresql_tables(database)
 
 
-def _quiesce_sqlite(path: Path) -> None:
-    """Make sure nobody writes to the SQLite database, then drop its WAL and shared-memory files.
+def _take_over_sqlite(path: Path) -> sqlite3.Connection | None:
+    """Make sure no other process has the SQLite database open, and keep everyone out until closed.
 
-    A stale ``-wal`` file beside a replaced database would be replayed into it, so it must go;
-    that is only safe while the app is stopped, which this checks as far as SQLite can tell.
+    A Pantau process (gunicorn with ``CONN_MAX_AGE``, ``db_worker``) keeps its connection open
+    between requests without holding a lock that ``BEGIN EXCLUSIVE`` or a checkpoint would wait
+    for; after the file is replaced it would go on writing into the old, unlinked file: writes
+    acknowledged and lost. Every Pantau connection puts the database in WAL mode, and while one is
+    open SQLite cannot leave WAL mode, so switching to ``journal_mode=DELETE`` is the test: it
+    fails while any other connection is open, idle or not. The returned connection then holds an
+    EXCLUSIVE lock in rollback-journal mode until it is closed (after the replace): a process that
+    opens the old file meanwhile waits, and afterwards fails loudly ("attempt to write a readonly
+    database": SQLite refuses to write to a file that was moved) instead of losing its writes.
+    The ``-wal`` and ``-shm`` files are gone once it returns (a stale WAL would be replayed into
+    the restored database).
     """
     if not path.exists():
-        return
+        return None
     in_use = BackupError(
-        f"{path} is in use. Stop Pantau (gunicorn and db_worker) before restoring, then run again."
+        f"{path} is in use by another process (gunicorn, db_worker, a shell or a cron job). Stop Pantau "
+        "(systemctl stop pantau-web pantau-worker) and pause the cron jobs before restoring, then run again."
     )
     try:
-        conn = sqlite3.connect(str(path), timeout=2)
-        try:
-            if conn.execute("PRAGMA journal_mode").fetchone() == ("wal",):
-                busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-                if busy is None or busy[0] != 0:
-                    raise in_use
-            conn.execute("BEGIN EXCLUSIVE")
-            conn.rollback()
-        finally:
-            conn.close()
+        conn = sqlite3.connect(str(path), timeout=2, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise BackupError(f"{path} cannot be opened as an SQLite database: {exc}") from exc
+    try:
+        mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()
+        if mode is None or str(mode[0]).lower() != "delete":
+            raise in_use
+        conn.execute("BEGIN EXCLUSIVE")
     except sqlite3.OperationalError as exc:
+        conn.close()
         raise in_use from exc
+    except BaseException:
+        conn.close()
+        raise
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return conn
 
 
 def fsync_dir(directory: Path) -> None:
@@ -247,9 +260,15 @@ def restore_sqlite(database: Mapping[str, Any], dump: Path) -> None:
             raise BackupError("The database in the archive fails SQLite's integrity check; nothing was restored.")
         with temporary.open("rb+") as fh:
             os.fsync(fh.fileno())
-        _quiesce_sqlite(target)
-        os.replace(temporary, target)
-        fsync_dir(target.parent)
+        holder = _take_over_sqlite(target)
+        try:
+            os.replace(temporary, target)
+            fsync_dir(target.parent)
+        finally:
+            if holder is not None:
+                holder.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"The database in the archive cannot be read by SQLite: {exc}") from exc
     finally:
         temporary.unlink(missing_ok=True)
 

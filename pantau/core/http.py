@@ -21,6 +21,14 @@ def query_text(request: HttpRequest, name: str, max_length: int = 100) -> str:
     return value.strip()[:max_length]
 
 
+def query_id(request: HttpRequest, name: str) -> int | None:
+    """A query-string parameter that names a database id (``?instansi=12``): the id, or ``None``
+    when it is missing, not a plain number, or larger than the database holds (never a 500)."""
+    from pantau.core.converters import parse_id
+
+    return parse_id(request.GET.get(name))
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address, for login lockouts (django-axes' ``AXES_CLIENT_IP_CALLABLE``).
 

@@ -1,4 +1,4 @@
-"""Request id and deny-by-default access middleware."""
+"""Request id, deny-by-default access and private-response middleware."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 
 from pantau.core import requestid
-from pantau.core.access import admits, rule_of
+from pantau.core.access import PUBLIC, admits, rule_of
 
 log = logging.getLogger("pantau.access")
 request_log = logging.getLogger("pantau.request")
@@ -53,14 +53,42 @@ class RequestIdMiddleware:
         return response
 
 
+PRIVATE = "private, no-store"
+
+
+def is_private(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether a response may hold what only this visitor may see.
+
+    Yes for every view whose access rule is not ``PUBLIC`` (staff pages, exports, the audit
+    trail), every API call that carries credentials (``/api/registry/my/*`` and the writes), and
+    every response to a signed-in user (a public page then shows the user's name and menu) unless
+    the view declared it ``public`` itself (a product's PDF board, the map data: the same for
+    everyone).
+    """
+    rule = getattr(request, "access_rule", None)
+    if rule is not None and rule != PUBLIC:
+        return True
+    if request.headers.get("Authorization"):
+        return True
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return "public" not in str(response.get("Cache-Control", "")).lower()
+    return False
+
+
 class AccessRuleMiddleware:
-    """Refuses every view that does not declare an access rule (see ``pantau.core.access``)."""
+    """Refuses every view that does not declare an access rule (see ``pantau.core.access``), and
+    marks every private response ``Cache-Control: private, no-store`` (see ``is_private``), so that
+    neither a shared proxy nor the browser's cache on a shared office PC keeps it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if is_private(request, response):
+            response["Cache-Control"] = PRIVATE
+        return response
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
@@ -79,6 +107,7 @@ class AccessRuleMiddleware:
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
             raise Http404
         rule = rule_of(view)
+        request.access_rule = rule  # type: ignore[attr-defined]
         if rule is None:
             log.error("view without an access rule refused: %s", getattr(view, "__qualname__", view))
             raise Http404

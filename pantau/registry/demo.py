@@ -23,10 +23,11 @@ from pantau.registry.models import Institution, Office, Province, Regency, Servi
 
 DEMO_PASSWORD = "pantau-demo-2026"  # noqa: S105 - printed by `make demo`, demo only
 
+# (name, province code, address, phone): where the last step of "Cara mengadu" sends people.
 OFFICES = [
-    ("Ombudsman RI Perwakilan Kalimantan Selatan", "63"),
-    ("Ombudsman RI Perwakilan Kalimantan Tengah", "62"),
-    ("Ombudsman RI Perwakilan Sumatera Selatan", "16"),
+    ("Ombudsman RI Perwakilan Kalimantan Selatan", "63", "Jl. Letjen S. Parman No. 57, Banjarmasin", "(0511) 3356500"),
+    ("Ombudsman RI Perwakilan Kalimantan Tengah", "62", "Jl. Tjilik Riwut Km 2,5, Palangka Raya", "(0536) 3242100"),
+    ("Ombudsman RI Perwakilan Sumatera Selatan", "16", "Jl. Kapten A. Rivai No. 1, Palembang", "(0711) 350600"),
 ]
 
 # (name, kind, province code, regency code or None)
@@ -75,8 +76,17 @@ PRODUCTS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-KECAMATAN = ["Murung Pudak", "Tanjung", "Paringin", "Sekayu", "Dusun Selatan", "Banjarmasin Tengah",
-             "Kandangan", "Tamiang Layang"]
+# Kecamatan of each demo regency: a regency's kecamatan unit is one of its own.
+KECAMATAN_BY_REGENCY = {
+    "63.09": ["Murung Pudak", "Tanjung", "Kelua"],  # Tabalong
+    "63.11": ["Paringin", "Juai", "Awayan"],  # Balangan
+    "63.71": ["Banjarmasin Tengah", "Banjarmasin Utara", "Banjarmasin Selatan"],  # Banjarmasin
+    "63.06": ["Kandangan", "Angkinang", "Daha Selatan"],  # Hulu Sungai Selatan
+    "62.04": ["Dusun Selatan", "Dusun Hilir", "Jenamas"],  # Barito Selatan
+    "62.13": ["Dusun Timur", "Awang", "Pematang Karau"],  # Barito Timur
+    "16.06": ["Sekayu", "Babat Toman", "Sungai Lilin"],  # Musi Banyuasin
+    "16.71": ["Ilir Barat I", "Ilir Timur I", "Seberang Ulu I"],  # Palembang
+}
 
 UNIT_KINDS = {
     "Dinas Kependudukan dan Pencatatan Sipil": "dinas",
@@ -184,8 +194,8 @@ def load_demo(seed: int = 2026) -> list[DemoLogin]:
                                      address="Jl. H.R. Rasuna Said Kav. C-19, Jakarta Selatan")
     admin = _user("admin", "Admin Nasional", Role.NATIONAL_ADMIN)
     offices = {}
-    for name, code in OFFICES:
-        office = Office.objects.create(name=name)
+    for name, code, address, phone in OFFICES:
+        office = Office.objects.create(name=name, address=address, phone=phone)
         office.provinces.add(provinces[code])
         offices[code] = office
     del national
@@ -200,7 +210,9 @@ def load_demo(seed: int = 2026) -> list[DemoLogin]:
         place = place.replace("Kota ", "")
         for unit_base, products in PRODUCTS.items():
             if unit_base == "Kecamatan":
-                unit_name = f"Kecamatan {rng.choice(KECAMATAN)}"
+                if reg_code is None:
+                    continue  # a province has no kecamatan of its own
+                unit_name = f"Kecamatan {rng.choice(KECAMATAN_BY_REGENCY[reg_code])}"
             elif unit_base == "Rumah Sakit Umum Daerah":
                 unit_name = f"RSUD {place}"
             elif unit_base == "Mal Pelayanan Publik":

@@ -59,6 +59,7 @@ class Office(models.Model):
     is_national = models.BooleanField(default=False)
     provinces = models.ManyToManyField(Province, blank=True, related_name="offices")
     address = models.CharField(max_length=255, blank=True)
+    phone = models.CharField(max_length=50, blank=True)
 
     class Meta:
         ordering = ["-is_national", "name"]

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from pantau.core.access import PUBLIC, access
-from pantau.core.http import is_htmx, query_text
+from pantau.core.http import is_htmx, query_id, query_text
 from pantau.core.pagecache import render_cached
 from pantau.registry import components as comp
 from pantau.registry.models import Institution, Province, Regency, ServiceProduct
@@ -47,8 +47,9 @@ def search(request: HttpRequest) -> HttpResponse:
         products = products.filter(unit__institution__province__code=province)
     if regency:
         products = products.filter(unit__institution__regency__code=regency)
-    if institution.isdigit():
-        products = products.filter(unit__institution_id=int(institution))
+    institution_id = query_id(request, "instansi")
+    if institution_id is not None:
+        products = products.filter(unit__institution_id=institution_id)
     products = products.order_by("name", "pk")
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("hal"))
     institutions = Institution.objects.none()

@@ -115,3 +115,39 @@ def test_the_home_page_with_its_map_has_no_serious_accessibility_violation(
     page.get_by_role("button", name="Lihat kabupaten/kota di Kalimantan Selatan").click()
     expect(page.locator("#map")).to_have_attribute("data-level", "regencies")
     axe(page)
+
+
+def map_zoom(page: Page) -> float:
+    return float(page.evaluate(
+        "echarts.getInstanceByDom(document.getElementById('map')).getOption().series[0].zoom || 1"))
+
+
+def test_the_map_leaves_the_mouse_wheel_to_the_page_until_it_is_clicked_and_has_a_reset_button(
+    page: Page, mapped: Site
+) -> None:
+    page.set_viewport_size({"width": 1024, "height": 700})
+    open_home(page, mapped)
+    page.evaluate("window.scrollTo(0, 0)")
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, min(box["y"] + 40, 690))
+    page.mouse.wheel(0, 300)
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.scrollY") > 0, "the wheel over the map must scroll the page"
+    assert map_zoom(page) == 1
+    expect(page.locator("#map")).to_have_attribute("data-roam", "false")
+
+    page.locator("#map").focus()  # clicked or reached with Tab: now the wheel zooms the map
+    expect(page.locator("#map")).to_have_attribute("data-roam", "true")
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    scrolled = page.evaluate("window.scrollY")
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(300)
+    assert map_zoom(page) > 1
+    assert page.evaluate("window.scrollY") == scrolled
+
+    page.get_by_role("button", name="Atur ulang peta").click()
+    assert map_zoom(page) == 1
+    expect(page.locator("#map")).to_have_attribute("data-roam", "false")  # focus left the map

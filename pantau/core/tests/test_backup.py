@@ -7,8 +7,10 @@ PostgreSQL when DATABASE_URL points at it): each run tests its own engine's path
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -90,7 +92,11 @@ class Writer:
         self.stop_file.touch()
         self.process.wait(timeout=60)
         self.reader.join(timeout=10)
-        assert self.process.returncode == 0, self._stderr()
+        error = self._stderr()
+        for pipe in (self.process.stdout, self.process.stderr):
+            if pipe is not None:
+                pipe.close()
+        assert self.process.returncode == 0, error
 
     def _stderr(self) -> str:
         if self.process.poll() is None:
@@ -313,6 +319,22 @@ def _symlink(path: Path) -> Path:
     return rewrite(path, members(path), extra=link)
 
 
+def _media_as_a_file(path: Path) -> Path:
+    return rewrite(path, {"media": b"a file where the uploads directory belongs", **members(path)})
+
+
+def _migrations_not_lists(path: Path) -> Path:
+    return with_manifest(path, lambda m: m["migrations"].update(core=7))
+
+
+def _engine_not_a_name(path: Path) -> Path:
+    return with_manifest(path, lambda m: m.update(engine=["sqlite"]))
+
+
+def _count_not_a_number(path: Path) -> Path:
+    return with_manifest(path, lambda m: m.update(media_files="many"))
+
+
 def _newer_format(path: Path) -> Path:
     return with_manifest(path, lambda m: m.update(format_version=99))
 
@@ -330,6 +352,10 @@ DAMAGES: list[tuple[Callable[[Path], Path], str]] = [
     (_missing_file, "missing: media/sub/x.txt"),
     (_escaping_path, "unexpected entry 'media/../../escaped.txt'"),
     (_symlink, "not a regular file"),
+    (_media_as_a_file, "unexpected entry 'media'"),
+    (_migrations_not_lists, "migrations that are not lists of names"),
+    (_engine_not_a_name, "lacks its engine, files or migrations"),
+    (_count_not_a_number, "invalid media_files count"),
     (_newer_format, "backup format 99, newer than this Pantau understands"),
     (_unknown_migration, "migrations this version does not know \\(core.0999_from_the_future\\)"),
 ]
@@ -348,6 +374,48 @@ def test_it_refuses_a_damaged_or_foreign_archive_and_changes_nothing(
     assert not target.exists() and not media.exists()
     assert not (tmp_path / "escaped.txt").exists()
     assert list((tmp_path / "target").iterdir()) == []  # no staging left behind
+
+
+@pytest.mark.parametrize(("damage", "message"), [pytest.param(d, m, id=d.__name__.strip("_")) for d, m in DAMAGES])
+def test_the_restore_command_ends_a_damaged_archive_with_a_message_not_a_traceback(
+    archive: Path, damage: Callable[[Path], Path], message: str
+) -> None:
+    if ENGINE != "sqlite" and damage is _unknown_migration:  # an intact archive of the other engine
+        message = "holds a SQLite database, but Pantau is configured for PostgreSQL"
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", "--force", str(damage(archive)))
+
+
+def test_a_full_disk_during_a_restore_ends_in_a_clear_message_and_changes_nothing(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = small_sqlite(tmp_path / "target" / "db.sqlite3", rows=5)
+
+    def full(source: Any, dest: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(dest))
+
+    monkeypatch.setattr("pantau.core.backup_db.shutil.copyfile", full)
+    with pytest.raises(BackupError, match="No space left on device.*database was not changed.*Free some disk space"):
+        restore_backup(archive, database=target, media_root=tmp_path / "target" / "media", force=True)
+    conn = sqlite3.connect(target["NAME"])
+    assert conn.execute("SELECT count(*) FROM note").fetchone() == (5,)
+    conn.close()
+
+
+def test_a_full_disk_while_unpacking_ends_in_a_clear_message(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_open = Path.open
+
+    def open_full(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if "w" in mode and ".pantau-restore-" in str(self):
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real_open(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_full)
+    with pytest.raises(BackupError, match="Unpacking .* failed: No space left on device.*Nothing was changed"):
+        restore_backup(archive, database=small_sqlite(tmp_path / "t" / "db.sqlite3"),
+                       media_root=tmp_path / "t" / "media", force=True)
 
 
 def test_it_refuses_a_sqlite_archive_on_postgresql(archive: Path, tmp_path: Path) -> None:
@@ -374,7 +442,7 @@ def test_it_refuses_to_replace_a_sqlite_database_that_is_in_use(archive: Path, t
     app.execute("BEGIN IMMEDIATE")
     app.execute("INSERT INTO note (body) VALUES ('being written')")
     try:
-        with pytest.raises(BackupError, match="is in use. Stop Pantau"):
+        with pytest.raises(BackupError, match="is in use by another process.*Stop Pantau"):
             restore_backup(archive, database=target, media_root=tmp_path / "busy" / "media", force=True)
     finally:
         app.rollback()
@@ -436,3 +504,89 @@ def test_the_restore_command_reports_a_missing_archive_as_an_error(tmp_path: Pat
 def test_the_restore_help_says_to_stop_the_app_first() -> None:
     text = RestoreCommand().create_parser("pantau", "restore").format_help()
     assert "STOP PANTAU FIRST" in text and "--force" in text
+
+
+class Holder:
+    """The ``db_holder`` subprocess: a Pantau process with an open, idle database connection."""
+
+    def __init__(self, site: Site) -> None:
+        self.go = site.root / "go"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pantau.core.tests.db_holder", str(self.go)],
+            cwd=PROJECT_DIR, env=site.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline().strip()
+        assert line == "ready", f"{line} {self.process.stderr.read() if self.process.stderr else ''}"
+
+    def write_now(self) -> str:
+        self.go.touch()
+        out, err = self.process.communicate(timeout=60)
+        assert self.process.returncode == 0, err
+        return out.strip()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate(timeout=10)
+
+
+@pytest.mark.skipif(ENGINE != "sqlite", reason="the replaced database file is SQLite's problem")
+def test_restore_refuses_while_a_running_pantau_process_keeps_its_sqlite_connection_open(
+    sites: Sites, tmp_path: Path
+) -> None:
+    live = sites.make("live")
+    live.pantau("migrate", "--verbosity", "0")
+    archive = live.pantau("backup", "--output", str(tmp_path / "b")).stdout.split("Backup written: ")[1].split(" (")[0]
+    holder = Holder(live)  # like a gunicorn worker between two requests
+    try:
+        refused = live.pantau("restore", "--force", archive, check=False)
+        assert refused.returncode == 1
+        assert "is in use by another process" in refused.stderr and "Stop Pantau" in refused.stderr
+        assert "Traceback" not in refused.stderr
+        wrote = holder.write_now()  # the next request's write answers "created"...
+    finally:
+        holder.stop()
+    assert wrote.startswith("wrote ")
+    pk = int(wrote.split()[1])
+    # ...and it is in the database the site reads, not in a file that was replaced under it.
+    late = "SELECT id, reason FROM core_auditevent WHERE event_type = 'backup.after-restore'"
+    assert live.query(late) == [(pk, "late write")]
+    restored = live.pantau("restore", "--force", archive)  # with the app stopped, the restore goes ahead
+    assert "Restored the sqlite database" in restored.stdout
+    assert live.query(late) == []
+
+
+def test_a_process_that_opens_the_database_during_the_restore_fails_loudly_instead_of_losing_writes(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = small_sqlite(tmp_path / "t" / "db.sqlite3", rows=4)
+    late: dict[str, subprocess.Popen[str]] = {}
+    real_replace = os.replace
+
+    def replace_while_a_worker_starts(source: Any, dest: Any) -> None:
+        # A worker starting now opens the old file and waits for the restore's lock.
+        late["worker"] = subprocess.Popen([sys.executable, "-c", (
+            "import sqlite3, sys\n"
+            "c = sqlite3.connect(sys.argv[1], timeout=20)\n"
+            "print('opened', flush=True)\n"
+            "try:\n"
+            "    c.execute('PRAGMA journal_mode=WAL')\n"
+            "    c.execute(\"INSERT INTO note (body) VALUES ('late')\")\n"
+            "    c.commit()\n"
+            "    print('committed')\n"
+            "except sqlite3.Error as exc:\n"
+            "    print('failed', exc)\n"
+        ), target["NAME"]], stdout=subprocess.PIPE, text=True)
+        assert late["worker"].stdout is not None
+        assert late["worker"].stdout.readline().strip() == "opened"
+        time.sleep(0.3)
+        real_replace(source, dest)
+
+    monkeypatch.setattr("pantau.core.backup_db.os.replace", replace_while_a_worker_starts)
+    restore_backup(archive, database=target, media_root=tmp_path / "t" / "media", force=True)
+    out, _err = late["worker"].communicate(timeout=60)
+    assert out.startswith("failed") and "readonly" in out
+    conn = sqlite3.connect(target["NAME"])
+    assert conn.execute("SELECT body FROM note ORDER BY id").fetchall() == [("note 0",), ("note 1",), ("note 2",)]
+    conn.close()

@@ -22,7 +22,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[3]
 _CLEAN_ENV = ("DATABASE_URL", "SQLITE_PATH", "MEDIA_ROOT", "STATIC_ROOT", "PANTAU_VAR_DIR", "SECRET_KEY",
               "SECRET_KEY_FILE", "DEBUG", "EMAIL_URL", "CACHE_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT",
               "SECURE_HSTS_SECONDS", "SECURE_COOKIES", "BEHIND_TLS_PROXY", "DJANGO_ALLOW_ASYNC_UNSAFE",
-              "SECURE_HSTS_PRELOAD", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "CSRF_TRUSTED_ORIGINS")
+              "SECURE_HSTS_PRELOAD", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "CSRF_TRUSTED_ORIGINS", "SITE_URL")
 
 
 def production_env(tmp_path: Path, **changes: str | None) -> dict[str, str]:
@@ -33,6 +33,7 @@ def production_env(tmp_path: Path, **changes: str | None) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="pantau.ombudsman.go.id",
         CSRF_TRUSTED_ORIGINS="https://pantau.ombudsman.go.id",
+        SITE_URL="https://pantau.ombudsman.go.id",
         SECURE_SSL_REDIRECT="true",
         SECURE_HSTS_SECONDS="31536000",
         SECURE_COOKIES="true",
@@ -65,6 +66,7 @@ def test_check_deploy_is_clean_with_a_production_environment(tmp_path: Path) -> 
     pytest.param({"SECURE_COOKIES": "false", "SECURE_SSL_REDIRECT": "false"}, "security.W012", id="insecure-cookies"),
     pytest.param({"SECRET_KEY": "short"}, "security.W009", id="weak-secret-key"),
     pytest.param({"EMAIL_URL": None}, "pantau.W001", id="emails-printed-to-the-log"),
+    pytest.param({"SITE_URL": None}, "pantau.W002", id="links-and-qr-codes-to-the-default-address"),
 ])
 def test_check_deploy_fails_when_a_production_setting_is_weakened(
     tmp_path: Path, changes: dict[str, str | None], warning: str

@@ -23,7 +23,8 @@ def _static_out_of_date() -> bool:
 
 
 class Command(BaseCommand):
-    help = "Prepare the demo: migrate, load regions and demo data, collect static files. Idempotent."
+    help = ("Prepare the demo: migrate, load regions and demo data, collect static files. Idempotent. "
+            "It does not serve anything: `make demo` runs it, then gunicorn.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -31,4 +32,7 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         for step in hooks.demo_steps():  # what the modules registered: regions, demo data …
             step.run(self.stdout)
-        self.stdout.write("Serving Pantau on http://127.0.0.1:8000 (Ctrl-C to stop)")
+        self.stdout.write(
+            f"Demo ready. Serve it with `make demo` (HOST=127.0.0.1 PORT=8000 by default), which also sets "
+            f"SITE_URL; links and QR codes now point to {settings.SITE_URL}."
+        )

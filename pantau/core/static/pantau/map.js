@@ -3,6 +3,9 @@
 // a click on a province (or its button in the table) shows its regencies and cities, a click on
 // one of those opens the public search for it. The table below the map always holds the same
 // numbers (the page renders it for readers without JavaScript; this script keeps it in step).
+// The map does not take the mouse wheel or a drag until it is clicked or focused, so scrolling
+// the page over it scrolls the page; it lets go when focus leaves it. "Atur ulang peta" puts the
+// zoom and position back.
 (function () {
   "use strict";
 
@@ -19,13 +22,32 @@
     var provinceCaption = caption.textContent;
     var back = document.getElementById("map-back");
     var where = document.getElementById("map-where");
+    var reset = document.getElementById("map-reset");
+    var hint = document.getElementById("map-hint");
+    var roaming = false; // wheel zoom and drag only once the map is clicked or focused
     var stats = null;
     var provincesGeo = null;
     var provinceNames = {};
     var current = null; // null: the provinces; otherwise the code of the province shown
 
     el.hidden = false;
+    if (reset) { reset.hidden = false; }
+    if (hint) { hint.hidden = false; }
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
+
+    function setRoam(on) {
+      if (on === roaming) { return; }
+      roaming = on;
+      el.setAttribute("data-roam", on ? "true" : "false");
+      if (last) { chart.setOption({ series: [{ roam: on }] }); }
+    }
+    el.setAttribute("data-roam", "false");
+    el.addEventListener("focus", function () { setRoam(true); });
+    el.addEventListener("pointerdown", function () { setRoam(true); });
+    el.addEventListener("blur", function () { setRoam(false); });
+    document.addEventListener("pointerdown", function (e) {
+      if (!el.contains(e.target)) { setRoam(false); }
+    });
     function merge(a, b) {
       Object.keys(b).forEach(function (k) { a[k] = b[k]; });
       return a;
@@ -146,7 +168,7 @@
           textStyle: { color: "#1b1f24" }
         },
         series: [merge({
-          type: "map", map: mapName, nameProperty: "code", roam: true, data: rows,
+          type: "map", map: mapName, nameProperty: "code", roam: roaming, data: rows,
           label: { show: false },
           itemStyle: { areaColor: "#e6e9ed", borderColor: "#ffffff", borderWidth: 0.6 },
           emphasis: { label: { show: false }, itemStyle: { areaColor: "#ffbf47" } },
@@ -197,6 +219,9 @@
       }
     });
     back.addEventListener("click", showProvinces);
+    if (reset) {
+      reset.addEventListener("click", function () { if (last) { draw.apply(null, last); } });
+    }
 
     Promise.all([getJSON(d.provinces), getJSON(d.completeness)]).then(function (results) {
       provincesGeo = results[0];
