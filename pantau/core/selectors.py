@@ -15,8 +15,9 @@ def audit_events_for(user: Any) -> QuerySet[AuditEvent]:
     """The audit events a user may read.
 
     - national admin (and the head of the national office): everything;
-    - head of a provincial office: events in the provinces of the offices they head, and events of
-      the institutions those offices supervise (wherever the institution sits);
+    - head of a provincial office: events in the provinces of the offices they head (including the
+      move of an institution out of one of them, ``prior_province_id``), and events of the
+      institutions those offices supervise (wherever the institution sits);
     - institution admin: events of their institution(s);
     - everyone with one of these roles also sees the events they caused themselves.
 
@@ -37,7 +38,8 @@ def audit_events_for(user: Any) -> QuerySet[AuditEvent]:
     q = Q(actor=user.pk)
     if head.office_ids:
         supervised = Institution.objects.filter(office__in=head.office_ids).values("pk")
-        q |= Q(province_id__in=head.province_ids) | Q(institution_id__in=supervised)
+        q |= (Q(province_id__in=head.province_ids) | Q(prior_province_id__in=head.province_ids)
+              | Q(institution_id__in=supervised))
     if scope.has(Role.INSTITUTION_ADMIN):
         q |= Q(institution_id__in=scope.institution_ids)
     return qs.filter(q)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -25,9 +26,11 @@ from pantau.registry.models import (
     UnitEventLink,
 )
 from pantau.registry.selectors import (
+    LOCATION_FIELDS,
     can_create_institution,
     can_edit_institution,
     can_edit_unit,
+    can_relocate_institution,
     current_standard,
 )
 
@@ -85,16 +88,25 @@ def _validate(obj: Any, exclude: list[str] | None = None) -> None:
 @transaction.atomic
 def institution_save(*, actor: Any, data: Mapping[str, Any], institution: Institution | None = None,
                      reason: str = "") -> Institution:
-    """Create or update an institution (instansi)."""
+    """Create or update an institution (instansi).
+
+    The rule is checked on the institution as stored (before) *and* as it would be saved (after):
+    an edit may not move it out of the actor's reach, and changing its province, regency or
+    supervising office is a relocation only some may make (``can_relocate_institution``). The
+    stored row is read afresh (locked), whatever a form has already copied onto ``institution``.
+    """
+    prior: Institution | None = None
     if institution is None:
         if not can_create_institution(actor):
             raise NotInScope
         institution = Institution()
         before = None
     else:
-        if not can_edit_institution(actor, institution):
+        prior = Institution.objects.select_for_update().get(pk=institution.pk)
+        if not can_edit_institution(actor, prior):
             raise NotInScope
-        before = audit.snapshot(institution, INSTITUTION_FIELDS)
+        before = audit.snapshot(prior, INSTITUTION_FIELDS)
+        institution = copy.copy(prior)
     _apply(institution, data, INSTITUTION_FIELDS)
     regency = institution.regency if institution.regency_id else None
     if regency is not None and not institution.province_id:
@@ -102,13 +114,20 @@ def institution_save(*, actor: Any, data: Mapping[str, Any], institution: Instit
     if regency is not None and regency.province_id != institution.province_id:
         raise ValidationError({"regency": _("Kabupaten/kota tidak berada di provinsi yang dipilih.")})
     _validate(institution)
-    if before is None and not can_edit_institution(actor, institution):
+    if prior is not None and not can_relocate_institution(actor, prior, institution):
+        field = next(f for f in LOCATION_FIELDS if getattr(prior, f) != getattr(institution, f))
+        raise ValidationError({field.removesuffix("_id"): _(
+            "Anda tidak berwenang memindahkan instansi ke provinsi, kabupaten/kota atau kantor Ombudsman "
+            "lain. Kembalikan isian ini; pemindahan dilakukan oleh kantor Ombudsman yang mengawasi.")})
+    if not can_edit_institution(actor, institution):
         raise ValidationError({"province": _("Provinsi ini di luar wilayah kerja Anda.")})
     institution.save()
+    moved = prior is not None and prior.province_id != institution.province_id
     audit.record(
         actor=actor, event_type="institution.created" if before is None else "institution.updated",
         obj=institution, before=before, after=audit.snapshot(institution, INSTITUTION_FIELDS),
-        reason=reason, **_where(institution),
+        reason=reason, prior_province_id=prior.province_id if moved and prior is not None else None,
+        **_where(institution),
     )
     return institution
 
@@ -268,6 +287,8 @@ def unit_event_record(*, actor: Any, kind: str, date: dt.date, institution: Inst
     elif kind == UnitEvent.Kind.MERGE:
         if len(from_units) < 2:
             raise ValidationError(_("Penggabungan membutuhkan sedikitnya dua unit."))
+        if into is not None and into.institution_id != institution.pk:
+            raise NotInScope  # a merge stays inside the institution (and the actor's reach)
         if into is None:
             if len(new_names) != 1:
                 raise ValidationError(_("Tulis nama unit hasil penggabungan."))
