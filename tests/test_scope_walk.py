@@ -19,6 +19,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from pantau.accounts.models import Role
 from pantau.core.models import AuditEvent
 from pantau.core.selectors import audit_events_for
 from pantau.registry import services
@@ -26,6 +27,7 @@ from pantau.registry.importer import import_registry
 from pantau.registry.models import Institution, Regency
 from pantau.registry.tests.api_helpers import Api
 from pantau.registry.tests.workbooks import xlsx_bytes
+from tests.cast import make_user
 from tests.test_access_walk import SIGNED_IN
 
 pytestmark = pytest.mark.django_db
@@ -177,9 +179,6 @@ def test_the_move_stays_in_the_audit_trail_of_the_office_that_lost_the_instituti
     assert (move.prior_province_id, move.province_id) == (cast.kalsel_province.pk, cast.kalteng_province.pk)
     assert move.before["province_id"] == cast.kalsel_province.pk
     assert move in audit_events_for(cast.head_kalsel)  # the office that lost it
-    from tests.cast import make_user
-    from pantau.accounts.models import Role
-
     head_kalteng = make_user("head_kalteng", Role.HEAD_OF_OFFICE, office=cast.kalteng)
     assert move in audit_events_for(head_kalteng)  # and the office that gained it
 

@@ -23,7 +23,7 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from pantau.core.errors import NotInScope
-from pantau.registry import components, services, transfer
+from pantau.registry import completeness, components, services, transfer
 from pantau.registry.exporter import latest_standards
 from pantau.registry.models import (
     Institution,
@@ -96,7 +96,8 @@ def import_registry(*, actor: Any, upload: IO[bytes], size: int, dry_run: bool =
         return ImportResult(problems=structure, dry_run=dry_run)
     run = _Run(actor, sheets, rows)
     with transaction.atomic():
-        run.all()
+        with completeness.deferred():  # the completeness summaries: refreshed once per institution
+            run.all()
         if run.problems or dry_run:
             transaction.set_rollback(True)
     order = {name: i for i, name in enumerate(SHEET_ORDER)}

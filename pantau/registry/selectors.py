@@ -137,13 +137,10 @@ def can_relocate_institution(user: Any, before: Institution, after: Institution)
     head = headed_by(user)
     if head.national:
         return True
-    if before.province_id != after.province_id or before.regency_id != after.regency_id:
-        provinces = {before.province_id, after.province_id}
-        if not provinces <= head.province_ids:
-            return False
-    if before.office_id != after.office_id and not {before.office_id, after.office_id} <= head.office_ids:
+    moves_place = before.province_id != after.province_id or before.regency_id != after.regency_id
+    if moves_place and not {before.province_id, after.province_id} <= head.province_ids:
         return False
-    return True
+    return before.office_id == after.office_id or {before.office_id, after.office_id} <= head.office_ids
 
 
 def can_create_institution(user: Any) -> bool:

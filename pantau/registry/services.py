@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from pantau.core import audit, text
 from pantau.core.errors import NotInScope
-from pantau.registry import components
+from pantau.registry import completeness, components
 from pantau.registry.models import (
     DUPLICATE_NAME,
     Institution,
@@ -148,6 +148,7 @@ def unit_save(*, actor: Any, data: Mapping[str, Any], institution: Institution |
     _apply(unit, data, UNIT_FIELDS)
     _validate(unit)
     unit.save()
+    completeness.touch([unit.institution_id])  # the maklumat counts in every product's score
     audit.record(
         actor=actor, event_type="unit.created" if before is None else "unit.updated", obj=unit,
         before=before, after=audit.snapshot(unit, UNIT_FIELDS), reason=reason,
@@ -172,6 +173,7 @@ def product_save(*, actor: Any, data: Mapping[str, Any], unit: ServiceUnit | Non
     _apply(product, data, PRODUCT_FIELDS)
     _validate(product)
     product.save()
+    completeness.touch([product.unit.institution_id])
     audit.record(
         actor=actor, event_type="product.created" if before is None else "product.updated",
         obj=product, before=before, after=audit.snapshot(product, PRODUCT_FIELDS), reason=reason,
@@ -309,6 +311,7 @@ def unit_event_record(*, actor: Any, kind: str, date: dt.date, institution: Inst
     event.new_name = event.new_name or ", ".join(t.name for t in targets)
     event.old_name = event.old_name or ", ".join(u.name for u in from_units)
     event.save()
+    completeness.touch([institution.pk])
     UnitEventLink.objects.bulk_create(
         [UnitEventLink(event=event, unit=u, role=UnitEventLink.Role.FROM) for u in from_units]
         + [UnitEventLink(event=event, unit=t, role=UnitEventLink.Role.TO) for t in targets]
@@ -336,4 +339,5 @@ def refresh_current_standard(product: ServiceProduct) -> bool:
         return False
     product.current_standard_id = current_id
     product.save(update_fields=["current_standard", "updated_at"])
+    completeness.touch([product.unit.institution_id])
     return True

@@ -10,6 +10,7 @@ urlpatterns = [
     path("instansi/baru/", v.institution_edit, name="institution_new"),
     path("instansi/<int:pk>/", v.institution_detail, name="institution"),
     path("instansi/<int:pk>/ubah/", v.institution_edit, name="institution_edit"),
+    path("instansi/<int:pk>/komponen/<slug:code>/", v.institution_component, name="institution_component"),
     path("instansi/<int:institution_pk>/unit/baru/", v.unit_new, name="unit_new"),
     path("instansi/<int:institution_pk>/perubahan-unit/", v.unit_event, name="unit_event"),
     path("unit/<int:pk>/", v.unit_detail, name="unit"),
