@@ -22,7 +22,7 @@ from pantau.core.pagecache import render_cached
 from pantau.registry import completeness, services
 from pantau.registry import components as comp
 from pantau.registry.forms import InstitutionForm, ProductForm, StandardForm, UnitEventForm, UnitForm
-from pantau.registry.models import Institution, Province, ServiceProduct, ServiceStandard
+from pantau.registry.models import Institution, Province, ServiceStandard
 from pantau.registry.selectors import (
     can_create_institution,
     can_edit_institution,
@@ -113,8 +113,9 @@ def _institutions_context(request: HttpRequest) -> dict[str, Any]:
 def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inst = get_object_or_404(institutions_for(request.user).select_related("province", "regency", "office"), pk=pk)
     products = products_for(request.user).filter(unit__institution=inst, is_active=True)
+    units = units_for(request.user).filter(institution=inst)
     context = {
-        "institution": inst, "units": completeness.unit_rows(units_for(request.user).filter(institution=inst), products),
+        "institution": inst, "units": completeness.unit_rows(units, products),
         "component_counts": completeness.component_counts(products),
         "product_count": products.count(),
         "can_edit": can_edit_institution(request.user, inst),
