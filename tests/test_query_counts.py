@@ -76,6 +76,8 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], str], dict[str, Any], int]] =
     "manage:institutions (htmx)": ("head_kalsel", lambda c: reverse("manage:institutions") + "?q=Uji",
                                    {"HTTP_HX_REQUEST": "true"}, 10),
     "manage:institution": ("admin_tabalong", _manage("manage:institution", lambda c: [c.tabalong.pk]), {}, 12),
+    "manage:institution_component": ("assessor_kalsel", _manage("manage:institution_component",
+                                                               lambda c: [c.tabalong.pk, "kelompok_rentan"]), {}, 8),
     "manage:unit": ("operator_dukcapil", _manage("manage:unit", lambda c: [c.dukcapil.pk]), {}, 10),
     "manage:product": ("head_kalsel", _manage("manage:product", lambda c: [c.ktp.pk]), {}, 9),
     "public:search": (None, lambda c: reverse("public:search") + "?q=KTP", {}, 5),
@@ -126,3 +128,5 @@ def test_the_pages_measured_really_list_the_grown_rows(cast: Any) -> None:
     assert html.count("KTP-el layanan") == 30
     assert client.get(reverse("manage:product", args=[cast.ktp.pk])).content.decode().count("— Terbit") == 31
     assert len(client.get(reverse("accounts:users")).context["people"]) == 32
+    lacking = client.get(reverse("manage:institution_component", args=[cast.tabalong.pk, "kelompok_rentan"]))
+    assert len(re.findall(r'<a href="/kelola/produk/\d+/">', lacking.content.decode())) == 25  # a full page
