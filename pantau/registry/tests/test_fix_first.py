@@ -111,7 +111,8 @@ def test_a_missing_component_leads_to_the_products_that_lack_it(cast: Any) -> No
     assert f'href="{link}"' in detail
     html = client.get(link).content.decode()
     assert "Persetujuan Bangunan Gedung" in html and "Penerbitan KTP-el" not in html
-    assert reverse("manage:product", args=[cast.pbg.pk]) in html and reverse("manage:unit", args=[cast.dpmptsp.pk]) in html
+    assert reverse("manage:product", args=[cast.pbg.pk]) in html
+    assert reverse("manage:unit", args=[cast.dpmptsp.pk]) in html
     # A product without a standard in force lacks every component of the standard.
     lacking = client.get(reverse("manage:institution_component", args=[cast.tabalong.pk, "persyaratan"]))
     assert "Kartu Identitas Anak" in lacking.content.decode() and "belum terbit" in lacking.content.decode()
