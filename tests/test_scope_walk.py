@@ -206,3 +206,16 @@ def test_a_merge_cannot_pour_units_into_a_unit_of_another_institution(cast: Any)
                                    into=cast.barsel_dukcapil)
     cast.dukcapil.refresh_from_db()
     assert cast.dukcapil.is_active
+
+
+@pytest.mark.parametrize("role", ["national_admin", "head_kalsel", "admin_tabalong", "operator_dukcapil"])
+def test_an_edit_cannot_move_a_unit_or_a_product_to_another_parent(cast: Any, role: str) -> None:
+    api = Api.as_user(cast.users[role])
+    unit = api.patch(f"/units/{cast.dukcapil.pk}", {"institution_id": cast.barsel.pk})
+    product = api.patch(f"/products/{cast.ktp.pk}", {"unit_id": cast.barsel_dukcapil.pk})
+    assert (unit.status_code, product.status_code) == (422, 422)
+    services.unit_save(actor=cast.users[role], unit=cast.dukcapil, data={"institution_id": cast.barsel.pk})
+    services.product_save(actor=cast.users[role], product=cast.ktp, data={"unit_id": cast.barsel_dukcapil.pk})
+    cast.dukcapil.refresh_from_db()
+    cast.ktp.refresh_from_db()
+    assert (cast.dukcapil.institution_id, cast.ktp.unit_id) == (cast.tabalong.pk, cast.dukcapil.pk)

@@ -146,6 +146,8 @@ def unit_save(*, actor: Any, data: Mapping[str, Any], institution: Institution |
             raise NotInScope
         before = audit.snapshot(unit, UNIT_FIELDS)
     _apply(unit, data, UNIT_FIELDS)
+    if not can_edit_unit(actor, unit):  # after the change too (see institution_save)
+        raise NotInScope
     _validate(unit)
     unit.save()
     completeness.touch([unit.institution_id])  # the maklumat counts in every product's score
@@ -171,6 +173,8 @@ def product_save(*, actor: Any, data: Mapping[str, Any], unit: ServiceUnit | Non
             raise NotInScope
         before = audit.snapshot(product, PRODUCT_FIELDS)
     _apply(product, data, PRODUCT_FIELDS)
+    if not can_edit_unit(actor, product.unit):  # after the change too (see institution_save)
+        raise NotInScope
     _validate(product)
     product.save()
     completeness.touch([product.unit.institution_id])
