@@ -9,7 +9,7 @@ write runs in one transaction with its answer: a failure after the service leave
 
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -109,9 +109,12 @@ def _my_products(user: Any) -> QuerySet[ServiceProduct]:
 @paginate(Pagination)
 def my_institutions(request: HttpRequest, q: str = SEARCH,
                     province: str | None = Query(None, pattern=r"^\d{2}$", description="Province code"),
-                    kind: InstitutionKind | None = None) -> Any:
+                    kind: InstitutionKind | None = None,
+                    order: Literal["name", "completeness"] = Query(
+                        "name", description="By name, or least complete first (what to fix first)")) -> Any:
     """Institutions in the token user's scope, with unit and product counts and completeness."""
-    qs = _my_institutions(_user(request)).order_by("name", "pk")
+    fields = ("completeness", "name", "pk") if order == "completeness" else ("name", "pk")
+    qs = _my_institutions(_user(request)).order_by(*fields)
     for word in _words(q):
         qs = qs.filter(name__icontains=word)
     if province:

@@ -144,3 +144,14 @@ def test_the_drill_down_is_scoped_and_knows_its_components(cast: Any) -> None:
     assert client_for(cast.admin_barsel).get(url).status_code == 404
     unknown = reverse("manage:institution_component", args=[cast.tabalong.pk, "tidak-ada"])
     assert client_for(cast.head_kalsel).get(unknown).status_code == 404
+
+
+def test_the_api_lists_the_least_complete_first_when_asked(cast: Any) -> None:
+    from pantau.registry.tests.api_helpers import Api
+
+    api = Api.as_user(cast.national_admin)
+    by_completeness = api.get("/my/institutions", {"order": "completeness"}).json()["items"]
+    assert [(i["name"], i["completeness"]) for i in by_completeness] == [
+        (BANJARMASIN, None), (BARSEL, 88), (TABALONG, 91)]
+    assert [i["name"] for i in api.get("/my/institutions").json()["items"]] == [BARSEL, TABALONG, BANJARMASIN]
+    assert api.get("/my/institutions", {"order": "bogus"}).status_code == 422
