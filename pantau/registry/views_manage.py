@@ -134,6 +134,9 @@ def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
     elif not can_create_institution(request.user):
         return render(request, "core/404.html", status=404)
     form = InstitutionForm(request.POST or None, instance=inst)
+    if inst is not None and not (r.is_national_admin(request.user) or r.is_head_of_office(request.user)):
+        for name in ("province", "regency", "office"):  # see selectors.can_relocate_institution
+            form.fields[name].help_text = _("Hanya kantor Ombudsman yang dapat memindahkan instansi.")
     saved: list[Institution] = []
 
     def save(data: dict[str, Any]) -> None:

@@ -67,3 +67,14 @@ def test_the_product_page_marks_review_due_only_on_the_old_standard(cast: Any, t
     client.force_login(cast.head_kalsel)
     assert "perlu ditinjau" in client.get(reverse("manage:product", args=[cast.ktp.pk])).content.decode()
     assert "perlu ditinjau" not in client.get(reverse("manage:product", args=[cast.pbg.pk])).content.decode()
+
+
+def test_a_review_due_count_leads_to_the_products_with_the_old_standard(cast: Any, today: dt.date) -> None:
+    client = Client()
+    client.force_login(cast.assessor_kalsel)
+    url = reverse("manage:institution_component", args=[cast.tabalong.pk, "persyaratan"])
+    detail = client.get(reverse("manage:institution", args=[cast.tabalong.pk])).content.decode()
+    assert f'href="{url}?status=tinjau"' in detail
+    html = client.get(url, {"status": "tinjau"}).content.decode()
+    assert "Penerbitan KTP-el" in html and "Persetujuan Bangunan Gedung" not in html
+    assert "Penerbitan KTP-el" not in client.get(url).content.decode()  # it is present, not missing
