@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -185,25 +186,31 @@ def deferred() -> Iterator[None]:
     refresh_summaries(pending)
 
 
+@transaction.atomic
 def refresh_summaries(institution_ids: Iterable[int] | None = None) -> None:
     """Recompute the summary of the given institutions (all of them when None) from their active
-    products: one grouped query, then one update per institution whose numbers changed."""
+    products: one grouped query, then one update per institution whose numbers changed.
+
+    The institution rows are locked first (in id order), so two transactions writing products of
+    the same institution take turns and the second counts the first one's committed products
+    (PostgreSQL, read committed); SQLite runs one writer at a time anyway."""
     ids = None if institution_ids is None else sorted(set(institution_ids))
     if ids == []:
         return
     products = ServiceProduct.objects.filter(is_active=True)
-    institutions = Institution.objects.all()
+    institutions = Institution.objects.select_for_update().order_by("pk")
     if ids is not None:
         products = products.filter(unit__institution__in=ids)
         institutions = institutions.filter(pk__in=ids)
+    stored = list(institutions.values_list("pk", "product_count", "score_sum", "completeness"))
     rows = {
         row["unit__institution"]: (row["n"], row["s"] or 0)
         for row in products.order_by().values("unit__institution").annotate(n=Count("pk"), s=Sum(score_expression()))
     }
-    for pk, count, score, stored in institutions.values_list("pk", "product_count", "score_sum", "completeness"):
+    for pk, count, score, kept in stored:
         n, s = rows.get(pk, (0, 0))
         summary = (n, s, percent_of(s, n))
-        if summary != (count, score, stored):
+        if summary != (count, score, kept):
             Institution.objects.filter(pk=pk).update(product_count=n, score_sum=s, completeness=summary[2])
 
 

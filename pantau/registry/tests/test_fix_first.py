@@ -155,3 +155,46 @@ def test_the_api_lists_the_least_complete_first_when_asked(cast: Any) -> None:
         (BANJARMASIN, None), (BARSEL, 88), (TABALONG, 91)]
     assert [i["name"] for i in api.get("/my/institutions").json()["items"]] == [BARSEL, TABALONG, BANJARMASIN]
     assert api.get("/my/institutions", {"order": "bogus"}).status_code == 422
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_products_added_at_the_same_time_are_both_counted() -> None:
+    """PostgreSQL (read committed): the second writer waits for the first one's lock on the
+    institution and then counts its committed product; without the lock it would overwrite the
+    summary with a count that misses it."""
+    import threading
+    import time
+
+    from django.db import connection, connections, transaction
+
+    from tests.cast import build_cast
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    cast = build_cast()
+    first_written = threading.Event()
+    errors: list[BaseException] = []
+
+    def add(name: str, wait: bool) -> None:
+        try:
+            if wait:
+                first_written.wait(10)
+            with transaction.atomic():
+                services.product_save(actor=cast.national_admin, unit=cast.dukcapil, data={"name": name})
+                if not wait:
+                    first_written.set()
+                    time.sleep(0.5)  # the other writer runs into the lock meanwhile
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=add, args=("Akta kematian", False)),
+               threading.Thread(target=add, args=("Akta perkawinan", True))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    tabalong = Institution.objects.get(pk=cast.tabalong.pk)
+    assert tabalong.product_count == 4
