@@ -248,6 +248,7 @@ class Generator:
         from django.utils import timezone
 
         from pantau.accounts.models import Membership, Role, User
+        from pantau.registry import completeness
         from pantau.registry import components as comp
         from pantau.registry.demo import MAKLUMAT
         from pantau.registry.models import (
@@ -358,6 +359,8 @@ class Generator:
         ServiceStandard.objects.bulk_create(standards, batch_size=BATCH)
         # The version in force, as services.standard_publish / refresh_current_standard set it.
         ServiceProduct.objects.update(current_standard_id=current_standard_subquery(self.today))
+        # The completeness summaries the services keep on write (the staff list orders by them).
+        completeness.refresh_summaries()
         return {
             "generator_version": GENERATOR_VERSION, "scale": asdict(self.scale),
             "institutions": len(institutions), "units": len(units), "products": len(products),

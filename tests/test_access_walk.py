@@ -50,6 +50,7 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "manage:institution_new": (NONE, CREATES_INSTITUTIONS),
     "manage:institution": (lambda c: [c.tabalong.pk], SEES_TABALONG),
     "manage:institution_edit": (lambda c: [c.tabalong.pk], EDITS_TABALONG),
+    "manage:institution_component": (lambda c: [c.tabalong.pk, "pengawasan"], SEES_TABALONG),
     "manage:unit_new": (lambda c: [c.tabalong.pk], EDITS_TABALONG),
     "manage:unit_event": (lambda c: [c.tabalong.pk], EDITS_TABALONG),
     "manage:unit": (lambda c: [c.dukcapil.pk], SEES_DUKCAPIL),

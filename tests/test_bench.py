@@ -14,7 +14,7 @@ from django.test import Client
 
 from bench.generate import BENCH_USERNAME, Scale, generate, login_session, url_lists
 from pantau.accounts.models import User
-from pantau.registry import components
+from pantau.registry import completeness, components
 from pantau.registry.models import Institution, Province, Regency, ServiceProduct, ServiceStandard, ServiceUnit
 from pantau.registry.selectors import current_standard, institutions_for
 
@@ -44,6 +44,10 @@ def test_the_generator_writes_the_requested_numbers_with_consistent_standards() 
     assert ServiceStandard.objects.filter(status="published").exclude(present_count__gte=6).count() == 0
     counts = {p.present_count for p in ServiceStandard.objects.filter(status="published")}
     assert len(counts) > 2  # uneven completeness
+    kept = list(Institution.objects.order_by("pk").values_list("product_count", "score_sum", "completeness"))
+    completeness.refresh_summaries()  # the summaries the services would have kept
+    assert list(Institution.objects.order_by("pk").values_list("product_count", "score_sum", "completeness")) == kept
+    assert sum(n for n, _s, _c in kept) == ServiceProduct.objects.filter(is_active=True).count()
 
 
 @pytest.mark.django_db

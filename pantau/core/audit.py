@@ -44,8 +44,11 @@ def record(
     reason: str = "",
     institution_id: int | None = None,
     province_id: int | None = None,
+    prior_province_id: int | None = None,
 ) -> AuditEvent:
-    """Append one audit event. Call it inside the service's ``transaction.atomic`` block."""
+    """Append one audit event. Call it inside the service's ``transaction.atomic`` block.
+
+    ``prior_province_id``: the province the object left, when this event moved it to another one."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record must run inside the service's transaction")
     user = actor if getattr(actor, "is_authenticated", False) else None
@@ -68,6 +71,7 @@ def record(
         object_repr=str(obj)[:255] if obj is not None else "",
         institution_id=institution_id,
         province_id=province_id,
+        prior_province_id=prior_province_id,
         before=before,
         after=after,
         reason=reason,

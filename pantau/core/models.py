@@ -40,6 +40,9 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(max_length=255, blank=True)
     institution_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     province_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # The province the object was in before this event moved it (an institution relocated to
+    # another province): the office that lost it still sees the move in its trail.
+    prior_province_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     reason = models.TextField(blank=True)

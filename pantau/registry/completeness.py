@@ -10,16 +10,20 @@ score, and is listed as "perlu ditinjau". Everything is aggregated in the databa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db import transaction
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from pantau.registry import components as comp
-from pantau.registry.models import ServiceProduct
+from pantau.registry.models import Institution, ServiceProduct
 
 PRESENT, MISSING, STALE = "present", "missing", "stale"
 
@@ -39,6 +43,16 @@ def _present_q(component: comp.Component, prefix: str = "current_standard__") ->
     if component.field == "cost":
         q |= Q(**{f"{prefix}is_free": True})
     return q
+
+
+def missing_q(component: comp.Component) -> Q:
+    """Products (of ``ServiceProduct``) that lack the item: no standard in force counts as lacking."""
+    return ~_present_q(component)
+
+
+def stale_q(component: comp.Component, today: dt.date | None = None) -> Q:
+    """Products that have the item but are due for review ("perlu ditinjau")."""
+    return _present_q(component) & _stale_q(component, review_cutoff(today))
 
 
 def _stale_q(component: comp.Component, cutoff: dt.date) -> Q:
@@ -120,3 +134,86 @@ def percent(present: int | None, total_items: int | None) -> int:
     if not total_items:
         return 0
     return round(100 * (present or 0) / total_items)
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    unit: Any
+    products: int
+    percent: int | None  # None: no active product yet
+
+
+def unit_rows(units: QuerySet[Any], products: QuerySet[ServiceProduct]) -> list[UnitRow]:
+    """Completeness of each unit of one institution (``products``: its active products in scope),
+    least complete first (units without products before them), inactive units last. Two queries."""
+    stats = {row["unit"]: (row["n"], row["s"] or 0)
+             for row in products.order_by().values("unit").annotate(n=Count("pk"), s=Sum(score_expression()))}
+    rows = [UnitRow(u, stats.get(u.pk, (0, 0))[0], percent_of(stats[u.pk][1], stats[u.pk][0]) if u.pk in stats
+                    else None) for u in units]
+    rows.sort(key=lambda r: (not r.unit.is_active, -1 if r.percent is None else r.percent, r.unit.name))
+    return rows
+
+
+# The per-institution summary (``Institution.product_count``, ``score_sum``, ``completeness``).
+
+_deferred: ContextVar[set[int] | None] = ContextVar("pantau_completeness_deferred", default=None)
+
+
+def touch(institution_ids: Iterable[int]) -> None:
+    """Bring the summaries of these institutions up to date after a write that may change them
+    (a product, a standard in force, a unit's maklumat). Inside ``deferred()`` (a bulk import)
+    the work waits until the end of the block, so it is done once per institution."""
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(institution_ids)
+    else:
+        refresh_summaries(institution_ids)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Collect the institutions ``touch`` names and refresh each once when the block ends well
+    (inside the caller's transaction: an exception rolls everything back anyway)."""
+    if _deferred.get() is not None:
+        yield
+        return
+    pending: set[int] = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    refresh_summaries(pending)
+
+
+@transaction.atomic
+def refresh_summaries(institution_ids: Iterable[int] | None = None) -> None:
+    """Recompute the summary of the given institutions (all of them when None) from their active
+    products: one grouped query, then one update per institution whose numbers changed.
+
+    The institution rows are locked first (in id order), so two transactions writing products of
+    the same institution take turns and the second counts the first one's committed products
+    (PostgreSQL, read committed); SQLite runs one writer at a time anyway."""
+    ids = None if institution_ids is None else sorted(set(institution_ids))
+    if ids == []:
+        return
+    products = ServiceProduct.objects.filter(is_active=True)
+    institutions = Institution.objects.select_for_update().order_by("pk")
+    if ids is not None:
+        products = products.filter(unit__institution__in=ids)
+        institutions = institutions.filter(pk__in=ids)
+    stored = list(institutions.values_list("pk", "product_count", "score_sum", "completeness"))
+    rows = {
+        row["unit__institution"]: (row["n"], row["s"] or 0)
+        for row in products.order_by().values("unit__institution").annotate(n=Count("pk"), s=Sum(score_expression()))
+    }
+    for pk, count, score, kept in stored:
+        n, s = rows.get(pk, (0, 0))
+        summary = (n, s, percent_of(s, n))
+        if summary != (count, score, kept):
+            Institution.objects.filter(pk=pk).update(product_count=n, score_sum=s, completeness=summary[2])
+
+
+def percent_of(score_sum: int, products: int) -> int:
+    """Completeness in percent of ``products`` with ``score_sum`` items present among them (0 without)."""
+    return percent(score_sum, products * comp.TOTAL) if products else 0

@@ -41,7 +41,8 @@ def audit_scope(user: Any) -> Q | bool:
     q = Q(actor=user.pk)
     if head.office_ids:
         supervised = Institution.objects.filter(office__in=head.office_ids).values("pk")
-        q |= Q(province_id__in=head.province_ids) | Q(institution_id__in=supervised)
+        q |= (Q(province_id__in=head.province_ids) | Q(prior_province_id__in=head.province_ids)
+              | Q(institution_id__in=supervised))
     if scope.has(Role.INSTITUTION_ADMIN):
         q |= Q(institution_id__in=scope.institution_ids)
     return q

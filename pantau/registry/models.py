@@ -95,6 +95,11 @@ class Institution(models.Model):
         help_text=_("Kantor Ombudsman yang mengawasi"),
     )
     website = models.URLField(blank=True)
+    # Summary of the completeness of its active products, kept by the services in the same
+    # transaction (``completeness.refresh_summaries``): the staff list orders by it, least first.
+    product_count = models.PositiveIntegerField(default=0, editable=False)
+    score_sum = models.PositiveIntegerField(default=0, editable=False)  # items present, all products
+    completeness = models.PositiveSmallIntegerField(default=0, editable=False)  # percent, 0 without products
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -105,6 +110,8 @@ class Institution(models.Model):
         indexes = [
             models.Index(fields=["province", "name"]), models.Index(fields=["regency"]),
             models.Index(fields=["updated_at"]),  # selectors.registry_stamp
+            models.Index(fields=["completeness", "name"]),  # the staff list, least complete first
+            models.Index(fields=["province", "completeness", "name"]),
         ]
 
     def __str__(self) -> str:

@@ -114,6 +114,35 @@ def can_edit_unit(user: Any, unit: ServiceUnit) -> bool:
     return can_edit_institution(user, unit.institution)
 
 
+# The fields that say where an institution sits and who supervises it: they decide its scope.
+LOCATION_FIELDS = ("province_id", "regency_id", "office_id")
+
+
+def can_relocate_institution(user: Any, before: Institution, after: Institution) -> bool:
+    """Whether ``user`` may change an institution's province, regency or supervising office.
+
+    Anyone who may edit the institution may save it unchanged in these three fields. Changing them
+    moves the institution between scopes, so only the national admin (and the head of the national
+    office) may move it anywhere; the head of a provincial office only within what they head — the
+    old and the new province both among their offices' provinces, the old and the new office both
+    offices they head; providers (institution admins, unit operators) and other staff never.
+    """
+    if all(getattr(before, f) == getattr(after, f) for f in LOCATION_FIELDS):
+        return True
+    scope = scope_of(user)
+    if scope.has(Role.NATIONAL_ADMIN):
+        return True
+    if not scope.has(Role.HEAD_OF_OFFICE):
+        return False
+    head = headed_by(user)
+    if head.national:
+        return True
+    moves_place = before.province_id != after.province_id or before.regency_id != after.regency_id
+    if moves_place and not {before.province_id, after.province_id} <= head.province_ids:
+        return False
+    return before.office_id == after.office_id or {before.office_id, after.office_id} <= head.office_ids
+
+
 def can_create_institution(user: Any) -> bool:
     scope = scope_of(user)
     return scope.has(Role.NATIONAL_ADMIN, Role.HEAD_OF_OFFICE)

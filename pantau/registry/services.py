@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from pantau.core import audit, text
 from pantau.core.errors import NotInScope
-from pantau.registry import components
+from pantau.registry import completeness, components
 from pantau.registry.models import (
     DUPLICATE_NAME,
     Institution,
@@ -25,9 +26,11 @@ from pantau.registry.models import (
     UnitEventLink,
 )
 from pantau.registry.selectors import (
+    LOCATION_FIELDS,
     can_create_institution,
     can_edit_institution,
     can_edit_unit,
+    can_relocate_institution,
     current_standard,
 )
 
@@ -85,16 +88,25 @@ def _validate(obj: Any, exclude: list[str] | None = None) -> None:
 @transaction.atomic
 def institution_save(*, actor: Any, data: Mapping[str, Any], institution: Institution | None = None,
                      reason: str = "") -> Institution:
-    """Create or update an institution (instansi)."""
+    """Create or update an institution (instansi).
+
+    The rule is checked on the institution as stored (before) *and* as it would be saved (after):
+    an edit may not move it out of the actor's reach, and changing its province, regency or
+    supervising office is a relocation only some may make (``can_relocate_institution``). The
+    stored row is read afresh (locked), whatever a form has already copied onto ``institution``.
+    """
+    prior: Institution | None = None
     if institution is None:
         if not can_create_institution(actor):
             raise NotInScope
         institution = Institution()
         before = None
     else:
-        if not can_edit_institution(actor, institution):
+        prior = Institution.objects.select_for_update().get(pk=institution.pk)
+        if not can_edit_institution(actor, prior):
             raise NotInScope
-        before = audit.snapshot(institution, INSTITUTION_FIELDS)
+        before = audit.snapshot(prior, INSTITUTION_FIELDS)
+        institution = copy.copy(prior)
     _apply(institution, data, INSTITUTION_FIELDS)
     regency = institution.regency if institution.regency_id else None
     if regency is not None and not institution.province_id:
@@ -102,13 +114,20 @@ def institution_save(*, actor: Any, data: Mapping[str, Any], institution: Instit
     if regency is not None and regency.province_id != institution.province_id:
         raise ValidationError({"regency": _("Kabupaten/kota tidak berada di provinsi yang dipilih.")})
     _validate(institution)
-    if before is None and not can_edit_institution(actor, institution):
+    if prior is not None and not can_relocate_institution(actor, prior, institution):
+        field = next(f for f in LOCATION_FIELDS if getattr(prior, f) != getattr(institution, f))
+        raise ValidationError({field.removesuffix("_id"): _(
+            "Anda tidak berwenang memindahkan instansi ke provinsi, kabupaten/kota atau kantor Ombudsman "
+            "lain. Kembalikan isian ini; pemindahan dilakukan oleh kantor Ombudsman yang mengawasi.")})
+    if not can_edit_institution(actor, institution):
         raise ValidationError({"province": _("Provinsi ini di luar wilayah kerja Anda.")})
     institution.save()
+    moved = prior is not None and prior.province_id != institution.province_id
     audit.record(
         actor=actor, event_type="institution.created" if before is None else "institution.updated",
         obj=institution, before=before, after=audit.snapshot(institution, INSTITUTION_FIELDS),
-        reason=reason, **_where(institution),
+        reason=reason, prior_province_id=prior.province_id if moved and prior is not None else None,
+        **_where(institution),
     )
     return institution
 
@@ -127,8 +146,11 @@ def unit_save(*, actor: Any, data: Mapping[str, Any], institution: Institution |
             raise NotInScope
         before = audit.snapshot(unit, UNIT_FIELDS)
     _apply(unit, data, UNIT_FIELDS)
+    if not can_edit_unit(actor, unit):  # after the change too (see institution_save)
+        raise NotInScope
     _validate(unit)
     unit.save()
+    completeness.touch([unit.institution_id])  # the maklumat counts in every product's score
     audit.record(
         actor=actor, event_type="unit.created" if before is None else "unit.updated", obj=unit,
         before=before, after=audit.snapshot(unit, UNIT_FIELDS), reason=reason,
@@ -151,8 +173,11 @@ def product_save(*, actor: Any, data: Mapping[str, Any], unit: ServiceUnit | Non
             raise NotInScope
         before = audit.snapshot(product, PRODUCT_FIELDS)
     _apply(product, data, PRODUCT_FIELDS)
+    if not can_edit_unit(actor, product.unit):  # after the change too (see institution_save)
+        raise NotInScope
     _validate(product)
     product.save()
+    completeness.touch([product.unit.institution_id])
     audit.record(
         actor=actor, event_type="product.created" if before is None else "product.updated",
         obj=product, before=before, after=audit.snapshot(product, PRODUCT_FIELDS), reason=reason,
@@ -268,6 +293,8 @@ def unit_event_record(*, actor: Any, kind: str, date: dt.date, institution: Inst
     elif kind == UnitEvent.Kind.MERGE:
         if len(from_units) < 2:
             raise ValidationError(_("Penggabungan membutuhkan sedikitnya dua unit."))
+        if into is not None and into.institution_id != institution.pk:
+            raise NotInScope  # a merge stays inside the institution (and the actor's reach)
         if into is None:
             if len(new_names) != 1:
                 raise ValidationError(_("Tulis nama unit hasil penggabungan."))
@@ -288,6 +315,7 @@ def unit_event_record(*, actor: Any, kind: str, date: dt.date, institution: Inst
     event.new_name = event.new_name or ", ".join(t.name for t in targets)
     event.old_name = event.old_name or ", ".join(u.name for u in from_units)
     event.save()
+    completeness.touch([institution.pk])
     UnitEventLink.objects.bulk_create(
         [UnitEventLink(event=event, unit=u, role=UnitEventLink.Role.FROM) for u in from_units]
         + [UnitEventLink(event=event, unit=t, role=UnitEventLink.Role.TO) for t in targets]
@@ -315,4 +343,5 @@ def refresh_current_standard(product: ServiceProduct) -> bool:
         return False
     product.current_standard_id = current_id
     product.save(update_fields=["current_standard", "updated_at"])
+    completeness.touch([product.unit.institution_id])
     return True

@@ -11,6 +11,7 @@ urlpatterns = [
     path("instansi/baru/", v.institution_edit, name="institution_new"),
     path("instansi/<id:pk>/", v.institution_detail, name="institution"),
     path("instansi/<id:pk>/ubah/", v.institution_edit, name="institution_edit"),
+    path("instansi/<id:pk>/komponen/<slug:code>/", v.institution_component, name="institution_component"),
     path("instansi/<id:institution_pk>/unit/baru/", v.unit_new, name="unit_new"),
     path("instansi/<id:institution_pk>/perubahan-unit/", v.unit_event, name="unit_event"),
     path("unit/<id:pk>/", v.unit_detail, name="unit"),

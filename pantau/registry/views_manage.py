@@ -7,9 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,11 +18,12 @@ from pantau.accounts import rules as r
 from pantau.core.access import access
 from pantau.core.forms import add_validation_error
 from pantau.core.http import is_htmx, query_text
+from pantau.core.keyset import keyset_page
 from pantau.core.pagecache import render_cached
 from pantau.registry import completeness, services
 from pantau.registry import components as comp
 from pantau.registry.forms import InstitutionForm, ProductForm, StandardForm, UnitEventForm, UnitForm
-from pantau.registry.models import Institution, Province, ServiceProduct, ServiceStandard
+from pantau.registry.models import Institution, Province, ServiceStandard
 from pantau.registry.selectors import (
     can_create_institution,
     can_edit_institution,
@@ -97,6 +97,8 @@ def institutions(request: HttpRequest) -> HttpResponse:
 
 
 def _institutions_context(request: HttpRequest) -> dict[str, Any]:
+    """What to fix first: the institutions in scope, least complete first (the summary kept on
+    write, ``Institution.completeness``), paged by key."""
     qs = institutions_for(request.user).select_related("province", "regency")
     q = query_text(request, "q")
     province = query_text(request, "provinsi", 2)
@@ -107,28 +109,17 @@ def _institutions_context(request: HttpRequest) -> dict[str, Any]:
         qs = qs.filter(province__code=province)
     if kind in Institution.Kind.values:
         qs = qs.filter(kind=kind)
-    page = Paginator(qs.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("hal"))
+    page = keyset_page(request, qs, ("completeness", "name", "pk"), PAGE_SIZE)
     ids = [i.pk for i in page]
-    # Counts and completeness for this page only: two grouped queries, whatever the list length.
+    # Unit counts for this page only: one grouped query, whatever the list length.
     unit_counts = dict(
         units_for(request.user).filter(institution__in=ids, is_active=True).values_list("institution")
         .annotate(n=Count("pk")).values_list("institution", "n")
     )
-    product_stats = {
-        row["unit__institution"]: row
-        for row in ServiceProduct.objects.filter(unit__institution__in=ids, is_active=True)
-        .values("unit__institution")
-        .annotate(n=Count("pk"), score=Avg(completeness.score_expression()))
-    }
-    rows = []
-    for inst in page:
-        stats: dict[str, Any] = dict(product_stats.get(inst.pk, {}))
-        rows.append({
-            "institution": inst, "units": unit_counts.get(inst.pk, 0), "products": stats.get("n", 0),
-            "percent": completeness.percent(stats.get("score"), comp.TOTAL) if stats else None,
-        })
+    rows = [{"institution": inst, "units": unit_counts.get(inst.pk, 0), "products": inst.product_count,
+             "percent": inst.completeness if inst.product_count else None} for inst in page]
     context: dict[str, Any] = {
-        "page": page, "rows": rows, "q": q, "province": province, "kind": kind,
+        "page": page, "rows": rows, "q": q, "province": province, "kind": kind, "count": qs.count(),
         "provinces": Province.objects.only("code", "name"), "kinds": Institution.Kind.choices,
         "can_create": can_create_institution(request.user),
     }
@@ -138,14 +129,10 @@ def _institutions_context(request: HttpRequest) -> dict[str, Any]:
 @access(r.has_any_role)
 def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inst = get_object_or_404(institutions_for(request.user).select_related("province", "regency", "office"), pk=pk)
-    units = (
-        units_for(request.user).filter(institution=inst)
-        .annotate(n_products=Count("products", filter=Q(products__is_active=True)))
-        .order_by("-is_active", "name")
-    )
     products = products_for(request.user).filter(unit__institution=inst, is_active=True)
+    units = units_for(request.user).filter(institution=inst)
     context = {
-        "institution": inst, "units": units,
+        "institution": inst, "units": completeness.unit_rows(units, products),
         "component_counts": completeness.component_counts(products),
         "product_count": products.count(),
         "can_edit": can_edit_institution(request.user, inst),
@@ -164,6 +151,9 @@ def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
     elif not can_create_institution(request.user):
         return render(request, "core/404.html", status=404)
     form = InstitutionForm(request.POST or None, instance=inst)
+    if inst is not None and not (r.is_national_admin(request.user) or r.is_head_of_office(request.user)):
+        for name in ("province", "regency", "office"):  # see selectors.can_relocate_institution
+            form.fields[name].help_text = _("Hanya kantor Ombudsman yang dapat memindahkan instansi.")
     saved: list[Institution] = []
 
     def save(data: dict[str, Any]) -> None:
@@ -276,3 +266,23 @@ def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/manage/standard_edit.html",
                   {"form": form, "product": product, "draft": draft},
                   status=422 if request.method == "POST" else 200)
+
+
+@access(r.has_any_role)
+def institution_component(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """What to fix first, one step down: the products of an institution that lack one of the 16
+    items (or, ``?status=tinjau``, have it but are due for review), with links to each, paged by key."""
+    inst = get_object_or_404(institutions_for(request.user), pk=pk)
+    component = comp.BY_CODE.get(code)
+    if component is None:
+        return render(request, "core/404.html", status=404)
+    stale = request.GET.get("status") == "tinjau"
+    products = (
+        products_for(request.user).filter(unit__institution=inst, is_active=True)
+        .filter(completeness.stale_q(component) if stale else completeness.missing_q(component))
+        .select_related("unit", "current_standard")
+    )
+    page = keyset_page(request, products, ("unit__name", "name", "pk"), PAGE_SIZE)
+    context = {"institution": inst, "component": component, "stale": stale, "page": page,
+               "total": comp.TOTAL}
+    return render(request, "registry/manage/institution_component.html", context)

@@ -9,7 +9,7 @@ write runs in one transaction with its answer: a failure after the service leave
 
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -105,9 +105,12 @@ def _my_products(user: Any) -> QuerySet[ServiceProduct]:
 @paginate(Pagination)
 def my_institutions(request: HttpRequest, q: str = SEARCH,
                     province: str | None = Query(None, pattern=r"^\d{2}$", description="Province code"),
-                    kind: InstitutionKind | None = None) -> Any:
+                    kind: InstitutionKind | None = None,
+                    order: Literal["name", "completeness"] = Query(
+                        "name", description="By name, or least complete first (what to fix first)")) -> Any:
     """Institutions in the token user's scope, with unit and product counts and completeness."""
-    return narrowed(_my_institutions(_user(request)).order_by("name", "pk"), q, province__code=province, kind=kind)
+    fields = ("completeness", "name", "pk") if order == "completeness" else ("name", "pk")
+    return narrowed(_my_institutions(_user(request)).order_by(*fields), q, province__code=province, kind=kind)
 
 
 @get("/my/institutions/{int:pk}", response={200: MyInstitutionDetailOut, **TOKEN_READ_ERRORS})

@@ -194,3 +194,27 @@ def test_the_stamp_is_forgotten_again_when_the_write_commits(cast: Any,
     for callback in callbacks:
         callback()
     assert cache.get(STAMP_KEY.format(cast.ktp.pk)) is None
+
+
+def test_a_user_moved_to_another_province_sees_the_new_list_and_menu_at_once(cast: Any) -> None:
+    """Nothing in the registry changes (its stamp stays); only the viewer's scope does, and the
+    page key must follow it: a cached copy keyed by the old scope must not be served."""
+    from pantau.accounts.models import Membership, Role
+
+    url = reverse("manage:institutions")
+    assessor = cast.assessor_kalsel
+    before = client_for(assessor).get(url).content.decode()
+    assert "Pemerintah Kabupaten Tabalong" in before and "Pemerintah Kabupaten Barito Selatan" not in before
+    assert reverse("accounts:users") not in before
+
+    Membership.objects.filter(user=assessor).update(office=cast.kalteng)  # mutasi to Kalimantan Tengah
+    moved = client_for(assessor).get(url).content.decode()
+    assert "Pemerintah Kabupaten Barito Selatan" in moved and "Pemerintah Kabupaten Tabalong" not in moved
+
+    Membership.objects.filter(user=assessor).update(role=Role.HEAD_OF_OFFICE)  # and promoted
+    promoted = client_for(assessor).get(url).content.decode()
+    assert reverse("accounts:users") in promoted  # the menu of a head of office
+
+    cast.kalteng.provinces.add(cast.kalsel_province)  # the office takes over a second province
+    wider = client_for(assessor).get(url).content.decode()
+    assert "Pemerintah Kabupaten Tabalong" in wider and "Pemerintah Kabupaten Barito Selatan" in wider

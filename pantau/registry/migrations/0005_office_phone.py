@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0003_unique_name_messages'),
+        ('registry', '0004_institution_completeness_summary'),
     ]
 
     operations = [

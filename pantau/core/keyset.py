@@ -1,0 +1,70 @@
+"""Paging by key: each page starts after (or ends before) a row, found by its id.
+
+A page reads ``size + 1`` rows through an index on the ordering columns, whatever the page's
+position in the list; no ``OFFSET`` and no count of the whole list. The ordering must end in a
+unique column (``pk``). The cursor in the URL is the id of the row the page continues from;
+an unknown or malformed cursor starts from the beginning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+AFTER, BEFORE = "setelah", "sebelum"  # the query parameters
+_MAX_DIGITS = 18  # fits a 64-bit SQL integer
+
+
+@dataclass
+class KeysetPage:
+    rows: list[Any]
+    next_cursor: int | None  # ?setelah=
+    previous_cursor: int | None  # ?sebelum=
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.next_cursor is not None or self.previous_cursor is not None
+
+    def __iter__(self) -> Any:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _cursor(request: HttpRequest, name: str) -> int | None:
+    raw = str(request.GET.get(name) or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) <= _MAX_DIGITS else None
+
+
+def _beyond(values: tuple[Any, ...], fields: tuple[str, ...], op: str) -> Q:
+    """Rows after (``gt``) or before (``lt``) ``values`` in the order of ``fields``."""
+    q = Q(pk__in=[])
+    for i, name in enumerate(fields):
+        q |= Q(**{fields[j]: values[j] for j in range(i)}, **{f"{name}__{op}": values[i]})
+    return q
+
+
+def keyset_page(request: HttpRequest, qs: QuerySet[Any], fields: tuple[str, ...], size: int) -> KeysetPage:
+    """One page of ``qs`` ordered by ``fields`` (ascending, the last one unique), from the cursor
+    in the request (``?setelah=<id>`` or ``?sebelum=<id>``)."""
+    after, before = _cursor(request, AFTER), _cursor(request, BEFORE)
+    cursor = after if after is not None else before
+    start = qs.filter(pk=cursor).values_list(*fields).first() if cursor is not None else None
+    if start is None:
+        rows = list(qs.order_by(*fields)[: size + 1])
+        return KeysetPage(rows[:size], _last_pk(rows, size), None)
+    if after is not None:
+        rows = list(qs.filter(_beyond(tuple(start), fields, "gt")).order_by(*fields)[: size + 1])
+        return KeysetPage(rows[:size], _last_pk(rows, size), rows[0].pk if rows else None)
+    rows = list(qs.filter(_beyond(tuple(start), fields, "lt")).order_by(*(f"-{f}" for f in fields))[: size + 1])
+    more_before = len(rows) > size
+    rows = list(reversed(rows[:size]))
+    return KeysetPage(rows, rows[-1].pk if rows else None, rows[0].pk if rows and more_before else None)
+
+
+def _last_pk(rows: list[Any], size: int) -> int | None:
+    return rows[size - 1].pk if len(rows) > size else None
