@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tests.cast import PASSWORD
+from tests.cast import PASSWORD, in_english
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/akun/masuk/"
@@ -128,8 +128,7 @@ def test_a_password_reset_does_not_reveal_whether_the_email_exists(cast: Any) ->
 
 
 def test_a_malformed_email_for_a_reset_is_explained(cast: Any) -> None:
-    response = Client().post(reverse("accounts:password_reset"), {"email": "bukan-email"},
-                             HTTP_ACCEPT_LANGUAGE="en")
+    response = in_english(Client()).post(reverse("accounts:password_reset"), {"email": "bukan-email"})
     assert response.status_code == 200
     assert "Enter a valid email address" in response.content.decode()
     assert mail.outbox == []
@@ -145,8 +144,8 @@ def test_the_reset_form_refuses_a_weak_password_with_the_reason(cast: Any, passw
     client = Client()
     client.post(reverse("accounts:password_reset"), {"email": "head_kalsel@uji.local"})
     form = client.get(_reset_link(), follow=True)
-    response = client.post(form.redirect_chain[-1][0], {"new_password1": password, "new_password2": password},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = in_english(client).post(form.redirect_chain[-1][0],
+                                       {"new_password1": password, "new_password2": password})
     assert response.status_code == 200
     assert message in response.content.decode()
     cast.head_kalsel.refresh_from_db()
