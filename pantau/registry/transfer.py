@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from pantau.registry import components
-from pantau.registry.models import Institution, ServiceProduct, ServiceUnit
+from pantau.registry.models import Institution, ServiceProduct, ServiceStandard, ServiceUnit
 from pantau.reports.xlsx import BOOL, CHOICE, DATE, FLOAT, INT, URL, Column, Sheet, text_of
 
 INSTITUTIONS, UNITS, PRODUCTS, STANDARDS = "Instansi", "Unit", "Produk", "Standar"
@@ -37,6 +37,12 @@ H_UNIT = "Unit"
 H_PRODUCT = "Produk"
 
 
+def _max(model: Any, name: str) -> int | None:
+    """A text column's length limit: the model field's (one source of truth)."""
+    limit: int | None = model._meta.get_field(name).max_length
+    return limit
+
+
 def _choices(model_choices: Any) -> tuple[tuple[str, str], ...]:
     with translation.override("id"):
         return tuple((str(value), str(label)) for value, label in model_choices)
@@ -49,7 +55,7 @@ def _institution_key(required_help: Any) -> Column:
 def _standard_columns() -> tuple[Column, ...]:
     with translation.override("id"):
         comps = tuple(
-            Column(str(c.label), c.field, max_length=200 if c.field == "completion_time" else None,
+            Column(str(c.label), c.field, max_length=_max(ServiceStandard, c.field),
                    help=c.help, width=40)
             for c in components.COMPONENTS
         )
@@ -88,10 +94,11 @@ def build_sheets() -> dict[str, Sheet]:
                help=_("Garis lintang lokasi, misalnya -2.17.")),
         Column("Bujur", "lng", FLOAT, minimum=-180, maximum=180, width=12,
                help=_("Garis bujur lokasi, misalnya 115.42.")),
-        Column("Maklumat pelayanan", "maklumat", width=40,
+        Column("Maklumat pelayanan", "maklumat", max_length=_max(ServiceUnit, "maklumat"), width=40,
                help=_("Pernyataan janji unit untuk melayani sesuai standar.")),
         Column("Tanggal maklumat", "maklumat_date", DATE, width=16),
         Column("Pelayanan kelompok rentan", "vulnerable_facilities", width=40,
+               max_length=_max(ServiceUnit, "vulnerable_facilities"),
                help=_("Fasilitas bagi penyandang disabilitas, lansia, ibu hamil dan anak.")),
     ))
     product = Sheet(PRODUCTS, (
@@ -101,7 +108,7 @@ def build_sheets() -> dict[str, Sheet]:
                help=_("Produk dengan nama yang sama di unit yang sama diperbarui, bukan ditambah.")),
         Column("Kategori", "category", CHOICE, choices=_choices(ServiceProduct.Category.choices), width=16,
                default=ServiceProduct.Category.LAINNYA),
-        Column("Keterangan", "description", width=40),
+        Column("Keterangan", "description", max_length=_max(ServiceProduct, "description"), width=40),
         Column("Aktif", "is_active", BOOL, default=True, width=10),
     ))
     standard = Sheet(STANDARDS, (
