@@ -213,6 +213,13 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")) or "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Rendered counter boards (PDF), written by the db_worker and read by every web process.
+    "boards": (
+        {"BACKEND": "django.core.files.storage.InMemoryStorage"} if TESTING else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": env_str("BOARDS_ROOT", str(VAR_DIR / "boards"))},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -248,6 +255,11 @@ TASKS = {
         )
     }
 }
+
+# Render a product's counter board (PDF) in the background after every change it shows (publish,
+# product, unit, institution, office), so that visitors never wait for one. Off in the test suite,
+# which publishes hundreds of standards (its board tests turn it on).
+BOARD_PRERENDER = env_bool("BOARD_PRERENDER", not TESTING)
 
 # How long a public product page's stamp (what the page shows) is kept in the cache; a write
 # clears it at once in its own process (and everywhere with a shared CACHE_URL), so this bounds how

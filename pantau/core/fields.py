@@ -73,14 +73,15 @@ class BoundedTextField(models.TextField):  # type: ignore[type-arg]
 
     @cached_property
     def validators(self) -> list[Any]:
-        extra: list[Any] = [MaxLengthValidator(self.max_length, message=TOO_LONG)]
+        limit = int(self.max_length or 0)
+        extra: list[Any] = [MaxLengthValidator(limit, message=TOO_LONG)]
         if self.max_lines is not None:
-            extra.append(LinesValidator(self.max_lines, self.max_line_length or self.max_length))
+            extra.append(LinesValidator(self.max_lines, self.max_line_length or limit))
         return [*super().validators, *extra]
 
-    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+    def formfield(self, **kwargs: Any) -> Any:
         messages = {"max_length": TOO_LONG, **kwargs.pop("error_messages", {})}
-        field: forms.Field = super().formfield(error_messages=messages, **kwargs)
+        field: forms.Field | None = super().formfield(error_messages=messages, **kwargs)
         return field
 
     def deconstruct(self) -> Any:

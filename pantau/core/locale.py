@@ -36,8 +36,9 @@ class ChosenLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         translation.activate(chosen_language(request))
-        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
-        response.headers.setdefault("Content-Language", translation.get_language() or settings.LANGUAGE_CODE)
+        if "Content-Language" not in response.headers:  # else the view chose its language itself
+            patch_vary_headers(response, ("Cookie",))
+            response["Content-Language"] = translation.get_language() or settings.LANGUAGE_CODE
         return response

@@ -7,6 +7,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registri penyelenggara"
 
     def ready(self) -> None:
-        from pantau.registry import signals
+        from pantau.registry import signals, tasks
 
         signals.connect()
+        tasks.connect()  # boards rendered after each change that they show
