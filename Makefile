@@ -34,7 +34,10 @@ var/secret_key:
 demo: setup var/secret_key
 	@scripts/system-packages runtime
 	@DEBUG=false SECRET_KEY_FILE=var/secret_key $(BIN)/pantau demo_setup
-	@DEBUG=false SECRET_KEY_FILE=var/secret_key $(BIN)/gunicorn pantau.wsgi --bind 127.0.0.1:8000 \
+	@# db_worker renders the PDF boards (and runs every other background task) beside gunicorn.
+	@DEBUG=false SECRET_KEY_FILE=var/secret_key $(BIN)/pantau db_worker --queue-name '*' & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=false SECRET_KEY_FILE=var/secret_key $(BIN)/gunicorn pantau.wsgi --bind 127.0.0.1:8000 \
 	  --workers 2 --log-level warning
 
 test: setup-test
