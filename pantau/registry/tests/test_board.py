@@ -300,3 +300,12 @@ def test_pdf_resources_come_from_static_files_and_data_uris_only() -> None:
             fetcher.fetch(url)
     assert static_path("https://elsewhere.invalid/static/registry/board.css") is None
     assert fetcher.fetch("data:text/plain;base64,SGFsbw==").read() == b"Halo"
+
+
+def test_the_english_product_page_links_the_indonesian_board_and_offers_the_english_one(cast: Any) -> None:
+    url = reverse("public:board", args=[cast.ktp.pk])
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(reverse("public:product", args=[cast.ktp.pk])).content.decode()
+    assert f'href="{url}"' in body and f'href="{url}?lang=en"' in body
+    assert f'href="{url}?lang=en"' not in Client().get(reverse("public:product", args=[cast.ktp.pk])).content.decode()
