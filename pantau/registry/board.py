@@ -7,8 +7,8 @@ what one A3 page holds — each item to ``ITEM_CHARS`` characters, each section 
 given — and a section that lost something ends with "… selengkapnya di <public address>". The
 rows are estimated from the page geometry of ``board.css`` (column widths, font sizes); the
 rendered document is then checked, and when it still has more than one page it is fitted again
-with less room (``ATTEMPTS``), finally keeping the first page only. The layout itself uses only
-blocks and floats (no grid or flex over page breaks). Rendering time is bounded whatever the
+with less room (``ROOMS``), finally keeping the first page only. The layout itself uses only
+tables and blocks (no grid or flex over page breaks). Rendering time is bounded whatever the
 input; ``bench/board.py`` measures it.
 
 Where kept: ``render_and_store`` (run by ``pantau.registry.tasks.render_board``, off the request
