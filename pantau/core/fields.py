@@ -60,6 +60,15 @@ class LinesValidator:
         return hash((self.max_lines, self.max_line_length))
 
 
+class TextareaField(forms.CharField):
+    """A form field for multi-line text that counts a line break as one character, as the browser's
+    ``maxlength`` does (browsers send ``\r\n``, which would count twice)."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class BoundedTextField(models.TextField):  # type: ignore[type-arg]
     """A TextField with an enforced ``max_length`` and, optionally, bounded lines."""
 
@@ -81,6 +90,7 @@ class BoundedTextField(models.TextField):  # type: ignore[type-arg]
 
     def formfield(self, **kwargs: Any) -> Any:
         messages = {"max_length": TOO_LONG, **kwargs.pop("error_messages", {})}
+        kwargs.setdefault("form_class", TextareaField)
         field: forms.Field | None = super().formfield(error_messages=messages, **kwargs)
         return field
 

@@ -164,3 +164,11 @@ def test_the_services_refuse_oversized_text_whatever_calls_them(cast: Any) -> No
         services.unit_save(actor=cast.admin_tabalong, unit=cast.dukcapil,
                            data={"vulnerable_facilities": TOO_LONG_PROSE})
     assert drafts(cast.ktp) == 0
+
+
+def test_line_breaks_from_a_browser_count_once_as_its_maxlength_counts_them(cast: Any) -> None:
+    typed = "\r\n".join(["p" * 99] * 30)  # 2 999 characters in the browser, 3 028 bytes of CRLF text
+    response = signed_in(cast.operator_dukcapil).post(
+        reverse("manage:standard_edit", args=[cast.ktp.pk]), {**STANDARD_POST, "action": "save", "cost": typed})
+    assert response.status_code == 302
+    assert ServiceStandard.objects.get(product=cast.ktp, status="draft").cost == typed.replace("\r\n", "\n")
