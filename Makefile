@@ -43,7 +43,10 @@ demo: setup var/secret_key
 	@scripts/system-packages runtime
 	@$(DEMO_ENV) $(BIN)/pantau demo_setup
 	@echo "Serving Pantau on http://$(PUBLIC_HOST):$(PORT) (Ctrl-C to stop)"
-	@$(DEMO_ENV) $(BIN)/gunicorn pantau.wsgi --bind $(HOST):$(PORT) --workers 2 --log-level warning
+	@# db_worker renders the PDF boards and sends mail (every background task) beside gunicorn.
+	@$(DEMO_ENV) $(BIN)/pantau db_worker --queue-name '*' & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEMO_ENV) $(BIN)/gunicorn pantau.wsgi --bind $(HOST):$(PORT) --workers 2 --log-level warning
 
 test: setup-test
 	@scripts/system-packages test

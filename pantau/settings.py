@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pantau.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "pantau.core.locale.ChosenLanguageMiddleware",  # Indonesian unless chosen; not Accept-Language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -203,10 +203,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Language: Indonesian by default, English on request (cookie set by the language switch).
+# Language: Indonesian by default, English only when chosen with the language switch (its cookie);
+# the browser's Accept-Language is ignored (pantau.core.locale).
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the choice is remembered for a year
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
@@ -221,6 +225,13 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")) or "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Rendered counter boards (PDF), written by the db_worker and read by every web process.
+    "boards": (
+        {"BACKEND": "django.core.files.storage.InMemoryStorage"} if TESTING else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": env_str("BOARDS_ROOT", str(VAR_DIR / "boards"))},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -260,6 +271,11 @@ TASKS = {
         )
     }
 }
+
+# Render a product's counter board (PDF) in the background after every change it shows (publish,
+# product, unit, institution, office), so that visitors never wait for one. Off in the test suite,
+# which publishes hundreds of standards (its board tests turn it on).
+BOARD_PRERENDER = env_bool("BOARD_PRERENDER", not TESTING)
 
 # How long a public product page's stamp (what the page shows) is kept in the cache; a write
 # clears it at once in its own process (and everywhere with a shared CACHE_URL), so this bounds how

@@ -135,3 +135,11 @@ def build_cast() -> Cast:
         "outsider": make_user("outsider"),
     }
     return cast
+
+
+def in_english(client: Any) -> Any:
+    """The client with English chosen (the language switch's cookie): the only way to get English."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

@@ -79,3 +79,14 @@ def test_a_short_bench_run_prints_the_table_and_writes_json(tmp_path: Path) -> N
     assert [r["page"] for r in report["results"]] == [
         "trivial", "trivial-signed-in", "product", "product-all", "institutions"]
     assert all(r["requests"] > 0 for r in report["results"])
+
+
+def test_the_board_render_benchmark_renders_one_page_boards_and_judges_growth() -> None:
+    from bench import board as board_bench
+
+    rows = board_bench.measure([10, 1000], repeat=1)
+    assert [(r["lines"], r["pages"], r["see_the_page"]) for r in rows] == [(10, 1, True), (1000, 1, True)]
+    superlinear = [{"lines": 10, "median_s": 0.1, "max_s": 0.1, "pages": 1},
+                   {"lines": 100, "median_s": 1.9, "max_s": 1.9, "pages": 1}]
+    assert board_bench.verdict(superlinear) == ["10→100 lines: 19.0× the time (linear allows 15×)"]
+    assert board_bench.verdict([{**superlinear[0], "max_s": 2.5}]) == ["10 lines: 2.50 s (budget 2 s)"]

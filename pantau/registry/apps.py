@@ -7,7 +7,8 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registri penyelenggara"
 
     def ready(self) -> None:
-        from pantau.registry import hooks, signals
+        from pantau.registry import hooks, signals, tasks
 
         signals.connect()
+        tasks.connect()  # boards rendered after each change that they show
         hooks.register()

@@ -6,6 +6,25 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pantau.core.fields import BoundedTextField
+
+# Bounds of the texts providers type (issue 6, item 2): generous for any real standard, small
+# enough that no page, board, export or import is made slow by one record. Forms, the API
+# schemas and the import columns take them from these fields.
+LIST_CHARS = 6000  # components written one item per line (requirements, procedure, …)
+LIST_LINES = 60
+LINE_CHARS = 500
+PROSE_CHARS = 3000  # every other long text
+
+
+def _list_text() -> BoundedTextField:
+    return BoundedTextField(blank=True, max_length=LIST_CHARS, max_lines=LIST_LINES, max_line_length=LINE_CHARS)
+
+
+def _prose() -> BoundedTextField:
+    return BoundedTextField(blank=True, max_length=PROSE_CHARS)
+
+
 # The code of a "this name is already taken here" constraint error (services attach it to ``name``).
 DUPLICATE_NAME = "duplicate_name"
 
@@ -145,9 +164,9 @@ class ServiceUnit(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     # The unit's maklumat pelayanan (service pledge) and facilities for vulnerable groups
     # (UU 25/2009 Pasal 22 and 29): shown beside every product standard of the unit.
-    maklumat = models.TextField(blank=True)
+    maklumat = _prose()
     maklumat_date = models.DateField(null=True, blank=True)
-    vulnerable_facilities = models.TextField(blank=True)
+    vulnerable_facilities = _prose()
     is_active = models.BooleanField(default=True)
     active_until = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -189,7 +208,7 @@ class UnitEvent(models.Model):
     old_name = models.CharField(max_length=200, blank=True)
     new_name = models.CharField(max_length=200, blank=True)
     legal_basis = models.CharField(max_length=255, blank=True)
-    note = models.TextField(blank=True)
+    note = _prose()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -234,7 +253,7 @@ class ServiceProduct(models.Model):
     unit = models.ForeignKey(ServiceUnit, on_delete=models.PROTECT, related_name="products")
     name = models.CharField(max_length=200)
     category = models.CharField(max_length=14, choices=Category.choices, default=Category.LAINNYA)
-    description = models.TextField(blank=True)
+    description = _prose()
     is_active = models.BooleanField(default=True)
     # The published version in force, kept by ``services.standard_publish`` and, for versions
     # published with a future effective date, by ``pantau refresh_standards`` (daily cron).
@@ -282,23 +301,23 @@ class ServiceStandard(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # Service delivery (published to users, PermenPANRB 15/2014).
-    requirements = models.TextField(blank=True)
-    procedure = models.TextField(blank=True)
+    requirements = _list_text()
+    procedure = _list_text()
     completion_time = models.CharField(max_length=200, blank=True)
     completion_days = models.PositiveIntegerField(null=True, blank=True)
     is_free = models.BooleanField(default=False)
-    cost = models.TextField(blank=True)
-    output = models.TextField(blank=True)
-    complaints = models.TextField(blank=True)
+    cost = _prose()
+    output = _prose()
+    complaints = _list_text()
     # Service management (internal).
-    legal_basis = models.TextField(blank=True)
-    facilities = models.TextField(blank=True)
-    competence = models.TextField(blank=True)
-    supervision = models.TextField(blank=True)
-    staff_count = models.TextField(blank=True)
-    guarantee = models.TextField(blank=True)
-    safety = models.TextField(blank=True)
-    evaluation = models.TextField(blank=True)
+    legal_basis = _list_text()
+    facilities = _prose()
+    competence = _prose()
+    supervision = _prose()
+    staff_count = _prose()
+    guarantee = _prose()
+    safety = _prose()
+    evaluation = _prose()
     present_count = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pantau.core.text import fold_key
 from pantau.registry import components
-from pantau.registry.models import Institution, ServiceProduct, ServiceUnit
+from pantau.registry.models import Institution, ServiceProduct, ServiceStandard, ServiceUnit
 from pantau.reports.xlsx import BOOL, CHOICE, DATE, FLOAT, INT, URL, Column, Sheet, text_of
 
 INSTITUTIONS, UNITS, PRODUCTS, STANDARDS = "Instansi", "Unit", "Produk", "Standar"
@@ -54,6 +54,12 @@ def _id_column(header: str) -> Column:
                          "data itu (mengganti nama di sini berarti mengganti namanya). Kosongkan untuk data baru."))
 
 
+def _max(model: Any, name: str) -> int | None:
+    """A text column's length limit: the model field's (one source of truth)."""
+    limit: int | None = model._meta.get_field(name).max_length
+    return limit
+
+
 def _choices(model_choices: Any) -> tuple[tuple[str, str], ...]:
     with translation.override("id"):
         return tuple((str(value), str(label)) for value, label in model_choices)
@@ -66,7 +72,7 @@ def _institution_key(required_help: Any) -> Column:
 def _standard_columns() -> tuple[Column, ...]:
     with translation.override("id"):
         comps = tuple(
-            Column(str(c.label), c.field, max_length=200 if c.field == "completion_time" else None,
+            Column(str(c.label), c.field, max_length=_max(ServiceStandard, c.field),
                    help=c.help, width=40)
             for c in components.COMPONENTS
         )
@@ -106,10 +112,11 @@ def build_sheets() -> dict[str, Sheet]:
                help=_("Garis lintang lokasi, misalnya -2.17.")),
         Column("Bujur", "lng", FLOAT, minimum=-180, maximum=180, width=12,
                help=_("Garis bujur lokasi, misalnya 115.42.")),
-        Column("Maklumat pelayanan", "maklumat", width=40,
+        Column("Maklumat pelayanan", "maklumat", max_length=_max(ServiceUnit, "maklumat"), width=40,
                help=_("Pernyataan janji unit untuk melayani sesuai standar.")),
         Column("Tanggal maklumat", "maklumat_date", DATE, width=16),
         Column("Pelayanan kelompok rentan", "vulnerable_facilities", width=40,
+               max_length=_max(ServiceUnit, "vulnerable_facilities"),
                help=_("Fasilitas bagi penyandang disabilitas, lansia, ibu hamil dan anak.")),
         _id_column(H_ID_UNIT),
     ))
@@ -120,7 +127,7 @@ def build_sheets() -> dict[str, Sheet]:
                help=_("Produk dengan nama yang sama di unit yang sama diperbarui, bukan ditambah.")),
         Column("Kategori", "category", CHOICE, choices=_choices(ServiceProduct.Category.choices), width=16,
                default=ServiceProduct.Category.LAINNYA),
-        Column("Keterangan", "description", width=40),
+        Column("Keterangan", "description", max_length=_max(ServiceProduct, "description"), width=40),
         Column("Aktif", "is_active", BOOL, default=True, width=10),
         _id_column(H_ID_PRODUCT),
     ))

@@ -2,59 +2,44 @@
 
 Assessors look for it on the wall when they visit a unit. It carries what the public page shows
 (requirements as a checklist, steps, time, cost, output, how to complain), the maklumat, the
-facilities for vulnerable groups, the version in force and a QR code to the public page.
+facilities for vulnerable groups, the version in force and a QR code to the public page; texts too
+long for one A3 page are cut there with "selengkapnya di <address>" (``pantau.registry.board``).
 
-Rendering takes a fraction of a second, so the bytes are kept in Django's cache and the response
-carries an ETag and Last-Modified: a board changes only when a new version comes into force or
-the product, unit or institution is edited, and every one of those changes the fingerprint.
+The view never renders: boards are rendered off the request path by the task
+``pantau.registry.tasks.render_boards`` (when a standard is published or the product, unit or
+institution changes, and on the first request for a board that is not ready) and kept under
+their fingerprint. A board that is not ready answers at once with 503, ``Retry-After`` and a
+short page that says it is being prepared; the task is enqueued once per board and
+``QUEUE_SECONDS``, not once per request. A board whose rendering failed answers 503 with a link to
+the public page until ``board.FAILURE_RETRY_SECONDS`` have passed.
+
+The board is Indonesian whatever the visitor's language, unless ``?lang=en`` asks for the English
+one: the language is part of the URL, the fingerprint (ETag) and the stored file, so the answer
+does not vary on ``Accept-Language`` or cookies.
 """
 
 from __future__ import annotations
 
-import hashlib
-from typing import Any
-
-from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.text import slugify
 
 from pantau.core.access import PUBLIC, access
-from pantau.registry import components as comp
+from pantau.registry import board as boards
 from pantau.registry.models import ServiceProduct, ServiceStandard
 from pantau.registry.selectors import current_standard
-from pantau.reports.pdf import render_pdf
-from pantau.reports.qr import qr_svg_data_uri
 
-LAYOUT_VERSION = "1"  # bump when the template changes, so cached boards are rendered anew
-CACHE_SECONDS = 24 * 3600
 MAX_AGE = 3600  # browsers and proxies revalidate hourly: a new version may come into force daily
+RETRY_AFTER = 10  # seconds: a board renders in well under a second once a worker takes it
+QUEUE_SECONDS = 300  # one enqueued render per board and five minutes, whatever the number of requests
 
-
-def public_url(product: ServiceProduct) -> str:
-    """The short public address of a product, printed on the board and encoded in its QR code."""
-    return settings.SITE_URL + reverse("public:product_short", args=[product.pk])
-
-
-def _fingerprint(product: ServiceProduct, standard: ServiceStandard, language: str) -> str:
-    unit = product.unit
-    institution = unit.institution
-    parts: list[Any] = [
-        LAYOUT_VERSION, settings.SITE_URL, language, product.pk, product.name, standard.pk,
-        standard.published_at, unit.name, unit.address, unit.phone, unit.maklumat, unit.maklumat_date,
-        unit.vulnerable_facilities, institution.name, institution.office.name,
-    ]
-    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
-
-
-def cache_key(product: ServiceProduct, standard: ServiceStandard, language: str) -> str:
-    """Where the rendered bytes are kept: per product, standard version, language and content."""
-    return f"board:{product.pk}:{standard.pk}:{language}:{_fingerprint(product, standard, language)}"
+public_url = boards.public_url
 
 
 def _last_modified(product: ServiceProduct, standard: ServiceStandard) -> float:
@@ -63,14 +48,29 @@ def _last_modified(product: ServiceProduct, standard: ServiceStandard) -> float:
     return max(s for s in stamps if s is not None).timestamp()
 
 
-def board_context(product: ServiceProduct, standard: ServiceStandard) -> dict[str, Any]:
-    url = public_url(product)
-    return {
-        "product": product, "unit": product.unit, "institution": product.unit.institution,
-        "standard": standard, "requirements": comp.lines(standard.requirements),
-        "steps": comp.lines(standard.procedure), "complaint_lines": comp.lines(standard.complaints),
-        "public_url": url, "qr": qr_svg_data_uri(url),
-    }
+def enqueue_once(product_id: int, language: str, print_: str) -> bool:
+    """Ask for the board's rendering unless it was asked for in the last ``QUEUE_SECONDS``."""
+    from pantau.registry.tasks import render_boards
+
+    if not cache.add(f"board-queued:{product_id}:{language}:{print_}", 1, QUEUE_SECONDS):
+        return False
+    render_boards.enqueue([product_id], language)
+    return True
+
+
+def _not_ready(request: HttpRequest, product: ServiceProduct, language: str, *, failed: bool) -> HttpResponse:
+    with translation.override(language):
+        html = render_to_string("registry/board_not_ready.html", {
+            "product": product, "failed": failed, "retry": RETRY_AFTER,
+            "page": reverse("public:product", args=[product.pk]),
+        }, request=request)
+    response = HttpResponse(html, status=503)
+    response["Content-Language"] = language
+    if not failed:
+        response["Retry-After"] = str(RETRY_AFTER)
+    patch_cache_control(response, no_store=True)
+    response._has_been_logged = True  # type: ignore[attr-defined]  # expected, not a server error to log
+    return response
 
 
 @access(PUBLIC)
@@ -82,24 +82,28 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     standard = current_standard(product)
     if standard is None:
         raise Http404("no published standard in force")
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    fingerprint = _fingerprint(product, standard, language)
-    etag = f'"{fingerprint}"'
+    language = boards.board_language(request.GET.get("lang"))
+    print_ = boards.fingerprint(product, standard, language)
+    etag = f'"{print_}"'
     last_modified = _last_modified(product, standard)
     not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
     if not_modified is not None:
         response: HttpResponse = not_modified
     else:
-        key = cache_key(product, standard, language)
-        pdf = cache.get(key)
+        pdf = boards.stored(product.pk, language, print_)
         if pdf is None:
-            pdf = render_pdf("registry/board.html", board_context(product, standard), request=request)
-            cache.set(key, pdf, CACHE_SECONDS)
+            if boards.failed(product.pk, language, print_):
+                return _not_ready(request, product, language, failed=True)
+            if enqueue_once(product.pk, language, print_):
+                pdf = boards.stored(product.pk, language, print_)  # an immediate backend has rendered it
+            if pdf is None:
+                return _not_ready(request, product, language, failed=boards.failed(product.pk, language, print_))
         response = HttpResponse(pdf, content_type="application/pdf")
         name = slugify(product.name)[:60] or "layanan"
-        response["Content-Disposition"] = f'inline; filename="papan-{name}-{product.pk}.pdf"'
+        suffix = "-en" if language != "id" else ""
+        response["Content-Disposition"] = f'inline; filename="papan-{name}-{product.pk}{suffix}.pdf"'
+        response["Content-Language"] = language
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, public=True, max_age=MAX_AGE)
-    patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response

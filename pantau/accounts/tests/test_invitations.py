@@ -17,7 +17,7 @@ from django.utils import timezone
 from pantau.accounts import services
 from pantau.accounts.models import Invitation, Membership, Role, User
 from pantau.core.models import AuditEvent
-from tests.cast import client_for
+from tests.cast import client_for, in_english
 
 pytestmark = pytest.mark.django_db
 INVITE = "/akun/pengguna/undang/"
@@ -31,7 +31,7 @@ def counts() -> tuple[int, int, int, int]:
 def invite(user: Any, **data: Any) -> Any:
     payload = {"email": "baru@uji.local", "full_name": "Pegawai Baru", **data}
     payload = {k: (v.pk if hasattr(v, "pk") else v) for k, v in payload.items()}
-    return client_for(user).post(INVITE, payload, HTTP_ACCEPT_LANGUAGE="en")
+    return in_english(client_for(user)).post(INVITE, payload)
 
 
 def test_a_head_of_office_invites_an_assessor_into_their_office_and_the_link_is_mailed(
@@ -219,8 +219,7 @@ def test_bad_acceptance_input_is_explained_and_nothing_is_written(
 ) -> None:
     raw = _invitation(cast)
     before = counts()
-    response = Client().post(reverse("accounts:accept", args=[raw]), {**ACCEPT_OK, **data},
-                             HTTP_ACCEPT_LANGUAGE="en")
+    response = in_english(Client()).post(reverse("accounts:accept", args=[raw]), {**ACCEPT_OK, **data})
     html = response.content.decode()
     assert response.status_code == 422
     assert message in html and f'id="id_{field}_error"' in html

@@ -20,7 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from pantau.accounts.tasks import send_password_reset
-from tests.cast import PASSWORD
+from tests.cast import PASSWORD, in_english
 
 pytestmark = pytest.mark.django_db
 RESET = "/akun/sandi/lupa/"
@@ -209,8 +209,8 @@ def test_the_reset_form_refuses_a_weak_password_with_the_reason(
     client = Client()
     ask(django_capture_on_commit_callbacks, "head_kalsel@uji.local", client)
     form = client.get(reset_link(), follow=True)
-    response = client.post(form.redirect_chain[-1][0], {"new_password1": password, "new_password2": password},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = in_english(client).post(form.redirect_chain[-1][0],
+                                       {"new_password1": password, "new_password2": password})
     assert response.status_code == 200
     assert message in response.content.decode()
     cast.head_kalsel.refresh_from_db()

@@ -16,7 +16,7 @@ from pantau.accounts import services
 from pantau.accounts.models import ApiToken, Invitation, Membership, Role, User
 from pantau.core.models import AuditEvent
 from pantau.core.selectors import audit_events_for
-from tests.cast import PASSWORD, make_user
+from tests.cast import PASSWORD, in_english, make_user
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/akun/masuk/"
@@ -270,9 +270,9 @@ def test_a_role_is_never_changed_beyond_what_the_actor_holds(
     membership = cast.users[target].memberships.get()
     objects = {k: (getattr(cast, v) if k != "role" else v) for k, v in data.items()}
     before = state()
-    response = client_for(cast.users[actor]).post(
+    response = in_english(client_for(cast.users[actor])).post(
         reverse("accounts:membership_edit", args=[membership.pk]),
-        {k: getattr(v, "pk", v) for k, v in objects.items()}, HTTP_ACCEPT_LANGUAGE="en")
+        {k: getattr(v, "pk", v) for k, v in objects.items()})
     assert response.status_code == 422 and f'id="id_{field}_error"' in response.content.decode()
     # … and the service checks the role as it would become, whatever a client sends.
     with pytest.raises(Http404):

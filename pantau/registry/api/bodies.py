@@ -15,9 +15,23 @@ from pydantic import StrictBool, StrictInt
 
 from pantau.core.apitools import StrictIn
 from pantau.registry.api.schemas import InstitutionKind, ProductCategory, UnitKind
+from pantau.registry.models import ServiceProduct, ServiceStandard, ServiceUnit
 
 PROVINCE_CODE = r"^\d{2}$"
 REGENCY_CODE = r"^\d{2}\.\d{2}$"
+
+
+def _max(model: Any, name: str) -> int:
+    """A text field's length limit, read from the model (its one source of truth)."""
+    limit: int = model._meta.get_field(name).max_length
+    return limit
+
+
+UNIT_TEXT = {f: _max(ServiceUnit, f) for f in ("maklumat", "vulnerable_facilities")}
+DESCRIPTION = _max(ServiceProduct, "description")
+STANDARD_TEXT = {f: _max(ServiceStandard, f) for f in (
+    "requirements", "procedure", "cost", "output", "complaints", "legal_basis", "facilities", "competence",
+    "supervision", "staff_count", "guarantee", "safety", "evaluation")}
 
 
 def _reason() -> Any:
@@ -58,9 +72,9 @@ class UnitIn(StrictIn):
     lat: float | None = omit(ge=-90, le=90)
     lng: float | None = omit(ge=-180, le=180)
     phone: str = Field("", max_length=40, description="The unit's service phone (not a person's)")
-    maklumat: str = Field("", description="Maklumat pelayanan")
+    maklumat: str = Field("", max_length=UNIT_TEXT["maklumat"], description="Maklumat pelayanan")
     maklumat_date: dt.date | None = None
-    vulnerable_facilities: str = ""
+    vulnerable_facilities: str = Field("", max_length=UNIT_TEXT["vulnerable_facilities"])
     reason: str = _reason()
 
 
@@ -72,16 +86,16 @@ class UnitPatch(StrictIn):
     lat: float | None = omit(ge=-90, le=90)
     lng: float | None = omit(ge=-180, le=180)
     phone: str = omit(max_length=40)
-    maklumat: str = omit()
+    maklumat: str = omit(max_length=UNIT_TEXT["maklumat"])
     maklumat_date: dt.date | None = None
-    vulnerable_facilities: str = omit()
+    vulnerable_facilities: str = omit(max_length=UNIT_TEXT["vulnerable_facilities"])
     reason: str = _reason()
 
 
 class ProductIn(StrictIn):
     name: str = Field(min_length=1, max_length=200)
     category: ProductCategory = "lainnya"
-    description: str = ""
+    description: str = Field("", max_length=DESCRIPTION)
     is_active: StrictBool = True
     reason: str = _reason()
 
@@ -89,7 +103,7 @@ class ProductIn(StrictIn):
 class ProductPatch(StrictIn):
     name: str = omit(min_length=1, max_length=200)
     category: ProductCategory = omit()
-    description: str = omit()
+    description: str = omit(max_length=DESCRIPTION)
     is_active: StrictBool = omit()
     reason: str = _reason()
 
@@ -98,22 +112,22 @@ class DraftIn(StrictIn):
     """The fields to write into the draft; the others keep their value (from the open draft, or
     from the latest version when a new draft starts)."""
 
-    requirements: str = omit(description="Persyaratan, one per line")
-    procedure: str = omit(description="Prosedur, one step per line")
+    requirements: str = omit(max_length=STANDARD_TEXT["requirements"], description="Persyaratan, one per line")
+    procedure: str = omit(max_length=STANDARD_TEXT["procedure"], description="Prosedur, one step per line")
     completion_time: str = omit(max_length=200, description="e.g. '3 hari kerja'")
     completion_days: StrictInt | None = omit(ge=0, le=3650)
     is_free: StrictBool = omit(description="Gratis: no cost at all")
-    cost: str = omit()
-    output: str = omit()
-    complaints: str = omit()
-    legal_basis: str = omit()
-    facilities: str = omit()
-    competence: str = omit()
-    supervision: str = omit()
-    staff_count: str = omit()
-    guarantee: str = omit()
-    safety: str = omit()
-    evaluation: str = omit()
+    cost: str = omit(max_length=STANDARD_TEXT["cost"])
+    output: str = omit(max_length=STANDARD_TEXT["output"])
+    complaints: str = omit(max_length=STANDARD_TEXT["complaints"])
+    legal_basis: str = omit(max_length=STANDARD_TEXT["legal_basis"])
+    facilities: str = omit(max_length=STANDARD_TEXT["facilities"])
+    competence: str = omit(max_length=STANDARD_TEXT["competence"])
+    supervision: str = omit(max_length=STANDARD_TEXT["supervision"])
+    staff_count: str = omit(max_length=STANDARD_TEXT["staff_count"])
+    guarantee: str = omit(max_length=STANDARD_TEXT["guarantee"])
+    safety: str = omit(max_length=STANDARD_TEXT["safety"])
+    evaluation: str = omit(max_length=STANDARD_TEXT["evaluation"])
     effective_date: dt.date | None = omit(description="When the version takes effect once published")
     reason: str = _reason()
 

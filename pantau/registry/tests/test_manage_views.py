@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from pantau.core.models import AuditEvent
 from pantau.registry.models import Institution, ServiceProduct, ServiceStandard, ServiceUnit, UnitEvent
-from tests.cast import client_for
+from tests.cast import client_for, in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +32,7 @@ def test_a_head_of_office_registers_an_institution_in_their_province(cast: Any) 
 def test_an_invalid_institution_is_refused_with_the_reason(cast: Any, data: dict[str, Any], message: str) -> None:
     before = Institution.objects.count()
     payload = {"province": cast.kalsel_province.pk, "office": cast.kalsel.pk, **data}
-    response = client_for(cast.head_kalsel).post(reverse("manage:institution_new"), payload,
-                                                 HTTP_ACCEPT_LANGUAGE="en")
+    response = in_english(client_for(cast.head_kalsel)).post(reverse("manage:institution_new"), payload)
     assert response.status_code == 422
     assert message in response.content.decode()
     assert Institution.objects.count() == before
@@ -50,8 +49,8 @@ def test_a_regency_outside_the_chosen_province_is_refused(cast: Any) -> None:
 
 
 def test_a_unit_name_used_twice_in_an_institution_is_refused(cast: Any) -> None:
-    response = client_for(cast.admin_tabalong).post(reverse("manage:unit_new", args=[cast.tabalong.pk]), {
-        "name": "DPMPTSP", "kind": "dinas"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = in_english(client_for(cast.admin_tabalong)).post(reverse("manage:unit_new", args=[cast.tabalong.pk]), {
+        "name": "DPMPTSP", "kind": "dinas"})
     assert response.status_code == 422
     assert ServiceUnit.objects.filter(institution=cast.tabalong, name="DPMPTSP").count() == 1
 
@@ -66,9 +65,8 @@ def test_a_unit_operator_updates_the_maklumat_of_their_unit(cast: Any) -> None:
 
 
 def test_a_bad_maklumat_date_is_explained(cast: Any) -> None:
-    response = client_for(cast.operator_dukcapil).post(reverse("manage:unit", args=[cast.dukcapil.pk]), {
-        "name": cast.dukcapil.name, "kind": "dinas", "maklumat_date": "31-31-2026"},
-        HTTP_ACCEPT_LANGUAGE="en")
+    response = in_english(client_for(cast.operator_dukcapil)).post(reverse("manage:unit", args=[cast.dukcapil.pk]), {
+        "name": cast.dukcapil.name, "kind": "dinas", "maklumat_date": "31-31-2026"})
     assert response.status_code == 422
     assert "Enter a valid date" in response.content.decode()
 
@@ -114,9 +112,8 @@ def test_publishing_without_the_public_components_keeps_nothing_and_says_what_is
 
 
 def test_a_negative_completion_time_is_refused(cast: Any) -> None:
-    response = client_for(cast.operator_dukcapil).post(
-        reverse("manage:standard_edit", args=[cast.ktp.pk]), _standard_post(action="save", completion_days="-3"),
-        HTTP_ACCEPT_LANGUAGE="en")
+    response = in_english(client_for(cast.operator_dukcapil)).post(
+        reverse("manage:standard_edit", args=[cast.ktp.pk]), _standard_post(action="save", completion_days="-3"))
     assert response.status_code == 422
     assert not ServiceStandard.objects.filter(product=cast.ktp, status="draft").exists()
 
@@ -138,8 +135,8 @@ def test_a_merge_of_one_unit_is_explained_and_nothing_changes(cast: Any) -> None
 
 
 def test_units_of_another_institution_cannot_be_chosen(cast: Any) -> None:
-    response = client_for(cast.admin_tabalong).post(reverse("manage:unit_event", args=[cast.tabalong.pk]), {
-        "kind": "dissolve", "date": "2025-01-02", "units": [cast.barsel_dukcapil.pk]}, HTTP_ACCEPT_LANGUAGE="en")
+    response = in_english(client_for(cast.admin_tabalong)).post(reverse("manage:unit_event", args=[cast.tabalong.pk]), {
+        "kind": "dissolve", "date": "2025-01-02", "units": [cast.barsel_dukcapil.pk]})
     assert response.status_code == 422
     cast.barsel_dukcapil.refresh_from_db()
     assert cast.barsel_dukcapil.is_active
