@@ -19,7 +19,7 @@ from pantau.core.access import access
 from pantau.core.forms import add_validation_error
 from pantau.core.http import is_htmx, query_text
 from pantau.core.pagecache import render_cached
-from pantau.registry import completeness, services
+from pantau.registry import completeness, services, unit_changes
 from pantau.registry import components as comp
 from pantau.registry.forms import InstitutionForm, ProductForm, StandardForm, UnitEventForm, UnitForm
 from pantau.registry.models import Institution, Province, ServiceProduct, ServiceStandard
@@ -204,7 +204,7 @@ def unit_event(request: HttpRequest, institution_pk: int) -> HttpResponse:
     form = UnitEventForm(request.POST or None, units=inst.units.filter(is_active=True))
 
     def save(d: dict[str, Any]) -> None:
-        services.unit_event_record(
+        unit_changes.unit_event_record(
             actor=request.user, kind=d["kind"], date=d["date"], institution=inst,
             from_units=list(d["units"]), new_names=(d["new_names"] or "").splitlines(),
             legal_basis=d["legal_basis"],
