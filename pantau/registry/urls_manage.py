@@ -2,6 +2,7 @@ from django.urls import path
 
 from pantau.registry import views_manage as v
 from pantau.registry import views_transfer as t
+from pantau.registry import views_units as u
 
 app_name = "manage"
 urlpatterns = [
@@ -11,10 +12,14 @@ urlpatterns = [
     path("instansi/<int:pk>/", v.institution_detail, name="institution"),
     path("instansi/<int:pk>/ubah/", v.institution_edit, name="institution_edit"),
     path("instansi/<int:institution_pk>/unit/baru/", v.unit_new, name="unit_new"),
-    path("instansi/<int:institution_pk>/perubahan-unit/", v.unit_event, name="unit_event"),
+    path("instansi/<int:institution_pk>/perubahan-unit/", u.unit_event, name="unit_event"),
+    path("perubahan-unit/<int:pk>/koreksi/", u.unit_event_correct, name="unit_event_correct"),
+    path("perubahan-unit/<int:pk>/batalkan/", u.unit_event_undo, name="unit_event_undo"),
     path("unit/<int:pk>/", v.unit_detail, name="unit"),
     path("unit/<int:unit_pk>/produk/baru/", v.product_new, name="product_new"),
     path("produk/<int:pk>/", v.product_detail, name="product"),
+    path("produk/<int:pk>/ubah/", v.product_edit, name="product_edit"),
+    path("produk/<int:pk>/status/", v.product_status, name="product_status"),
     path("produk/<int:pk>/standar/", v.standard_edit, name="standard_edit"),
     path("impor/", t.import_page, name="import"),
     path("impor/templat.xlsx", t.import_template, name="import_template"),

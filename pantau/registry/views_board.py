@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -28,6 +27,7 @@ from pantau.core.access import PUBLIC, access
 from pantau.registry import components as comp
 from pantau.registry.models import ServiceProduct, ServiceStandard
 from pantau.registry.selectors import current_standard
+from pantau.registry.views_public import gone
 from pantau.reports.pdf import render_pdf
 from pantau.reports.qr import qr_svg_data_uri
 
@@ -75,10 +75,11 @@ def board_context(product: ServiceProduct, standard: ServiceStandard) -> dict[st
 
 @access(PUBLIC)
 def board(request: HttpRequest, pk: int) -> HttpResponse:
-    product = get_object_or_404(
-        ServiceProduct.objects.select_related("unit__institution__office"),
+    product = ServiceProduct.objects.select_related("unit__institution__office").filter(
         pk=pk, is_active=True, unit__is_active=True,
-    )
+    ).first()
+    if product is None:
+        return gone(request, pk, "public:board")
     standard = current_standard(product)
     if standard is None:
         raise Http404("no published standard in force")
