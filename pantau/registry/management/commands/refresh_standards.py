@@ -1,6 +1,7 @@
+import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -16,9 +17,15 @@ class Command(BaseCommand):
         "future effective date takes over on that date)."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--unit-changes-until", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", default=None,
+            help="Apply the unit changes dated up to this day instead of today (to catch up or rehearse).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
-        applied = unit_events_apply_due(today=today)
+        applied = unit_events_apply_due(today=options["unit_changes_until"] or today)
         self.stdout.write(f"{len(applied)} unit change(s) took effect")
         newer = ServiceStandard.objects.filter(
             product=OuterRef("pk"), status=ServiceStandard.Status.PUBLISHED, effective_date__lte=today
