@@ -40,7 +40,8 @@ OBJECT_URLS = {
 # Event types written today, offered as suggestions; a prefix such as "unit" matches "unit.*".
 KNOWN_EVENT_TYPES = (
     "institution.created", "institution.updated", "unit.created", "unit.updated", "unit.rename",
-    "unit.merge", "unit.split", "unit.dissolve", "product.created", "product.updated",
+    "unit.merge", "unit.split", "unit.dissolve", "unit.applied", "unit.corrected", "unit.undone",
+    "product.created", "product.updated", "product.deactivated", "product.reactivated",
     "standard.draft_saved", "standard.published", "invitation.created", "invitation.accepted",
     "api_token.created", "api_token.revoked",
 )

@@ -119,6 +119,9 @@ def unit_event_record(*, actor: Any, kind: str, date: dt.date, institution: Inst
         raise NotInScope
     if into is not None and into in from_units:
         raise ValidationError(_("Unit tujuan penggabungan tidak boleh termasuk unit yang digabungkan."))
+    if into is not None and (kind != UnitEvent.Kind.MERGE or names):
+        raise ValidationError(_("Unit tujuan hanya untuk penggabungan, dan tanpa nama baru: pilih unit tujuan atau "
+                                "tulis nama unit baru, jangan keduanya."))
     pending = date > timezone.localdate()
     event = UnitEvent(kind=kind, date=date, institution=institution, legal_basis=text.clean_text(
         legal_basis, multiline=False), note=text.clean_text(note),

@@ -134,6 +134,13 @@ def test_a_product_cannot_be_moved_to_a_unit_outside_the_institution_and_nothing
     assert _fresh(cast.dpmptsp).is_active and _fresh(cast.pbg).unit == cast.dpmptsp
 
 
+def test_a_merge_naming_both_an_existing_unit_and_a_new_name_is_refused_not_half_read(cast: Any) -> None:
+    mpp = services.unit_save(actor=cast.admin_tabalong, institution=cast.tabalong, data={"name": "MPP Tabalong"})
+    with pytest.raises(ValidationError, match="jangan keduanya"):
+        _merge(cast, dt.date(2025, 6, 1), into=mpp)
+    assert UnitEvent.objects.count() == 0 and _fresh(cast.dukcapil).is_active
+
+
 def test_undoing_a_pending_change_cancels_it_and_frees_the_new_name(cast: Any, time_machine: Any) -> None:
     time_machine.move_to(TODAY)
     event = _merge(cast, NEXT_MONTH)
