@@ -257,3 +257,11 @@ def product_history(product: ServiceProduct, limit: int = 50) -> QuerySet[Any]:
     """The audit events of a product (created, renamed, edited, (de)activated), newest first."""
     return AuditEvent.objects.filter(object_type="registry.serviceproduct", object_id=str(product.pk)).order_by(
         "-at", "-pk")[:limit]
+
+
+def last_unit_change(unit: ServiceUnit) -> UnitEvent | None:
+    """The applied merge, split or dissolution that retired the unit, with its links."""
+    return (
+        UnitEvent.objects.filter(state=UnitEvent.State.APPLIED, links__unit=unit, links__role=UnitEventLink.Role.FROM)
+        .exclude(kind=UnitEvent.Kind.RENAME).prefetch_related("links__unit").order_by("-date", "-pk").first()
+    )

@@ -18,7 +18,13 @@ from pantau.registry import components as comp
 from pantau.registry import unit_changes
 from pantau.registry.models import Institution, Province, Regency, ServiceProduct
 from pantau.registry.regionmap import province_stats
-from pantau.registry.selectors import current_standard, last_move, public_product_stamp, public_products
+from pantau.registry.selectors import (
+    current_standard,
+    last_move,
+    last_unit_change,
+    public_product_stamp,
+    public_products,
+)
 
 PAGE_SIZE = 20
 
@@ -118,13 +124,28 @@ def gone(request: HttpRequest, pk: int, url_name: str) -> HttpResponse:
     the counter): to the product it was merged into, or a page saying it was discontinued and when."""
     move = last_move(pk)
     if move is None:
-        raise Http404
+        return _unit_changed(request, pk)
     if move.into_product_id is not None:
         return redirect(url_name, pk=move.into_product_id)
     product = get_object_or_404(ServiceProduct, pk=pk)
     if move.to_unit_id is not None or product.is_active:
         raise Http404  # moved to a unit, then taken off the site by hand: no forwarding
-    context = {"product": product, "move": move, "institution": move.from_unit.institution}
+    context = {"product": product, "event": move.event, "unit": move.from_unit,
+               "institution": move.from_unit.institution}
+    return render(request, "registry/public/discontinued.html", context, status=410)
+
+
+def _unit_changed(request: HttpRequest, pk: int) -> HttpResponse:
+    """A product left in a unit retired before products moved with their unit (changes recorded
+    before issue 6): say what happened to the unit and which units took over."""
+    product = ServiceProduct.objects.select_related("unit__institution").filter(pk=pk, is_active=True,
+                                                                                unit__is_active=False).first()
+    event = None if product is None else last_unit_change(product.unit)
+    if product is None or event is None:
+        raise Http404
+    successors = [link.unit for link in event.links.all() if link.role == "to" and link.unit.is_active]
+    context = {"product": product, "event": event, "unit": product.unit, "successors": successors,
+               "institution": product.unit.institution}
     return render(request, "registry/public/discontinued.html", context, status=410)
 
 

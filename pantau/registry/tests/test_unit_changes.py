@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from pantau.core.models import AuditEvent
 from pantau.registry import services, unit_changes
-from pantau.registry.models import ServiceProduct, ServiceUnit, UnitEvent
+from pantau.registry.models import ProductMove, ServiceProduct, ServiceUnit, UnitEvent
 from tests.cast import publish
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +211,13 @@ def test_products_added_to_a_unit_before_its_change_takes_effect_go_with_it(cast
     time_machine.move_to(dt.datetime(2026, 4, 2, 1, tzinfo=dt.UTC))
     unit_changes.unit_events_apply_due()
     assert ServiceProduct.objects.get(pk=late.pk).unit.name == "Mal Pelayanan Publik Tabalong"
+
+
+def test_a_product_left_in_a_unit_retired_before_products_moved_says_which_units_took_over(cast: Any) -> None:
+    event = _merge(cast, dt.date(2021, 1, 4))
+    ProductMove.objects.filter(event=event).delete()  # as recorded before issue 6: products stayed behind
+    ServiceProduct.objects.filter(pk=cast.ktp.pk).update(unit=cast.dukcapil)
+    response = Client().get(reverse("public:product", args=[cast.ktp.pk]))
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert "sejak 4 Januari 2021" in html and "Mal Pelayanan Publik Tabalong" in html
