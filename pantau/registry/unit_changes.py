@@ -290,6 +290,8 @@ def unit_events_apply_due(*, today: dt.date | None = None, institution: Institut
 
 def apply_due_for_product(pk: int) -> None:
     """Cheap lazy application for an old QR link: only when a due change touches the product's unit."""
+    if not 0 < pk < 2**63:
+        return  # no such id in a BigAutoField; the product page answers 404
     due = UnitEvent.objects.filter(state=UnitEvent.State.PENDING, date__lte=timezone.localdate(),
                                    links__unit__products=pk)
     institution_ids = set(due.values_list("institution", flat=True))

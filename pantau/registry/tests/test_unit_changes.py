@@ -221,3 +221,9 @@ def test_a_product_left_in_a_unit_retired_before_products_moved_says_which_units
     html = response.content.decode()
     assert response.status_code == 410
     assert "sejak 4 Januari 2021" in html and "Mal Pelayanan Publik Tabalong" in html
+
+
+@pytest.mark.parametrize("pk", [0, 2**63, 10**20])
+def test_a_qr_link_with_an_impossible_id_answers_a_plain_redirect_not_a_500(cast: Any, pk: int) -> None:
+    response = Client().get(f"/l/{pk}")
+    assert response.status_code in (302, 404)
