@@ -72,7 +72,8 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], str], dict[str, Any], int]] =
                                    {"HTTP_HX_REQUEST": "true"}, 10),
     "manage:institution": ("admin_tabalong", _manage("manage:institution", lambda c: [c.tabalong.pk]), {}, 12),
     "manage:unit": ("operator_dukcapil", _manage("manage:unit", lambda c: [c.dukcapil.pk]), {}, 10),
-    "manage:product": ("head_kalsel", _manage("manage:product", lambda c: [c.ktp.pk]), {}, 9),
+    # 10: two for the product's history (audit events, unit-change moves), fixed whatever their number.
+    "manage:product": ("head_kalsel", _manage("manage:product", lambda c: [c.ktp.pk]), {}, 10),
     "public:search": (None, lambda c: reverse("public:search") + "?q=KTP", {}, 5),
     "public:search (province, htmx)": (None, lambda c: reverse("public:search") + "?provinsi=63",
                                        {"HTTP_HX_REQUEST": "true"}, 4),

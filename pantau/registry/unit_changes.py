@@ -155,6 +155,7 @@ def unit_event_record(*, actor: Any, kind: str, date: dt.date, institution: Inst
         raise ValidationError(_("Jenis perubahan tidak dikenal."))
     event.new_name = (event.new_name or ", ".join(t.name for t in targets))[:200]
     event.old_name = (event.old_name or ", ".join(u.name for u in from_units))[:200]
+    event.full_clean(exclude=["institution"])
     event.save()
     UnitEventLink.objects.bulk_create(
         [UnitEventLink(event=event, unit=u, role=UnitEventLink.Role.FROM) for u in from_units]
@@ -178,8 +179,13 @@ def _check_rename(unit: ServiceUnit, name: str) -> None:
 
 def _plan_moves(event: UnitEvent, actor: Any, from_units: list[ServiceUnit], targets: list[ServiceUnit],
                 destinations: Mapping[int, str]) -> None:
+    products = list(ServiceProduct.objects.filter(unit__in=from_units).order_by("pk"))
+    unknown = set(destinations) - {p.pk for p in products}
+    if unknown:
+        ids = ", ".join(map(str, sorted(unknown)))
+        raise ValidationError(_("Produk layanan %s bukan milik unit yang berubah.") % ids)
     moves = []
-    for product in ServiceProduct.objects.filter(unit__in=from_units).order_by("pk"):
+    for product in products:
         if product.pk in destinations:
             to_unit = _destination(destinations[product.pk], event_kind=event.kind, institution=event.institution,
                                    targets=targets, from_units=from_units, actor=actor)

@@ -227,3 +227,19 @@ def test_a_product_left_in_a_unit_retired_before_products_moved_says_which_units
 def test_a_qr_link_with_an_impossible_id_answers_a_plain_redirect_not_a_500(cast: Any, pk: int) -> None:
     response = Client().get(f"/l/{pk}")
     assert response.status_code in (302, 404)
+
+
+def test_a_destination_for_a_product_of_another_unit_is_refused_not_ignored(cast: Any) -> None:
+    with pytest.raises(ValidationError, match="bukan milik unit yang berubah"):
+        unit_changes.unit_event_record(actor=cast.admin_tabalong, kind="dissolve", date=dt.date(2025, 6, 1),
+                                       institution=cast.tabalong, from_units=[cast.dpmptsp],
+                                       destinations={cast.barsel_ktp.pk: ""})
+    assert UnitEvent.objects.count() == 0 and _fresh(cast.dpmptsp).is_active
+
+
+def test_an_overlong_legal_basis_is_refused_with_a_message_not_a_database_error(cast: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        unit_changes.unit_event_record(actor=cast.admin_tabalong, kind="dissolve", date=dt.date(2025, 6, 1),
+                                       institution=cast.tabalong, from_units=[cast.dpmptsp], legal_basis="x" * 300)
+    assert "legal_basis" in info.value.message_dict
+    assert UnitEvent.objects.count() == 0 and _fresh(cast.dpmptsp).is_active
