@@ -248,6 +248,7 @@ class Generator:
         from django.utils import timezone
 
         from pantau.accounts.models import Membership, Role, User
+        from pantau.core.text import fold_key
         from pantau.registry import completeness
         from pantau.registry import components as comp
         from pantau.registry.demo import MAKLUMAT
@@ -277,7 +278,7 @@ class Generator:
 
         plans = self.plan_institutions()
         institutions = Institution.objects.bulk_create([
-            Institution(name=p.name, kind=p.kind, province=p.province, regency=p.regency,
+            Institution(name=p.name, name_key=fold_key(p.name), kind=p.kind, province=p.province, regency=p.regency,
                         office=offices[p.province.pk] if p.province is not None else national)
             for p in plans
         ], batch_size=BATCH)
@@ -293,7 +294,7 @@ class Generator:
                 has_maklumat = rng.random() < 0.3 + 0.6 * d
                 inactive = len(pools) % 50 == 49  # about 2 % of units were merged away or dissolved
                 units.append(ServiceUnit(
-                    institution=inst, name=name, kind=kind, regency=regency,
+                    institution=inst, name=name, name_key=fold_key(name), kind=kind, regency=regency,
                     address=f"{rng.choice(names.STREETS)} No. {rng.randint(1, 200)}",
                     phone=f"0{rng.randint(511, 799)}-{rng.randint(100000, 999999)}",
                     maklumat=MAKLUMAT if has_maklumat else "",
@@ -313,7 +314,7 @@ class Generator:
         products: list[ServiceProduct] = []
         for unit, pool, count in zip(units, pools, product_counts, strict=True):
             for i, (name, category) in enumerate(self.product_names(pool, count)):
-                products.append(ServiceProduct(unit=unit, name=name, category=category,
+                products.append(ServiceProduct(unit=unit, name=name, name_key=fold_key(name), category=category,
                                                is_active=(len(products) % 33 != 32 or i == 0)))
         products = ServiceProduct.objects.bulk_create(products, batch_size=BATCH)
 

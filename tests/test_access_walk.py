@@ -33,6 +33,17 @@ READS_AUDIT = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"
 Args = Callable[[Any], list[Any]]
 NONE: Args = lambda c: []  # noqa: E731
 
+
+def _pending_event(c: Any) -> list[Any]:
+    """A dissolution of Tabalong's DPMPTSP dated next year (pending): its correct and undo pages."""
+    import datetime as dt
+
+    from pantau.registry import unit_changes
+
+    event = unit_changes.unit_event_record(actor=c.national_admin, kind="dissolve", institution=c.tabalong,
+                                           date=dt.date.today() + dt.timedelta(days=365), from_units=[c.dpmptsp])
+    return [event.pk]
+
 # url name -> (arguments from the cast, roles that may open it with a 200)
 ACCESS: dict[str, tuple[Args, set[str]]] = {
     "public:home": (NONE, PUBLIC),
@@ -53,10 +64,14 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "manage:institution_component": (lambda c: [c.tabalong.pk, "pengawasan"], SEES_TABALONG),
     "manage:unit_new": (lambda c: [c.tabalong.pk], EDITS_TABALONG),
     "manage:unit_event": (lambda c: [c.tabalong.pk], EDITS_TABALONG),
+    "manage:unit_event_correct": (_pending_event, EDITS_TABALONG),
+    "manage:unit_event_undo": (_pending_event, EDITS_TABALONG),
     "manage:unit": (lambda c: [c.dukcapil.pk], SEES_DUKCAPIL),
     "manage:product_new": (lambda c: [c.dukcapil.pk], EDITS_DUKCAPIL),
     "manage:product": (lambda c: [c.ktp.pk], SEES_DUKCAPIL),
     "manage:standard_edit": (lambda c: [c.ktp.pk], EDITS_DUKCAPIL),
+    "manage:product_edit": (lambda c: [c.ktp.pk], EDITS_DUKCAPIL),
+    "manage:product_status": (lambda c: [c.ktp.pk], EDITS_DUKCAPIL),
     "manage:import": (NONE, REGISTRY_EDITORS),
     "manage:import_template": (NONE, REGISTRY_EDITORS),
     "manage:export": (NONE, ANY_ROLE),

@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pantau.accounts.models import Role
-from pantau.registry import services
+from pantau.registry import services, unit_changes
 from pantau.registry.models import UnitEvent
 from tests.cast import make_user, publish
 
@@ -48,7 +48,7 @@ class Grower:
             publish(admin, services.product_save(actor=admin, unit=c.dukcapil, data={
                 "name": f"KTP-el layanan {i}", "category": "adminduk"}), requirements=f"Syarat {i}\nKK")
             publish(admin, c.ktp, effective=dt.date(2025, 2, 1) + dt.timedelta(days=i))  # a new version
-            services.unit_event_record(actor=admin, kind=UnitEvent.Kind.RENAME, date=dt.date(2024, 1, 1),
+            unit_changes.unit_event_record(actor=admin, kind=UnitEvent.Kind.RENAME, date=dt.date(2024, 1, 1),
                                        institution=c.tabalong, from_units=[unit], new_names=[f"UPT Puskesmas {i}"])
             make_user(f"operator_uji_{i}", Role.UNIT_OPERATOR, unit=unit)
             make_user(f"admin_uji_{i}", Role.INSTITUTION_ADMIN, institution=inst)
@@ -79,7 +79,8 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], str], dict[str, Any], int]] =
     "manage:institution_component": ("assessor_kalsel", _manage("manage:institution_component",
                                                                lambda c: [c.tabalong.pk, "kelompok_rentan"]), {}, 8),
     "manage:unit": ("operator_dukcapil", _manage("manage:unit", lambda c: [c.dukcapil.pk]), {}, 10),
-    "manage:product": ("head_kalsel", _manage("manage:product", lambda c: [c.ktp.pk]), {}, 9),
+    # 10: two for the product's history (audit events, unit-change moves), fixed whatever their number.
+    "manage:product": ("head_kalsel", _manage("manage:product", lambda c: [c.ktp.pk]), {}, 10),
     "public:search": (None, lambda c: reverse("public:search") + "?q=KTP", {}, 5),
     "public:search (province, htmx)": (None, lambda c: reverse("public:search") + "?provinsi=63",
                                        {"HTTP_HX_REQUEST": "true"}, 4),

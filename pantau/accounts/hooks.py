@@ -33,7 +33,11 @@ def tokens_panel(request: HttpRequest) -> dict[str, Any] | None:
 def register() -> None:
     hooks.audited(hooks.AuditedType("accounts.apitoken", label=_("Token API")),
                   hooks.AuditedType("accounts.invitation", label=_("Undangan")))
-    hooks.event_types("invitation.created", "invitation.accepted", "api_token.created", "api_token.revoked")
+    hooks.event_types(
+        "invitation.created", "invitation.accepted", "invitation.revoked", "invitation.resent",
+        "api_token.created", "api_token.revoked", "user.deactivated", "user.reactivated", "user.unlocked",
+        "membership.changed", "membership.removed",
+    )
     hooks.audit_reader(r.can_read_audit)
     hooks.nav_item(hooks.NavItem("accounts:users", _("Pengguna"), order=50, rule=r.can_invite))
     hooks.viewer_key(viewer_key)

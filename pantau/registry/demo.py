@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 
 from pantau.accounts.models import Membership, Role, User
-from pantau.registry import services
+from pantau.registry import services, unit_changes
 from pantau.registry.components import COMPONENTS
 from pantau.registry.models import Institution, Office, Province, Regency, ServiceUnit, UnitEvent
 
@@ -256,7 +256,7 @@ def _demo_unit_history(admin: User) -> None:
     balangan = Institution.objects.get(name="Pemerintah Kabupaten Balangan")
     a = services.unit_save(actor=admin, institution=balangan, data={"name": "Dinas Koperasi dan UKM", "kind": "dinas"})
     b = services.unit_save(actor=admin, institution=balangan, data={"name": "Dinas Perdagangan", "kind": "dinas"})
-    services.unit_event_record(
+    unit_changes.unit_event_record(
         actor=admin, kind=UnitEvent.Kind.MERGE, date=dt.date(2021, 1, 4), institution=balangan,
         from_units=[a, b], new_names=["Dinas Koperasi, UKM dan Perdagangan"],
         legal_basis="Perda Kabupaten Balangan tentang Perangkat Daerah",
@@ -264,7 +264,7 @@ def _demo_unit_history(admin: User) -> None:
     tabalong = Institution.objects.get(name="Pemerintah Kabupaten Tabalong")
     kppt = services.unit_save(actor=admin, institution=tabalong,
                               data={"name": "Kantor Pelayanan Perizinan Terpadu", "kind": "kantor"})
-    services.unit_event_record(
+    unit_changes.unit_event_record(
         actor=admin, kind=UnitEvent.Kind.RENAME, date=dt.date(2017, 1, 2), institution=tabalong,
         from_units=[kppt], new_names=["Badan Pelayanan Perizinan Terpadu Tabalong"],
     )

@@ -92,7 +92,8 @@ def register() -> None:
     )
     hooks.event_types(
         "institution.created", "institution.updated", "unit.created", "unit.updated", "unit.rename",
-        "unit.merge", "unit.split", "unit.dissolve", "product.created", "product.updated",
+        "unit.merge", "unit.split", "unit.dissolve", "unit.applied", "unit.corrected", "unit.undone",
+        "product.created", "product.updated", "product.deactivated", "product.reactivated",
         "standard.draft_saved", "standard.published",
     )
     hooks.not_audited("registry.uniteventlink")

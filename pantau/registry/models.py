@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pantau.core.fields import BoundedTextField
+from pantau.core.text import fold_key
 
 # Bounds of the texts providers type (issue 6, item 2): generous for any real standard, small
 # enough that no page, board, export or import is made slow by one record. Forms, the API
@@ -27,6 +30,29 @@ def _prose() -> BoundedTextField:
 
 # The code of a "this name is already taken here" constraint error (services attach it to ``name``).
 DUPLICATE_NAME = "duplicate_name"
+
+
+class NameKeyed(models.Model):
+    """A model whose ``name`` is unique by its folded key (``pantau.core.text.fold_key``): names
+    that differ only by case, spacing, invisible characters or lookalike letters are the same name.
+    The key is set in ``clean`` (so ``full_clean`` checks the constraint) and again on every save."""
+
+    name: Any
+    name_key = models.CharField(max_length=600, editable=False, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = fold_key(self.name or "")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        self.name_key = fold_key(self.name or "")
 
 
 class Province(models.Model):
@@ -89,7 +115,7 @@ class Office(models.Model):
         return self.name
 
 
-class Institution(models.Model):
+class Institution(NameKeyed):
     """A public-service provider (penyelenggara): a ministry, agency, regional government, BUMN/D."""
 
     class Kind(models.TextChoices):
@@ -101,7 +127,7 @@ class Institution(models.Model):
         BUMN = "bumn", _("BUMN")
         BUMD = "bumd", _("BUMD")
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     province = models.ForeignKey(
         Province, null=True, blank=True, on_delete=models.PROTECT, related_name="institutions"
@@ -126,6 +152,12 @@ class Institution(models.Model):
         ordering = ["name"]
         verbose_name = _("instansi")
         verbose_name_plural = _("instansi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key"], name="institution_name_key_unique", violation_error_code=DUPLICATE_NAME,
+                violation_error_message=_("Sudah ada instansi dengan nama ini; pakai nama lain."),
+            )
+        ]
         indexes = [
             models.Index(fields=["province", "name"]), models.Index(fields=["regency"]),
             models.Index(fields=["updated_at"]),  # selectors.registry_stamp
@@ -137,7 +169,7 @@ class Institution(models.Model):
         return self.name
 
 
-class ServiceUnit(models.Model):
+class ServiceUnit(NameKeyed):
     """A unit that serves the public: an OPD (dinas, badan), kecamatan, RSUD, puskesmas, MPP …"""
 
     class Kind(models.TextChoices):
@@ -168,6 +200,9 @@ class ServiceUnit(models.Model):
     maklumat_date = models.DateField(null=True, blank=True)
     vulnerable_facilities = _prose()
     is_active = models.BooleanField(default=True)
+    # Set on a unit that a merge or split dated in the future will create: it stays inactive (and
+    # off the public site) until that date (``unit_changes.apply_due``).
+    active_from = models.DateField(null=True, blank=True)
     active_until = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -178,7 +213,7 @@ class ServiceUnit(models.Model):
         verbose_name_plural = _("unit layanan")
         constraints = [
             models.UniqueConstraint(
-                fields=["institution", "name"], name="unit_name_unique_in_institution",
+                fields=["institution", "name_key"], name="unit_name_key_unique_in_institution",
                 violation_error_code=DUPLICATE_NAME,
                 violation_error_message=_("Instansi ini sudah punya unit dengan nama ini; pakai nama lain."),
             )
@@ -202,6 +237,11 @@ class UnitEvent(models.Model):
         SPLIT = "split", _("Pemecahan")
         DISSOLVE = "dissolve", _("Pembubaran")
 
+    class State(models.TextChoices):
+        PENDING = "pending", _("Menunggu tanggal berlaku")
+        APPLIED = "applied", _("Berlaku")
+        UNDONE = "undone", _("Dibatalkan")
+
     kind = models.CharField(max_length=10, choices=Kind.choices)
     date = models.DateField()
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="unit_events")
@@ -209,12 +249,19 @@ class UnitEvent(models.Model):
     new_name = models.CharField(max_length=200, blank=True)
     legal_basis = models.CharField(max_length=255, blank=True)
     note = _prose()
+    # A change dated in the future is recorded as pending and applied on its date (the daily
+    # ``pantau refresh_standards``, and lazily when its institution's pages are opened).
+    state = models.CharField(max_length=8, choices=State.choices, default=State.APPLIED)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undo_reason = _prose()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = _("perubahan unit")
         verbose_name_plural = _("perubahan unit")
+        indexes = [models.Index(fields=["state", "date"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%Y-%m-%d}: {self.old_name} → {self.new_name}"
@@ -228,6 +275,9 @@ class UnitEventLink(models.Model):
     event = models.ForeignKey(UnitEvent, on_delete=models.CASCADE, related_name="links")
     unit = models.ForeignKey(ServiceUnit, on_delete=models.PROTECT, related_name="event_links")
     role = models.CharField(max_length=4, choices=Role.choices)
+    # A "to" unit that the event itself created (a merge into a new unit, a split): undoing the
+    # event retires it again; a unit merged into that existed before stays.
+    created = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -238,7 +288,7 @@ class UnitEventLink(models.Model):
         return f"{self.role} {self.unit_id}"
 
 
-class ServiceProduct(models.Model):
+class ServiceProduct(NameKeyed):
     """One service a unit delivers (produk layanan), e.g. KTP-el, akta kelahiran, PBG."""
 
     class Category(models.TextChoices):
@@ -269,7 +319,8 @@ class ServiceProduct(models.Model):
         verbose_name_plural = _("produk layanan")
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "name"], name="product_name_unique_in_unit", violation_error_code=DUPLICATE_NAME,
+                fields=["unit", "name_key"], name="product_name_key_unique_in_unit",
+                violation_error_code=DUPLICATE_NAME,
                 violation_error_message=_("Unit ini sudah punya produk layanan dengan nama ini; pakai nama lain."),
             )
         ]
@@ -277,6 +328,32 @@ class ServiceProduct(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProductMove(models.Model):
+    """Where a unit change takes one product of a unit it retires: to another unit (``to_unit``),
+    or nowhere (the service is discontinued). When the receiving unit already has a product of the
+    same name, the moved one is retired into it (``into_product``) and its old addresses lead there.
+    ``was_active`` keeps the product's state before, so undoing the change can restore it."""
+
+    event = models.ForeignKey(UnitEvent, on_delete=models.CASCADE, related_name="product_moves")
+    product = models.ForeignKey(ServiceProduct, on_delete=models.PROTECT, related_name="moves")
+    from_unit = models.ForeignKey(ServiceUnit, on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey(ServiceUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    into_product = models.ForeignKey(
+        ServiceProduct, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    was_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("perpindahan produk layanan")
+        verbose_name_plural = _("perpindahan produk layanan")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "product"], name="product_move_unique_in_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.from_unit_id} → {self.to_unit_id}"
 
 
 class ServiceStandard(models.Model):

@@ -18,9 +18,11 @@ from django.utils import timezone
 
 from pantau.accounts.models import Role
 from pantau.accounts.scope import Scope, headed_by, scope_of
+from pantau.core.models import AuditEvent
 from pantau.registry.models import (
     Institution,
     Office,
+    ProductMove,
     ServiceProduct,
     ServiceStandard,
     ServiceUnit,
@@ -267,4 +269,28 @@ def unit_lineage(unit: ServiceUnit) -> list[int]:
 def unit_history(unit: ServiceUnit) -> QuerySet[UnitEvent]:
     return UnitEvent.objects.filter(links__unit__in=unit_lineage(unit)).distinct().prefetch_related(
         "links__unit"
+    )
+
+
+def last_move(product_id: int) -> ProductMove | None:
+    """The last applied unit change that moved, retired or discontinued the product (for its old
+    addresses: ``views_public``)."""
+    return (
+        ProductMove.objects.filter(product=product_id, event__state=UnitEvent.State.APPLIED)
+        .select_related("event", "from_unit__institution")
+        .order_by("-event__date", "-event__pk").first()
+    )
+
+
+def product_history(product: ServiceProduct, limit: int = 50) -> QuerySet[Any]:
+    """The audit events of a product (created, renamed, edited, (de)activated), newest first."""
+    return AuditEvent.objects.filter(object_type="registry.serviceproduct", object_id=str(product.pk)).order_by(
+        "-at", "-pk")[:limit]
+
+
+def last_unit_change(unit: ServiceUnit) -> UnitEvent | None:
+    """The applied merge, split or dissolution that retired the unit, with its links."""
+    return (
+        UnitEvent.objects.filter(state=UnitEvent.State.APPLIED, links__unit=unit, links__role=UnitEventLink.Role.FROM)
+        .exclude(kind=UnitEvent.Kind.RENAME).prefetch_related("links__unit").order_by("-date", "-pk").first()
     )

@@ -22,8 +22,6 @@ from pantau.registry.models import (
     ServiceProduct,
     ServiceStandard,
     ServiceUnit,
-    UnitEvent,
-    UnitEventLink,
 )
 from pantau.registry.selectors import (
     LOCATION_FIELDS,
@@ -186,6 +184,31 @@ def product_save(*, actor: Any, data: Mapping[str, Any], unit: ServiceUnit | Non
     return product
 
 
+@transaction.atomic
+def product_set_active(*, actor: Any, product: ServiceProduct, active: bool, reason: str) -> ServiceProduct:
+    """Deactivate a product (it leaves the public site; its history stays) or reactivate it, with a reason."""
+    product = ServiceProduct.objects.select_for_update().select_related("unit__institution").get(pk=product.pk)
+    if not can_edit_unit(actor, product.unit):
+        raise NotInScope
+    reason = text.clean_text(reason or "")
+    if not reason:
+        raise ValidationError({"reason": _("Tulis alasannya.")})
+    if product.is_active == active:
+        raise ValidationError(_("Produk layanan ini sudah aktif.") if active
+                              else _("Produk layanan ini sudah tidak aktif."))
+    if active and not product.unit.is_active:
+        raise ValidationError(_("Unit produk ini sudah tidak aktif; produk tidak dapat diaktifkan lagi di sana."))
+    product.is_active = active
+    _validate(product)
+    product.save(update_fields=["is_active", "updated_at"])
+    audit.record(
+        actor=actor, event_type="product.reactivated" if active else "product.deactivated", obj=product,
+        before={"is_active": not active}, after={"is_active": active}, reason=reason,
+        **_where(product.unit.institution),
+    )
+    return product
+
+
 def _count_present(standard: ServiceStandard) -> int:
     return len(components.present_codes(standard))
 
@@ -254,85 +277,6 @@ def standard_publish(*, actor: Any, standard: ServiceStandard, effective_date: d
         reason=reason, **_where(product.unit.institution),
     )
     return standard
-
-
-@transaction.atomic
-def unit_event_record(*, actor: Any, kind: str, date: dt.date, institution: Institution,
-                      from_units: list[ServiceUnit], new_names: list[str] | None = None,
-                      into: ServiceUnit | None = None, legal_basis: str = "", note: str = "",
-                      reason: str = "") -> UnitEvent:
-    """Record a rename, merge, split or dissolution, and apply it to the units.
-
-    - rename: one unit, ``new_names=[name]``; the unit keeps its id (history stays attached).
-    - merge: several units into ``into`` (an existing unit) or a new unit named ``new_names[0]``;
-      the merged units become inactive on ``date``.
-    - split: one unit into new units named ``new_names``; the old unit becomes inactive.
-    - dissolve: the units become inactive.
-    """
-    if not can_edit_institution(actor, institution):
-        raise NotInScope
-    new_names = [text.clean_name(n) for n in (new_names or []) if n and text.clean_name(n)]
-    if not from_units:
-        raise ValidationError(_("Pilih unit yang berubah."))
-    for unit in from_units:
-        if unit.institution_id != institution.pk:
-            raise NotInScope
-        if not unit.is_active:
-            raise ValidationError(_("Unit %s sudah tidak aktif.") % unit.name)
-    event = UnitEvent(kind=kind, date=date, institution=institution, legal_basis=legal_basis, note=note)
-    targets: list[ServiceUnit] = []
-    if kind == UnitEvent.Kind.RENAME:
-        if len(from_units) != 1 or len(new_names) != 1:
-            raise ValidationError(_("Ganti nama membutuhkan satu unit dan satu nama baru."))
-        unit = from_units[0]
-        event.old_name, event.new_name = unit.name, new_names[0]
-        unit.name = new_names[0]
-        _validate(unit)
-        unit.save()
-        targets = [unit]
-    elif kind == UnitEvent.Kind.MERGE:
-        if len(from_units) < 2:
-            raise ValidationError(_("Penggabungan membutuhkan sedikitnya dua unit."))
-        if into is not None and into.institution_id != institution.pk:
-            raise NotInScope  # a merge stays inside the institution (and the actor's reach)
-        if into is None:
-            if len(new_names) != 1:
-                raise ValidationError(_("Tulis nama unit hasil penggabungan."))
-            into = ServiceUnit(institution=institution, name=new_names[0], kind=from_units[0].kind)
-            _validate(into)
-            into.save()
-        targets = [into]
-    elif kind == UnitEvent.Kind.SPLIT:
-        if len(from_units) != 1 or len(new_names) < 2:
-            raise ValidationError(_("Pemecahan membutuhkan satu unit dan sedikitnya dua nama unit baru."))
-        for name in new_names:
-            new_unit = ServiceUnit(institution=institution, name=name, kind=from_units[0].kind)
-            _validate(new_unit)
-            new_unit.save()
-            targets.append(new_unit)
-    elif kind != UnitEvent.Kind.DISSOLVE:
-        raise ValidationError(_("Jenis perubahan tidak dikenal."))
-    event.new_name = event.new_name or ", ".join(t.name for t in targets)
-    event.old_name = event.old_name or ", ".join(u.name for u in from_units)
-    event.save()
-    completeness.touch([institution.pk])
-    UnitEventLink.objects.bulk_create(
-        [UnitEventLink(event=event, unit=u, role=UnitEventLink.Role.FROM) for u in from_units]
-        + [UnitEventLink(event=event, unit=t, role=UnitEventLink.Role.TO) for t in targets]
-    )
-    if kind != UnitEvent.Kind.RENAME:
-        for unit in from_units:
-            if unit not in targets:
-                unit.is_active = False
-                unit.active_until = date
-                unit.save(update_fields=["is_active", "active_until", "updated_at"])
-    audit.record(
-        actor=actor, event_type=f"unit.{kind}", obj=event,
-        after={"date": date.isoformat(), "from": [u.pk for u in from_units],
-               "to": [t.pk for t in targets], "old_name": event.old_name, "new_name": event.new_name},
-        reason=reason, **_where(institution),
-    )
-    return event
 
 
 def refresh_current_standard(product: ServiceProduct) -> bool:

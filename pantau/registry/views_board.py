@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -34,6 +33,7 @@ from pantau.core.access import PUBLIC, access
 from pantau.registry import board as boards
 from pantau.registry.models import ServiceProduct, ServiceStandard
 from pantau.registry.selectors import current_standard
+from pantau.registry.views_public import gone
 
 MAX_AGE = 3600  # browsers and proxies revalidate hourly: a new version may come into force daily
 RETRY_AFTER = 10  # seconds: a board renders in well under a second once a worker takes it
@@ -75,10 +75,11 @@ def _not_ready(request: HttpRequest, product: ServiceProduct, language: str, *, 
 
 @access(PUBLIC)
 def board(request: HttpRequest, pk: int) -> HttpResponse:
-    product = get_object_or_404(
-        ServiceProduct.objects.select_related("unit__institution__office"),
+    product = ServiceProduct.objects.select_related("unit__institution__office").filter(
         pk=pk, is_active=True, unit__is_active=True,
-    )
+    ).first()
+    if product is None:
+        return gone(request, pk, "public:board")
     standard = current_standard(product)
     if standard is None:
         raise Http404("no published standard in force")

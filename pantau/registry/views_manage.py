@@ -12,6 +12,7 @@ from django.db.models import Avg, Count
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pantau.accounts import rules as r
@@ -20,15 +21,16 @@ from pantau.core.forms import add_validation_error
 from pantau.core.http import is_htmx, query_text
 from pantau.core.keyset import keyset_page
 from pantau.core.pagecache import render_cached
-from pantau.registry import completeness, services
+from pantau.registry import completeness, services, unit_changes
 from pantau.registry import components as comp
-from pantau.registry.forms import InstitutionForm, ProductForm, StandardForm, UnitEventForm, UnitForm
-from pantau.registry.models import Institution, Province, ServiceStandard
+from pantau.registry.forms import InstitutionForm, ProductEditForm, ProductForm, ReasonForm, StandardForm, UnitForm
+from pantau.registry.models import Institution, Province, ServiceProduct, ServiceStandard
 from pantau.registry.selectors import (
     can_create_institution,
     can_edit_institution,
     can_edit_unit,
     institutions_for,
+    product_history,
     products_for,
     registry_stamp,
     unit_history,
@@ -41,7 +43,7 @@ INSTITUTION_ROWS = "registry/manage/institution_rows.html"
 LIST_CACHE_SECONDS = 300
 
 
-def _save_form(request: HttpRequest, form: BaseForm, save: Any, success: str) -> bool:
+def save_form(request: HttpRequest, form: BaseForm, save: Any, success: str) -> bool:
     """Validate the form, run the service; attach service errors to the form. True when saved."""
     if request.method != "POST" or not form.is_valid():
         return False
@@ -64,7 +66,7 @@ def _create(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, Any]
             url_name: str, title: str) -> HttpResponse:
     """Create an object from ``form`` with ``save`` (the service, returning the object) and open its page."""
     saved: list[Any] = []
-    if _save_form(request, form, lambda d: saved.append(save(d)), success):
+    if save_form(request, form, lambda d: saved.append(save(d)), success):
         return redirect(url_name, pk=saved[0].pk)
     return _form_page(request, form, title)
 
@@ -129,6 +131,7 @@ def _institutions_context(request: HttpRequest) -> dict[str, Any]:
 @access(r.has_any_role)
 def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inst = get_object_or_404(institutions_for(request.user).select_related("province", "regency", "office"), pk=pk)
+    unit_changes.unit_events_apply_due(institution=inst)  # a change due today, before the nightly run
     products = products_for(request.user).filter(unit__institution=inst, is_active=True)
     units = units_for(request.user).filter(institution=inst)
     context = {
@@ -137,6 +140,7 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "product_count": products.count(),
         "can_edit": can_edit_institution(request.user, inst),
         "events": inst.unit_events.prefetch_related("links__unit")[:20],
+        "today": timezone.localdate(),
     }
     return render(request, "registry/manage/institution_detail.html", context)
 
@@ -161,7 +165,7 @@ def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
                    for k, v in data.items()}
         saved.append(services.institution_save(actor=request.user, data=payload, institution=inst))
 
-    if _save_form(request, form, save, _("Instansi tersimpan.")):
+    if save_form(request, form, save, _("Instansi tersimpan.")):
         return redirect("manage:institution", pk=saved[0].pk)
     return _form_page(request, form, _("Ubah instansi") if inst else _("Instansi baru"))
 
@@ -181,7 +185,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(units_for(request.user).select_related("institution"), pk=pk)
     can_edit = can_edit_unit(request.user, unit)
     form = UnitForm(request.POST or None, instance=unit) if can_edit else None
-    if form is not None and _save_form(
+    if form is not None and save_form(
         request, form, lambda d: services.unit_save(actor=request.user, data=d, unit=unit), _("Unit tersimpan.")
     ):
         return redirect("manage:unit", pk=unit.pk)
@@ -195,25 +199,6 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     return render(request, "registry/manage/unit_detail.html", context,
                   status=422 if request.method == "POST" else 200)
-
-
-@access(r.can_edit_registry)
-def unit_event(request: HttpRequest, institution_pk: int) -> HttpResponse:
-    inst = get_object_or_404(institutions_for(request.user), pk=institution_pk)
-    if not can_edit_institution(request.user, inst):
-        return render(request, "core/404.html", status=404)
-    form = UnitEventForm(request.POST or None, units=inst.units.filter(is_active=True))
-
-    def save(d: dict[str, Any]) -> None:
-        services.unit_event_record(
-            actor=request.user, kind=d["kind"], date=d["date"], institution=inst,
-            from_units=list(d["units"]), new_names=(d["new_names"] or "").splitlines(),
-            legal_basis=d["legal_basis"],
-        )
-
-    if _save_form(request, form, save, _("Perubahan unit tercatat.")):
-        return redirect("manage:institution", pk=inst.pk)
-    return _form_page(request, form, _("Catat perubahan unit: %s") % inst.name)
 
 
 @access(r.can_edit_registry)
@@ -236,8 +221,53 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": product.standards.select_related("published_by").order_by("-version"),
         "items": completeness.product_items(product),
         "can_edit": can_edit_unit(request.user, product.unit),
+        "history": product_history(product),
+        "moves": product.moves.select_related("event", "from_unit", "to_unit", "into_product")
+        .order_by("-event__date", "-pk"),
     }
     return render(request, "registry/manage/product_detail.html", context)
+
+
+def _editable_product(request: HttpRequest, pk: int) -> ServiceProduct | None:
+    product = get_object_or_404(products_for(request.user).select_related("unit__institution"), pk=pk)
+    return product if can_edit_unit(request.user, product.unit) else None
+
+
+@access(r.can_edit_registry)
+def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rename a product or change its category and description (the id, and so its QR code, stay)."""
+    product = _editable_product(request, pk)
+    if product is None:
+        return render(request, "core/404.html", status=404)
+    form = ProductEditForm(request.POST or None, instance=ServiceProduct.objects.get(pk=product.pk))
+
+    def save(d: dict[str, Any]) -> None:
+        data = {k: d[k] for k in ProductEditForm.Meta.fields}
+        services.product_save(actor=request.user, product=product, data=data, reason=d["reason"])
+
+    if save_form(request, form, save, _("Produk layanan tersimpan.")):
+        return redirect("manage:product", pk=product.pk)
+    return render(request, "registry/manage/form.html", {"form": form, "title": _("Ubah produk layanan")},
+                  status=422 if request.method == "POST" else 200)
+
+
+@access(r.can_edit_registry)
+def product_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deactivate (off the public site, history kept) or reactivate a product, with a reason."""
+    product = _editable_product(request, pk)
+    if product is None:
+        return render(request, "core/404.html", status=404)
+    activate = not product.is_active
+    form = ReasonForm(request.POST or None)
+    done = _("Produk layanan diaktifkan lagi.") if activate else _("Produk layanan dinonaktifkan.")
+    if save_form(request, form, lambda d: services.product_set_active(
+            actor=request.user, product=product, active=activate, reason=d["reason"]), done):
+        return redirect("manage:product", pk=product.pk)
+    title = _("Aktifkan lagi: %s") if activate else _("Nonaktifkan: %s")
+    intro = "" if activate else _("Produk yang nonaktif tidak tampil lagi di situs publik; riwayatnya tetap tersimpan.")
+    return render(request, "registry/manage/form.html", {"form": form, "title": title % product.name,
+                                                         "intro": intro},
+                  status=422 if request.method == "POST" else 200)
 
 
 @access(r.can_edit_registry)
@@ -261,7 +291,7 @@ def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if publish:
                 services.standard_publish(actor=request.user, standard=saved)
 
-    if _save_form(request, form, save, _("Standar diterbitkan.") if publish else _("Draf tersimpan.")):
+    if save_form(request, form, save, _("Standar diterbitkan.") if publish else _("Draf tersimpan.")):
         return redirect("manage:product", pk=product.pk)
     return render(request, "registry/manage/standard_edit.html",
                   {"form": form, "product": product, "draft": draft},

@@ -15,9 +15,16 @@ from pantau.core.access import PUBLIC, access
 from pantau.core.http import is_htmx, query_id, query_text
 from pantau.core.pagecache import render_cached
 from pantau.registry import components as comp
+from pantau.registry import unit_changes
 from pantau.registry.models import Institution, Province, Regency, ServiceProduct
 from pantau.registry.regionmap import province_stats
-from pantau.registry.selectors import current_standard, public_product_stamp, public_products
+from pantau.registry.selectors import (
+    current_standard,
+    last_move,
+    last_unit_change,
+    public_product_stamp,
+    public_products,
+)
 
 PAGE_SIZE = 20
 
@@ -72,7 +79,7 @@ def product(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     today = timezone.localdate()
     stamp = public_product_stamp(pk)
     if stamp is None:
-        raise Http404
+        return gone(request, pk, "public:product")
     if stamp.current_standard_id is None:  # none in force, or one took effect before the daily refresh
         item = get_object_or_404(ServiceProduct, pk=pk)
         if current_standard(item, today) is None:
@@ -113,6 +120,39 @@ def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/public/help.html")
 
 
+def gone(request: HttpRequest, pk: int, url_name: str) -> HttpResponse:
+    """The old address of a product a unit change took off the site (a QR code still hanging at
+    the counter): to the product it was merged into, or a page saying it was discontinued and when."""
+    move = last_move(pk)
+    if move is None:
+        return _unit_changed(request, pk)
+    if move.into_product_id is not None:
+        return redirect(url_name, pk=move.into_product_id)
+    product = get_object_or_404(ServiceProduct, pk=pk)
+    if move.to_unit_id is not None or product.is_active:
+        raise Http404  # moved to a unit, then taken off the site by hand: no forwarding
+    context = {"product": product, "event": move.event, "unit": move.from_unit,
+               "institution": move.from_unit.institution}
+    return render(request, "registry/public/discontinued.html", context, status=410)
+
+
+def _unit_changed(request: HttpRequest, pk: int) -> HttpResponse:
+    """A product left in a unit retired before products moved with their unit (changes recorded
+    before issue 6): say what happened to the unit and which units took over."""
+    product = ServiceProduct.objects.select_related("unit__institution").filter(pk=pk, is_active=True,
+                                                                                unit__is_active=False).first()
+    event = None if product is None else last_unit_change(product.unit)
+    if product is None or event is None:
+        raise Http404
+    successors = [link.unit for link in event.links.all() if link.role == "to" and link.unit.is_active]
+    context = {"product": product, "event": event, "unit": product.unit, "successors": successors,
+               "institution": product.unit.institution}
+    return render(request, "registry/public/discontinued.html", context, status=410)
+
+
 @access(PUBLIC)
 def product_redirect(request: HttpRequest, pk: int) -> HttpResponse:
+    """The short address on the board's QR code. A unit change due today that the daily command has
+    not applied yet is applied first (one indexed query when there is none)."""
+    unit_changes.apply_due_for_product(pk)
     return redirect("public:product", pk=pk)

@@ -27,6 +27,7 @@ from pantau.accounts.models import Role
 from pantau.core import audit, requestid
 from pantau.core.models import AppendOnlyError, AuditEvent
 from pantau.registry import services as registry_services
+from pantau.registry import unit_changes
 from pantau.registry.models import ServiceStandard, UnitEvent
 
 pytestmark = pytest.mark.django_db
@@ -97,10 +98,41 @@ def _unit_event(kind: str, **kwargs: Any) -> Callable[[Any], Case]:
     def make(c: Any) -> Case:
         units = {"rename": [c.dpmptsp], "merge": [c.dukcapil, c.dpmptsp], "split": [c.dpmptsp],
                  "dissolve": [c.dpmptsp]}[kind]
-        return Case(lambda: registry_services.unit_event_record(
-            actor=c.admin_tabalong, kind=kind, date=dt.date(2024, 1, 2), institution=c.tabalong,
-            from_units=units, **kwargs), f"unit.{kind}", c.admin_tabalong, False)
+        return Case(lambda: unit_changes.unit_event_record(
+            actor=c.admin_tabalong, kind=kind, institution=c.tabalong, from_units=units,
+            **{"date": dt.date(2024, 1, 2), **kwargs}), f"unit.{kind}", c.admin_tabalong, False)
     return make
+
+
+def _product_deactivate(c: Any) -> Case:
+    return Case(lambda: registry_services.product_set_active(actor=c.operator_dukcapil, product=c.ktp, active=False,
+                                                             reason="tidak dilayani lagi"),
+                "product.deactivated", c.operator_dukcapil, True)
+
+
+def _pending_merge(c: Any) -> Any:
+    future = dt.date.today() + dt.timedelta(days=30)
+    return unit_changes.unit_event_record(actor=c.admin_tabalong, kind="merge", date=future, institution=c.tabalong,
+                                          from_units=[c.dukcapil, c.dpmptsp], new_names=["MPP Tabalong"])
+
+
+def _unit_event_correct(c: Any) -> Case:
+    event = _pending_merge(c)
+    return Case(lambda: unit_changes.unit_event_correct(actor=c.admin_tabalong, event=event, data={
+        "legal_basis": "Perda 5/2026"}), "unit.corrected", c.admin_tabalong, True)
+
+
+def _unit_event_undo(c: Any) -> Case:
+    event = _pending_merge(c)
+    return Case(lambda: unit_changes.unit_event_undo(actor=c.admin_tabalong, event=event, reason="salah catat"),
+                "unit.undone", c.admin_tabalong, True)
+
+
+def _unit_events_apply_due(c: Any) -> Case:
+    _pending_merge(c)
+    later = dt.date.today() + dt.timedelta(days=31)
+    return Case(lambda: unit_changes.unit_events_apply_due(today=later), "unit.applied",
+                unit_changes.SYSTEM_ACTOR, True)
 
 
 def _invitation_create(c: Any) -> Case:
@@ -191,6 +223,7 @@ CASES: dict[str, Callable[[Any], Case]] = {
     "unit_save:update": _unit_update,
     "product_save:create": _product_create,
     "product_save:update": _product_update,
+    "product_set_active": _product_deactivate,
     "standard_save_draft:new": _draft_new,
     "standard_save_draft:again": _draft_again,
     "standard_publish": _publish,
@@ -198,6 +231,11 @@ CASES: dict[str, Callable[[Any], Case]] = {
     "unit_event_record:merge": _unit_event("merge", new_names=["Mal Pelayanan Publik Tabalong"]),
     "unit_event_record:split": _unit_event("split", new_names=["Dinas Penanaman Modal", "Dinas Perizinan"]),
     "unit_event_record:dissolve": _unit_event("dissolve"),
+    "unit_event_record:pending": _unit_event("merge", new_names=["MPP Tabalong"],
+                                             date=dt.date.today() + dt.timedelta(days=30)),
+    "unit_event_correct": _unit_event_correct,
+    "unit_event_undo": _unit_event_undo,
+    "unit_events_apply_due": _unit_events_apply_due,
     "invitation_create": _invitation_create,
     "invitation_accept": _invitation_accept,
     "api_token_create": _token_create,
@@ -227,7 +265,7 @@ def _services(module: Any) -> set[str]:
 
 def test_every_write_service_is_covered_by_these_tests() -> None:
     covered = {name.split(":")[0] for name in CASES}
-    assert _services(registry_services) | _services(account_services) == covered
+    assert _services(registry_services) | _services(unit_changes) | _services(account_services) == covered
 
 
 @pytest.fixture
@@ -246,10 +284,13 @@ def test_each_service_writes_exactly_one_complete_event(cast: Any, name: str, bo
     assert len(events) == 1, [e.event_type for e in events]
     event = events[0]
     obj = result[0] if isinstance(result, tuple) else result
-    # No actor given: the user the service created acts for themselves (accepting, first admin).
-    actor = case.actor if case.actor is not None else get_user_model().objects.get(pk=obj.pk)
     assert event.event_type == case.event_type
-    assert event.actor == actor and event.actor_name == actor.username
+    if isinstance(case.actor, str):  # the system acting on its own (a change applied on its date)
+        assert event.actor is None and event.actor_name == case.actor
+    else:
+        # No actor given: the user the service created acts for themselves (accepting, first admin).
+        actor = case.actor if case.actor is not None else get_user_model().objects.get(pk=obj.pk)
+        assert event.actor == actor and event.actor_name == actor.username
     assert event.request_id == bound_request
     assert event.at is not None
     assert event.after, "the event must say what the state became"
@@ -290,7 +331,7 @@ def test_a_service_whose_event_cannot_be_written_leaves_no_change(cast: Any, nam
 def test_a_refused_service_writes_no_event(cast: Any) -> None:
     before = AuditEvent.objects.count()
     with pytest.raises(Exception, match="Penggabungan"):
-        registry_services.unit_event_record(actor=cast.admin_tabalong, kind=UnitEvent.Kind.MERGE,
+        unit_changes.unit_event_record(actor=cast.admin_tabalong, kind=UnitEvent.Kind.MERGE,
                                             date=dt.date(2024, 1, 2), institution=cast.tabalong,
                                             from_units=[cast.dukcapil], new_names=["X"])
     with pytest.raises(Exception):  # noqa: B017 - NotInScope (404)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pantau.registry import services
+from pantau.registry import services, unit_changes
 from pantau.registry.api import schemas
 from pantau.registry.models import Institution, ServiceProduct, ServiceUnit
 from pantau.registry.models import Regency as RegencyModel
@@ -51,7 +51,7 @@ def test_it_filters_institutions_by_words_province_and_kind(cast: Any) -> None:
 
 
 def test_it_lists_the_active_units_of_an_institution_with_their_maklumat(cast: Any) -> None:
-    services.unit_event_record(actor=cast.national_admin, kind="dissolve", date=dt.date(2025, 6, 1),
+    unit_changes.unit_event_record(actor=cast.national_admin, kind="dissolve", date=dt.date(2025, 6, 1),
                                institution=cast.tabalong, from_units=[cast.dpmptsp])
     items = Api().get(f"/institutions/{cast.tabalong.pk}/units").json()["items"]
     assert [u["name"] for u in items] == ["Dinas Kependudukan dan Pencatatan Sipil"]

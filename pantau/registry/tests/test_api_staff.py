@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pantau.core.models import AuditEvent
-from pantau.registry import services
+from pantau.registry import services, unit_changes
 from pantau.registry.models import Institution, ServiceProduct, ServiceStandard, ServiceUnit
 from pantau.registry.tests.api_helpers import Api, count_queries
 from tests.cast import FULL_STANDARD, publish
@@ -51,7 +51,7 @@ def test_my_institution_lists_what_to_fix_first(cast: Any) -> None:
 
 
 def test_my_units_include_inactive_ones_and_filter_them(cast: Any) -> None:
-    services.unit_event_record(actor=cast.national_admin, kind="dissolve", date=dt.date(2025, 6, 1),
+    unit_changes.unit_event_record(actor=cast.national_admin, kind="dissolve", date=dt.date(2025, 6, 1),
                                institution=cast.tabalong, from_units=[cast.dpmptsp])
     api = Api.as_user(cast.admin_tabalong)
     assert {u["name"]: u["is_active"] for u in ok(api.get("/my/units"))["items"]} == {

@@ -26,7 +26,6 @@ def test_a_head_of_office_registers_an_institution_in_their_province(cast: Any) 
 @pytest.mark.parametrize(("data", "message"), [
     ({"name": "", "kind": "pemkab"}, "This field is required"),
     ({"name": "Pemkab X", "kind": "kerajaan"}, "Select a valid choice"),
-    ({"name": "Pemerintah Kabupaten Tabalong", "kind": "pemkab"}, "already exists"),
     ({"name": "Pemkab X", "kind": "pemkab", "website": "bukan url"}, "Enter a valid URL"),
 ])
 def test_an_invalid_institution_is_refused_with_the_reason(cast: Any, data: dict[str, Any], message: str) -> None:
@@ -35,6 +34,16 @@ def test_an_invalid_institution_is_refused_with_the_reason(cast: Any, data: dict
     response = in_english(client_for(cast.head_kalsel)).post(reverse("manage:institution_new"), payload)
     assert response.status_code == 422
     assert message in response.content.decode()
+    assert Institution.objects.count() == before
+
+
+def test_a_taken_institution_name_is_refused_on_the_name_field_in_indonesian(cast: Any) -> None:
+    before = Institution.objects.count()
+    response = client_for(cast.head_kalsel).post(reverse("manage:institution_new"), {
+        "name": "pemerintah  kabupaten TABALONG", "kind": "pemkab", "province": cast.kalsel_province.pk,
+        "office": cast.kalsel.pk})
+    assert response.status_code == 422
+    assert "Sudah ada instansi dengan nama ini; pakai nama lain." in response.content.decode()
     assert Institution.objects.count() == before
 
 

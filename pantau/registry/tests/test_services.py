@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.http import Http404
 
 from pantau.core.models import AuditEvent
-from pantau.registry import services
+from pantau.registry import services, unit_changes
 from pantau.registry.models import ServiceProduct, ServiceStandard, ServiceUnit, UnitEvent
 from pantau.registry.selectors import current_standard, institutions_for, products_for, unit_lineage, units_for
 from tests.cast import FULL_STANDARD, publish
@@ -119,7 +119,7 @@ def test_every_write_leaves_an_audit_event_with_before_and_after(cast: Any) -> N
 
 
 def test_a_rename_keeps_the_unit_and_its_history(cast: Any) -> None:
-    event = services.unit_event_record(actor=cast.admin_tabalong, kind=UnitEvent.Kind.RENAME,
+    event = unit_changes.unit_event_record(actor=cast.admin_tabalong, kind=UnitEvent.Kind.RENAME,
                                        date=dt.date(2024, 1, 2), institution=cast.tabalong,
                                        from_units=[cast.dpmptsp], new_names=["DPMPTSP Tabalong"])
     cast.dpmptsp.refresh_from_db()
@@ -129,7 +129,7 @@ def test_a_rename_keeps_the_unit_and_its_history(cast: Any) -> None:
 
 
 def test_a_merge_retires_the_old_units_and_the_new_one_inherits_their_lineage(cast: Any) -> None:
-    services.unit_event_record(actor=cast.admin_tabalong, kind=UnitEvent.Kind.MERGE, date=dt.date(2024, 1, 2),
+    unit_changes.unit_event_record(actor=cast.admin_tabalong, kind=UnitEvent.Kind.MERGE, date=dt.date(2024, 1, 2),
                                institution=cast.tabalong, from_units=[cast.dukcapil, cast.dpmptsp],
                                new_names=["Mal Pelayanan Publik Tabalong"])
     merged = ServiceUnit.objects.get(name="Mal Pelayanan Publik Tabalong")
@@ -141,11 +141,11 @@ def test_a_merge_retires_the_old_units_and_the_new_one_inherits_their_lineage(ca
 def test_a_split_needs_two_new_names_and_writes_nothing_otherwise(cast: Any) -> None:
     before = ServiceUnit.objects.count()
     with pytest.raises(ValidationError):
-        services.unit_event_record(actor=cast.admin_tabalong, kind=UnitEvent.Kind.SPLIT, date=dt.date(2024, 1, 2),
+        unit_changes.unit_event_record(actor=cast.admin_tabalong, kind=UnitEvent.Kind.SPLIT, date=dt.date(2024, 1, 2),
                                    institution=cast.tabalong, from_units=[cast.dpmptsp], new_names=["Satu"])
     assert ServiceUnit.objects.count() == before
     assert UnitEvent.objects.count() == 0
-    services.unit_event_record(actor=cast.admin_tabalong, kind=UnitEvent.Kind.SPLIT, date=dt.date(2024, 1, 2),
+    unit_changes.unit_event_record(actor=cast.admin_tabalong, kind=UnitEvent.Kind.SPLIT, date=dt.date(2024, 1, 2),
                                institution=cast.tabalong, from_units=[cast.dpmptsp],
                                new_names=["Dinas Penanaman Modal", "Dinas Perizinan"])
     child = ServiceUnit.objects.get(name="Dinas Perizinan")
@@ -154,7 +154,7 @@ def test_a_split_needs_two_new_names_and_writes_nothing_otherwise(cast: Any) -> 
 
 def test_a_merge_into_a_name_that_exists_fails_whole(cast: Any) -> None:
     with pytest.raises(ValidationError):
-        services.unit_event_record(actor=cast.admin_tabalong, kind=UnitEvent.Kind.MERGE, date=dt.date(2024, 1, 2),
+        unit_changes.unit_event_record(actor=cast.admin_tabalong, kind=UnitEvent.Kind.MERGE, date=dt.date(2024, 1, 2),
                                    institution=cast.tabalong, from_units=[cast.dukcapil, cast.dpmptsp],
                                    new_names=["DPMPTSP"])
     cast.dukcapil.refresh_from_db()

@@ -1,21 +1,32 @@
+import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from pantau.registry.models import ServiceProduct, ServiceStandard
 from pantau.registry.services import refresh_current_standard
+from pantau.registry.unit_changes import unit_events_apply_due
 
 
 class Command(BaseCommand):
     help = (
-        "Point each product at its standard in force today (run daily from cron): a version "
-        "published with a future effective date takes over on that date."
+        "Run daily from cron: apply the unit changes (merge, split, dissolution, rename) whose date has "
+        "come, then point each product at its standard in force today (a version published with a "
+        "future effective date takes over on that date)."
     )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--unit-changes-until", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", default=None,
+            help="Apply the unit changes dated up to this day instead of today (to catch up or rehearse).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
+        applied = unit_events_apply_due(today=options["unit_changes_until"] or today)
+        self.stdout.write(f"{len(applied)} unit change(s) took effect")
         newer = ServiceStandard.objects.filter(
             product=OuterRef("pk"), status=ServiceStandard.Status.PUBLISHED, effective_date__lte=today
         ).filter(

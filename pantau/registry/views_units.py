@@ -1,0 +1,89 @@
+"""Unit changes for providers and heads of office: record a merge, split, dissolution or rename
+with its date, and correct or undo one (``unit_changes``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from pantau.accounts import rules as r
+from pantau.core.access import access
+from pantau.registry import unit_changes
+from pantau.registry.forms import ReasonForm, UnitEventCorrectForm, UnitEventForm
+from pantau.registry.models import UnitEvent
+from pantau.registry.selectors import can_edit_institution, institutions_for
+from pantau.registry.views_manage import save_form
+
+FORM = "registry/manage/form.html"
+
+
+def _status(request: HttpRequest) -> int:
+    return 422 if request.method == "POST" else 200
+
+
+@access(r.can_edit_registry)
+def unit_event(request: HttpRequest, institution_pk: int) -> HttpResponse:
+    inst = get_object_or_404(institutions_for(request.user), pk=institution_pk)
+    if not can_edit_institution(request.user, inst):
+        return render(request, "core/404.html", status=404)
+    unit_changes.unit_events_apply_due(institution=inst)
+    form = UnitEventForm(request.POST or None, units=inst.units.filter(is_active=True).order_by("name"))
+
+    def save(d: dict[str, Any]) -> None:
+        unit_changes.unit_event_record(
+            actor=request.user, kind=d["kind"], date=d["date"], institution=inst,
+            from_units=list(d["units"]), new_names=(d["new_names"] or "").splitlines(), into=d["into"],
+            destinations=form.destinations(), legal_basis=d["legal_basis"], note=d["note"],
+        )
+
+    if save_form(request, form, save, _("Perubahan unit tercatat.")):
+        return redirect("manage:institution", pk=inst.pk)
+    return render(request, FORM, {"form": form, "title": _("Catat perubahan unit: %s") % inst.name},
+                  status=_status(request))
+
+
+def _event(request: HttpRequest, pk: int) -> UnitEvent | None:
+    event = get_object_or_404(
+        UnitEvent.objects.select_related("institution").filter(institution__in=institutions_for(request.user)), pk=pk)
+    return event if can_edit_institution(request.user, event.institution) else None
+
+
+@access(r.can_edit_registry)
+def unit_event_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    if event is None or event.state == UnitEvent.State.UNDONE:
+        return render(request, "core/404.html", status=404)
+    initial = {"date": event.date, "legal_basis": event.legal_basis, "note": event.note}
+    form = UnitEventCorrectForm(request.POST or None, initial=initial)
+
+    def save(d: dict[str, Any]) -> None:
+        unit_changes.unit_event_correct(actor=request.user, event=event, reason=d["reason"], data={
+            "date": d["date"], "legal_basis": d["legal_basis"], "note": d["note"]})
+
+    if save_form(request, form, save, _("Perubahan unit dikoreksi.")):
+        return redirect("manage:institution", pk=event.institution_id)
+    return render(request, FORM, {"form": form, "title": _("Koreksi perubahan unit: %s") % event},
+                  status=_status(request))
+
+
+@access(r.can_edit_registry)
+def unit_event_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    if event is None or event.state == UnitEvent.State.UNDONE:
+        return render(request, "core/404.html", status=404)
+    form = ReasonForm(request.POST or None)
+    if save_form(request, form, lambda d: unit_changes.unit_event_undo(actor=request.user, event=event,
+                                                                       reason=d["reason"]),
+                 _("Perubahan unit dibatalkan.")):
+        return redirect("manage:institution", pk=event.institution_id)
+    if event.state == UnitEvent.State.PENDING:
+        intro = _("Perubahan ini belum berlaku; membatalkannya menghapus rencana ini. Unit dan layanannya tetap "
+                  "seperti sekarang.")
+    else:
+        intro = _("Perubahan ini sudah berlaku sejak %s. Membatalkannya mengaktifkan lagi unit lama dan "
+                  "mengembalikan produk layanannya.") % event.date.strftime("%d-%m-%Y")
+    return render(request, FORM, {"form": form, "title": _("Batalkan perubahan unit: %s") % event,
+                                  "intro": intro}, status=_status(request))
