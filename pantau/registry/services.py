@@ -183,10 +183,11 @@ def _count_present(standard: ServiceStandard) -> int:
     return len(components.present_codes(standard))
 
 
-def draft_for_edit(product: ServiceProduct) -> ServiceStandard:
+def draft_for_edit(product: ServiceProduct, *, lock: bool = False) -> ServiceStandard:
     """The product's open draft, or (unsaved) the draft a first save would start: the latest
     version's text with no effective date. The edit form shows it and takes its base token."""
-    draft = product.standards.filter(status=ServiceStandard.Status.DRAFT).first()
+    drafts = product.standards.filter(status=ServiceStandard.Status.DRAFT)
+    draft = (drafts.select_for_update() if lock else drafts).first()
     if draft is not None:
         return draft
     latest = product.standards.order_by("-version").first()
@@ -227,7 +228,7 @@ def standard_save_draft(*, actor: Any, product: ServiceProduct, data: Mapping[st
     if not can_edit_unit(actor, product.unit):
         raise NotInScope
     list(ServiceProduct.objects.select_for_update().filter(pk=product.pk).values_list("pk"))
-    draft = draft_for_edit(product)
+    draft = draft_for_edit(product, lock=True)
     before = None if draft.pk is None else audit.snapshot(draft, STANDARD_FIELDS)
     _apply_checked(draft, data, STANDARD_FIELDS, base)
     _check_cost(draft, publishing=False)

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Avg, Count, Q
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pantau.accounts import rules as r
 from pantau.core.access import access
-from pantau.core.forms import add_validation_error
+from pantau.core.forms import edit_base, posted, save_form, submit_once, track_edits
 from pantau.core.http import is_htmx, query_text
 from pantau.core.pagecache import render_cached
 from pantau.registry import completeness, services
 from pantau.registry import components as comp
 from pantau.registry.forms import InstitutionForm, ProductForm, StandardForm, UnitEventForm, UnitForm
-from pantau.registry.models import Institution, Province, ServiceProduct, ServiceStandard
+from pantau.registry.models import Institution, Province, ServiceProduct
 from pantau.registry.selectors import (
     can_create_institution,
     can_edit_institution,
@@ -40,17 +38,8 @@ INSTITUTION_ROWS = "registry/manage/institution_rows.html"
 LIST_CACHE_SECONDS = 300
 
 
-def _save_form(request: HttpRequest, form: BaseForm, save: Any, success: str) -> bool:
-    """Validate the form, run the service; attach service errors to the form. True when saved."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save(form.cleaned_data)
-    except ValidationError as exc:
-        add_validation_error(form, exc)
-        return False
-    messages.success(request, success)
-    return True
+def _status(request: HttpRequest) -> int:
+    return 422 if request.method == "POST" else 200
 
 
 @access(r.is_signed_in)
@@ -146,19 +135,22 @@ def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
             return render(request, "core/404.html", status=404)
     elif not can_create_institution(request.user):
         return render(request, "core/404.html", status=404)
-    form = InstitutionForm(request.POST or None, instance=inst)
-    saved: list[Institution] = []
+    form = InstitutionForm(posted(request), instance=inst)
+    if inst is not None:
+        track_edits(form, inst, services.INSTITUTION_FIELDS)
+    else:
+        submit_once(form)
 
-    def save(data: dict[str, Any]) -> None:
+    def save(data: dict[str, Any]) -> str:
         payload = {f"{k}_id" if k in ("province", "regency", "office") else k: (v.pk if hasattr(v, "pk") else v)
                    for k, v in data.items()}
-        saved.append(services.institution_save(actor=request.user, data=payload, institution=inst))
+        saved = services.institution_save(actor=request.user, data=payload, institution=inst, base=edit_base(form))
+        return reverse("manage:institution", kwargs={"pk": saved.pk})
 
-    if _save_form(request, form, save, _("Instansi tersimpan.")):
-        return redirect("manage:institution", pk=saved[0].pk)
-    status = 422 if request.method == "POST" else 200
+    if url := save_form(request, form, save, _("Instansi tersimpan.")):
+        return redirect(url)
     return render(request, "registry/manage/form.html",
-                  {"form": form, "title": _("Ubah instansi") if inst else _("Instansi baru")}, status=status)
+                  {"form": form, "title": _("Ubah instansi") if inst else _("Instansi baru")}, status=_status(request))
 
 
 @access(r.can_edit_registry)
@@ -166,24 +158,33 @@ def unit_new(request: HttpRequest, institution_pk: int) -> HttpResponse:
     inst = get_object_or_404(institutions_for(request.user), pk=institution_pk)
     if not can_edit_institution(request.user, inst):
         return render(request, "core/404.html", status=404)
-    form = UnitForm(request.POST or None)
-    saved: list[Any] = []
-    if _save_form(request, form, lambda d: saved.append(
-            services.unit_save(actor=request.user, data=d, institution=inst)), _("Unit tersimpan.")):
-        return redirect("manage:unit", pk=saved[0].pk)
+    form = UnitForm(posted(request))
+    submit_once(form)
+
+    def save(data: dict[str, Any]) -> str:
+        unit = services.unit_save(actor=request.user, data=data, institution=inst)
+        return reverse("manage:unit", kwargs={"pk": unit.pk})
+
+    if url := save_form(request, form, save, _("Unit tersimpan.")):
+        return redirect(url)
     return render(request, "registry/manage/form.html", {"form": form, "title": _("Unit layanan baru")},
-                  status=422 if request.method == "POST" else 200)
+                  status=_status(request))
 
 
 @access(r.has_any_role)
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(units_for(request.user).select_related("institution"), pk=pk)
     can_edit = can_edit_unit(request.user, unit)
-    form = UnitForm(request.POST or None, instance=unit) if can_edit else None
-    if form is not None and _save_form(
-        request, form, lambda d: services.unit_save(actor=request.user, data=d, unit=unit), _("Unit tersimpan.")
-    ):
-        return redirect("manage:unit", pk=unit.pk)
+    form = UnitForm(posted(request), instance=unit) if can_edit else None
+    if form is not None:
+        track_edits(form, unit, services.UNIT_FIELDS)
+
+        def save(data: dict[str, Any]) -> str:
+            services.unit_save(actor=request.user, data=data, unit=unit, base=edit_base(form))
+            return reverse("manage:unit", kwargs={"pk": unit.pk})
+
+        if url := save_form(request, form, save, _("Unit tersimpan.")):
+            return redirect(url)
     products = (
         unit.products.select_related("current_standard").annotate(score=completeness.score_expression())
         .order_by("-is_active", "name")
@@ -192,8 +193,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": unit, "form": form, "can_edit": can_edit, "products": products,
         "history": unit_history(unit), "total": comp.TOTAL,
     }
-    return render(request, "registry/manage/unit_detail.html", context,
-                  status=422 if request.method == "POST" else 200)
+    return render(request, "registry/manage/unit_detail.html", context, status=_status(request))
 
 
 @access(r.can_edit_registry)
@@ -201,20 +201,21 @@ def unit_event(request: HttpRequest, institution_pk: int) -> HttpResponse:
     inst = get_object_or_404(institutions_for(request.user), pk=institution_pk)
     if not can_edit_institution(request.user, inst):
         return render(request, "core/404.html", status=404)
-    form = UnitEventForm(request.POST or None, units=inst.units.filter(is_active=True))
+    form = UnitEventForm(posted(request), units=inst.units.filter(is_active=True))
+    submit_once(form)
 
-    def save(d: dict[str, Any]) -> None:
+    def save(d: dict[str, Any]) -> str:
         services.unit_event_record(
             actor=request.user, kind=d["kind"], date=d["date"], institution=inst,
             from_units=list(d["units"]), new_names=(d["new_names"] or "").splitlines(),
             legal_basis=d["legal_basis"],
         )
+        return reverse("manage:institution", kwargs={"pk": inst.pk})
 
-    if _save_form(request, form, save, _("Perubahan unit tercatat.")):
-        return redirect("manage:institution", pk=inst.pk)
+    if url := save_form(request, form, save, _("Perubahan unit tercatat.")):
+        return redirect(url)
     return render(request, "registry/manage/form.html",
-                  {"form": form, "title": _("Catat perubahan unit: %s") % inst.name},
-                  status=422 if request.method == "POST" else 200)
+                  {"form": form, "title": _("Catat perubahan unit: %s") % inst.name}, status=_status(request))
 
 
 @access(r.can_edit_registry)
@@ -222,13 +223,17 @@ def product_new(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = get_object_or_404(units_for(request.user), pk=unit_pk)
     if not can_edit_unit(request.user, unit):
         return render(request, "core/404.html", status=404)
-    form = ProductForm(request.POST or None)
-    saved: list[Any] = []
-    if _save_form(request, form, lambda d: saved.append(
-            services.product_save(actor=request.user, data=d, unit=unit)), _("Produk layanan tersimpan.")):
-        return redirect("manage:product", pk=saved[0].pk)
+    form = ProductForm(posted(request))
+    submit_once(form)
+
+    def save(data: dict[str, Any]) -> str:
+        product = services.product_save(actor=request.user, data=data, unit=unit)
+        return reverse("manage:product", kwargs={"pk": product.pk})
+
+    if url := save_form(request, form, save, _("Produk layanan tersimpan.")):
+        return redirect(url)
     return render(request, "registry/manage/form.html", {"form": form, "title": _("Produk layanan baru")},
-                  status=422 if request.method == "POST" else 200)
+                  status=_status(request))
 
 
 @access(r.has_any_role)
@@ -250,24 +255,22 @@ def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_or_404(products_for(request.user).select_related("unit__institution"), pk=pk)
     if not can_edit_unit(request.user, product.unit):
         return render(request, "core/404.html", status=404)
-    draft = product.standards.filter(status=ServiceStandard.Status.DRAFT).first()
-    base = draft or product.standards.order_by("-version").first()
-    initial = None
-    if draft is None and base is not None:
-        initial = {f: getattr(base, f) for f in StandardForm.Meta.fields}
-        initial["effective_date"] = None
-    form = StandardForm(request.POST or None, instance=draft, initial=initial)
+    shown = services.draft_for_edit(product)  # the open draft, or the one a first save starts
+    draft = shown if shown.pk is not None else None
+    form = StandardForm(posted(request), instance=shown)
+    track_edits(form, shown, services.STANDARD_FIELDS)
     publish = request.POST.get("action") == "publish"
 
-    def save(data: dict[str, Any]) -> None:
+    def save(data: dict[str, Any]) -> str:
         # One transaction: a refused publication leaves no new draft behind; the form keeps the input.
         with transaction.atomic():
-            saved = services.standard_save_draft(actor=request.user, product=product, data=data)
+            saved = services.standard_save_draft(actor=request.user, product=product, data=data,
+                                                 base=edit_base(form))
             if publish:
                 services.standard_publish(actor=request.user, standard=saved)
+        return reverse("manage:product", kwargs={"pk": product.pk})
 
-    if _save_form(request, form, save, _("Standar diterbitkan.") if publish else _("Draf tersimpan.")):
-        return redirect("manage:product", pk=product.pk)
+    if url := save_form(request, form, save, _("Standar diterbitkan.") if publish else _("Draf tersimpan.")):
+        return redirect(url)
     return render(request, "registry/manage/standard_edit.html",
-                  {"form": form, "product": product, "draft": draft},
-                  status=422 if request.method == "POST" else 200)
+                  {"form": form, "product": product, "draft": draft}, status=_status(request))
