@@ -68,7 +68,7 @@ def display(obj: models.Model, name: str) -> str:
         return _("(kosong)")
     if isinstance(field, models.ForeignKey):
         return str(getattr(obj, field.name))
-    if field.choices:
+    if isinstance(field, models.Field) and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("Ya") if value else _("Tidak")

@@ -57,7 +57,9 @@ def edit_base(form: forms.BaseForm) -> str | None:
 def show_conflict(form: forms.BaseForm, exc: EditConflict) -> None:
     """Show the form again with the other person's text beside each conflicting field and the
     stored object's token, so the next save is a deliberate choice."""
-    data = form.data.copy()
+    data = QueryDict(mutable=True)
+    for key in form.data:
+        data.setlist(key, form.data.getlist(key) if hasattr(form.data, "getlist") else [form.data[key]])
     data[BASE_FIELD] = exc.base
     form.data = data
     form.conflicts = {name: text for name, text in exc.theirs.items() if name in form.fields}  # type: ignore[attr-defined]
@@ -74,7 +76,7 @@ def _once_token(form: forms.BaseForm) -> str:
 
 
 def _replayed(request: HttpRequest, token: str) -> str | None:
-    if not token:
+    if not token or request.user.pk is None:
         return None
     done = SubmittedForm.objects.filter(token=token, user_id=request.user.pk).exclude(url="").first()
     return done.url if done else None
