@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import PHONE, TIMEOUT_MS, Site, log_in_through_form, no_horizontal_scroll
 
@@ -63,6 +63,17 @@ def double_tap(page: Page, name: str) -> None:
     page.touchscreen.tap(x, y)
     page.wait_for_timeout(150)
     page.touchscreen.tap(x, y)
+
+
+def test_the_error_summary_page_has_no_serious_accessibility_problem(
+    axe_context: BrowserContext, site: Site, axe: Callable[[Page], None],
+) -> None:
+    page = axe_context.new_page()
+    log_in_through_form(page, site, "operator_dukcapil")
+    page.goto(site.at(f"/kelola/unit/{site.cast.dukcapil.pk}/produk/baru/"))
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    axe(page)
 
 
 def _product_count(site: Site, name: str) -> int:

@@ -94,3 +94,15 @@ def test_a_save_without_a_token_is_not_checked(cast: Any) -> None:
     services.product_save(actor=cast.admin_tabalong, product=cast.ktp, data={"description": "B"})
     cast.ktp.refresh_from_db()
     assert cast.ktp.description == "B"
+
+
+def test_an_institution_edit_names_the_office_saved_meanwhile(cast: Any) -> None:
+    url = reverse("manage:institution_edit", args=[cast.tabalong.pk])
+    ani, budi = client_for(cast.national_admin), client_for(cast.head_kalsel)
+    ani_form, budi_form = shown(ani.get(url)), shown(budi.get(url))
+    assert ani.post(url, {**ani_form, "website": "https://tabalongkab.go.id"}).status_code == 302
+    response = budi.post(url, {**budi_form, "website": "https://tabalong.go.id"})
+    assert response.status_code == 422 and "https://tabalongkab.go.id" in response.content.decode()
+    assert budi.post(url, {**budi_form, "name": "Pemerintah Kabupaten Tabalong (Tanjung)"}).status_code == 302
+    cast.tabalong.refresh_from_db()
+    assert cast.tabalong.website == "https://tabalongkab.go.id"  # Budi's older form did not undo it
