@@ -79,3 +79,19 @@ def test_the_publish_check_names_each_missing_component_on_its_field(cast: Any) 
 ])
 def test_it_reads_amounts_in_rupiah(text: str, amounts: list[int]) -> None:
     assert costs.amounts(text) == amounts
+
+
+def test_the_api_and_the_import_apply_the_same_cost_rule(cast: Any) -> None:
+    from pantau.registry.tests.api_helpers import Api
+    from pantau.registry.tests.test_import_bad_input import problems_of
+    from pantau.registry.tests.workbooks import STANDARD, xlsx_bytes
+
+    response = Api.as_user(cast.admin_tabalong).patch(f"/products/{cast.ktp.pk}/draft",
+                                                      {"is_free": True, "cost": "Rp 10.000"})
+    assert response.status_code == 422 and response.json()["detail"].startswith("cost: ")
+    data = xlsx_bytes({"Standar": [{"Instansi": "Pemerintah Kabupaten Tabalong",
+                                    "Unit": "Dinas Kependudukan dan Pencatatan Sipil",
+                                    "Produk": "Penerbitan KTP-el", **STANDARD, "Biaya/tarif": "Rp 10.000"}]})
+    [(sheet, row, column, message)] = problems_of(cast.admin_tabalong, data)
+    assert (sheet, row, column) == ("Standar", 2, "Biaya/tarif") and "Gratis" in message
+    assert not ServiceStandard.objects.filter(product=cast.ktp, status="draft").exists()
