@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import URLPattern, URLResolver, path
@@ -181,6 +182,15 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     parts = [f"{_where(err.get('loc'))}: {err.get('msg', 'invalid')}" for err in exc.errors]
     return api.create_response(request, {"detail": "; ".join(parts), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # A write that lost a race with another (two first drafts at once …): the state changed under it.
+    return api.create_response(
+        request, {"detail": _("Data ini baru saja diubah oleh permintaan lain. Baca ulang, lalu coba lagi.")},
+        status=409,
+    )
 
 
 @api.exception_handler(Http404)

@@ -58,7 +58,7 @@ def errors(*codes: int) -> dict[int, type[Schema]]:
 
 READ_ERRORS = errors(404, 422)
 TOKEN_READ_ERRORS = errors(401, 404, 422)
-WRITE_ERRORS = errors(400, 401, 404, 422)  # 400: a body that is not JSON
+WRITE_ERRORS = errors(400, 401, 404, 409, 422)  # 400: a body that is not JSON; 409: lost a race
 
 
 class StrictIn(Schema):

@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -114,5 +115,19 @@ class AccessRuleMiddleware:
         if admits(rule, request):
             return None
         if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            return redirect_to_login(_after_login(request), settings.LOGIN_URL)
         raise Http404
+
+
+def _after_login(request: HttpRequest) -> str:
+    """Where to go after signing in: the page asked for; for a form posted after the session
+    expired, that page with a token that restores what was typed (``core.forms.keep_post``)."""
+    path = request.get_full_path()
+    if request.method != "POST":
+        return path
+    from pantau.core.forms import RESTORE_PARAM, keep_post
+
+    token = keep_post(request)
+    if token is None:
+        return path
+    return f"{request.path}?{urlencode({RESTORE_PARAM: token})}"

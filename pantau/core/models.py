@@ -65,3 +65,17 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit events are append-only")
+
+
+class SubmittedForm(models.Model):
+    """A create form's one-time token, claimed in the transaction that creates the object: a
+    replayed POST (double tap, resent after a timeout) finds it and goes to what the first made
+    (``pantau.core.forms.save_form``). Rows older than a day are removed as new ones come."""
+
+    token = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.token

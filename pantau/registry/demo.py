@@ -170,7 +170,7 @@ def _standard_data(category: str, level: str) -> dict[str, Any]:
         data[c.field] = value.get(category, value["nonperizinan"]) if isinstance(value, dict) else value
     data["completion_days"] = 3
     data["is_free"] = category in ("adminduk", "nonperizinan")
-    data["cost"] = "" if data["is_free"] else "Sesuai Peraturan Daerah tentang Retribusi; dibayar melalui bank"
+    data["cost"] = "" if data["is_free"] else "Rp 50.000 sesuai Peraturan Daerah tentang Retribusi; dibayar di bank"
     if level == "delivery":  # only what must be published; management components left empty
         for c in COMPONENTS[6:]:
             data[c.field] = ""

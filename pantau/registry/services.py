@@ -10,12 +10,12 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from pantau.core import audit, text
+from pantau.core import audit, concurrency, text
 from pantau.core.errors import NotInScope
-from pantau.registry import completeness, components
+from pantau.registry import completeness, components, costs
 from pantau.registry.models import (
     DUPLICATE_NAME,
     Institution,
@@ -57,6 +57,19 @@ def _apply(obj: Any, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
             setattr(obj, key, value)
 
 
+def _apply_checked(obj: Any, data: Mapping[str, Any], allowed: tuple[str, ...], base: str | None) -> None:
+    """``_apply``, then the stale-form check of ``pantau.core.concurrency`` against ``base`` (the
+    token the edit form carried). ``obj`` must be the row as stored now, locked."""
+    current = copy.copy(obj)
+    _apply(obj, data, allowed)
+    concurrency.merge(current=current, edited=obj, fields=allowed, base=base)
+
+
+def _locked(obj: Any) -> Any:
+    """The row as stored now, locked until the transaction ends (a concurrent save waits)."""
+    return type(obj).objects.select_for_update().get(pk=obj.pk)
+
+
 def _clean(obj: Any, key: str, value: str) -> str:
     if key == "name":
         return text.clean_name(value)
@@ -85,8 +98,8 @@ def _validate(obj: Any, exclude: list[str] | None = None) -> None:
 
 @transaction.atomic
 def institution_save(*, actor: Any, data: Mapping[str, Any], institution: Institution | None = None,
-                     reason: str = "") -> Institution:
-    """Create or update an institution (instansi).
+                     reason: str = "", base: str | None = None) -> Institution:
+    """Create or update an institution (instansi). ``base``: the edit form's stale-form token.
 
     The rule is checked on the institution as stored (before) *and* as it would be saved (after):
     an edit may not move it out of the actor's reach, and changing its province, regency or
@@ -100,12 +113,12 @@ def institution_save(*, actor: Any, data: Mapping[str, Any], institution: Instit
         institution = Institution()
         before = None
     else:
-        prior = Institution.objects.select_for_update().get(pk=institution.pk)
+        prior = _locked(institution)
         if not can_edit_institution(actor, prior):
             raise NotInScope
         before = audit.snapshot(prior, INSTITUTION_FIELDS)
         institution = copy.copy(prior)
-    _apply(institution, data, INSTITUTION_FIELDS)
+    _apply_checked(institution, data, INSTITUTION_FIELDS, base)
     regency = institution.regency if institution.regency_id else None
     if regency is not None and not institution.province_id:
         institution.province_id = regency.province_id
@@ -132,7 +145,7 @@ def institution_save(*, actor: Any, data: Mapping[str, Any], institution: Instit
 
 @transaction.atomic
 def unit_save(*, actor: Any, data: Mapping[str, Any], institution: Institution | None = None,
-              unit: ServiceUnit | None = None, reason: str = "") -> ServiceUnit:
+              unit: ServiceUnit | None = None, reason: str = "", base: str | None = None) -> ServiceUnit:
     """Create a unit in an institution, or update one (including its maklumat)."""
     if unit is None:
         if institution is None or not can_edit_institution(actor, institution):
@@ -140,10 +153,11 @@ def unit_save(*, actor: Any, data: Mapping[str, Any], institution: Institution |
         unit = ServiceUnit(institution=institution)
         before = None
     else:
+        unit = _locked(unit)
         if not can_edit_unit(actor, unit):
             raise NotInScope
         before = audit.snapshot(unit, UNIT_FIELDS)
-    _apply(unit, data, UNIT_FIELDS)
+    _apply_checked(unit, data, UNIT_FIELDS, base)
     if not can_edit_unit(actor, unit):  # after the change too (see institution_save)
         raise NotInScope
     _validate(unit)
@@ -159,7 +173,8 @@ def unit_save(*, actor: Any, data: Mapping[str, Any], institution: Institution |
 
 @transaction.atomic
 def product_save(*, actor: Any, data: Mapping[str, Any], unit: ServiceUnit | None = None,
-                 product: ServiceProduct | None = None, reason: str = "") -> ServiceProduct:
+                 product: ServiceProduct | None = None, reason: str = "",
+                 base: str | None = None) -> ServiceProduct:
     """Create a service product in a unit, or update one."""
     if product is None:
         if unit is None or not can_edit_unit(actor, unit):
@@ -167,10 +182,11 @@ def product_save(*, actor: Any, data: Mapping[str, Any], unit: ServiceUnit | Non
         product = ServiceProduct(unit=unit)
         before = None
     else:
+        product = _locked(product)
         if not can_edit_unit(actor, product.unit):
             raise NotInScope
         before = audit.snapshot(product, PRODUCT_FIELDS)
-    _apply(product, data, PRODUCT_FIELDS)
+    _apply_checked(product, data, PRODUCT_FIELDS, base)
     if not can_edit_unit(actor, product.unit):  # after the change too (see institution_save)
         raise NotInScope
     _validate(product)
@@ -213,25 +229,55 @@ def _count_present(standard: ServiceStandard) -> int:
     return len(components.present_codes(standard))
 
 
+def draft_for_edit(product: ServiceProduct, *, lock: bool = False) -> ServiceStandard:
+    """The product's open draft, or (unsaved) the draft a first save would start: the latest
+    version's text with no effective date. The edit form shows it and takes its base token."""
+    drafts = product.standards.filter(status=ServiceStandard.Status.DRAFT)
+    draft = (drafts.select_for_update() if lock else drafts).first()
+    if draft is not None:
+        return draft
+    latest = product.standards.order_by("-version").first()
+    next_version = (product.standards.aggregate(m=Max("version"))["m"] or 0) + 1
+    draft = ServiceStandard(product=product, version=next_version)
+    if latest is not None:
+        for name in STANDARD_FIELDS:
+            setattr(draft, name, getattr(latest, name))
+        draft.effective_date = None
+    return draft
+
+
+def _check_cost(standard: ServiceStandard, *, publishing: bool) -> None:
+    """Gratis with a tariff is contradictory (refused in drafts too); a published non-free cost
+    states its amount in Rupiah and the regulation that sets it (UU 25/2009 Pasal 31)."""
+    errors: dict[str, list[str]] = {}
+    if standard.is_free and costs.states_a_tariff(standard.cost):
+        errors["cost"] = [_("“Gratis” dicentang, tetapi kolom biaya menyebut tarif. Hapus centang Gratis "
+                            "atau hapus tarifnya.")]
+    elif publishing and not standard.is_free and standard.cost.strip():
+        if not costs.states_a_tariff(standard.cost):
+            errors["cost"] = [_("Tulis besaran biaya dalam Rupiah, misalnya “Rp 50.000”, atau centang Gratis.")]
+        if not (costs.names_a_regulation(standard.cost) or costs.names_a_regulation(standard.legal_basis)):
+            errors.setdefault("cost", []).append(
+                _("Sebutkan peraturan yang menetapkan tarif ini (misalnya “Perda Nomor 5 Tahun 2020”) "
+                  "di kolom biaya atau di dasar hukum."))
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def standard_save_draft(*, actor: Any, product: ServiceProduct, data: Mapping[str, Any],
-                        reason: str = "") -> ServiceStandard:
-    """Write the product's draft standard, starting one (from the latest version) if none is open."""
+                        reason: str = "", base: str | None = None) -> ServiceStandard:
+    """Write the product's draft standard, starting one (from the latest version) if none is open.
+
+    The product row is locked first, so two saves at once never both start a draft: the second
+    waits and then edits the first one's draft (checked against ``base``, the form's token)."""
     if not can_edit_unit(actor, product.unit):
         raise NotInScope
-    draft = product.standards.select_for_update().filter(status=ServiceStandard.Status.DRAFT).first()
-    before = None
-    if draft is None:
-        latest = product.standards.order_by("-version").first()
-        next_version = (product.standards.aggregate(m=Max("version"))["m"] or 0) + 1
-        draft = ServiceStandard(product=product, version=next_version)
-        if latest is not None:
-            for name in STANDARD_FIELDS:
-                setattr(draft, name, getattr(latest, name))
-            draft.effective_date = None
-    else:
-        before = audit.snapshot(draft, STANDARD_FIELDS)
-    _apply(draft, data, STANDARD_FIELDS)
+    list(ServiceProduct.objects.select_for_update().filter(pk=product.pk).values_list("pk"))
+    draft = draft_for_edit(product, lock=True)
+    before = None if draft.pk is None else audit.snapshot(draft, STANDARD_FIELDS)
+    _apply_checked(draft, data, STANDARD_FIELDS, base)
+    _check_cost(draft, publishing=False)
     draft.present_count = _count_present(draft)
     _validate(draft, exclude=["product"])
     draft.save()
@@ -242,10 +288,24 @@ def standard_save_draft(*, actor: Any, product: ServiceProduct, data: Mapping[st
     return draft
 
 
+def _check_effective_date(standard: ServiceStandard, effective: dt.date) -> None:
+    """A new version may not take effect before the version in force: it would never be shown
+    (the version in force is the published one with the latest effective date)."""
+    in_force = current_standard(standard.product)
+    if in_force is not None and in_force.effective_date and effective < in_force.effective_date:
+        raise ValidationError({"effective_date": _(
+            "Tanggal berlaku tidak boleh sebelum versi yang sedang berlaku (versi %(version)d, berlaku sejak "
+            "%(date)s): versi baru itu tidak akan pernah tampil. Pilih tanggal %(date)s atau sesudahnya."
+        ) % {"version": in_force.version, "date": formats.date_format(in_force.effective_date, "j F Y")}})
+
+
 @transaction.atomic
 def standard_publish(*, actor: Any, standard: ServiceStandard, effective_date: dt.date | None = None,
                      reason: str = "") -> ServiceStandard:
-    """Publish a draft: from then on it is immutable; a later edit starts a new version."""
+    """Publish a draft: from then on it is immutable; a later edit starts a new version.
+
+    Refused (per field) when a component users must see is missing, when the effective date is
+    before the version in force, or when the cost is contradictory or unfounded."""
     standard = ServiceStandard.objects.select_for_update().select_related("product__unit__institution").get(
         pk=standard.pk
     )
@@ -255,13 +315,18 @@ def standard_publish(*, actor: Any, standard: ServiceStandard, effective_date: d
     if standard.status != ServiceStandard.Status.DRAFT:
         raise ValidationError(_("Versi ini sudah terbit dan tidak dapat diubah; buat draf baru."))
     effective = effective_date or standard.effective_date or timezone.localdate()
-    missing = [str(c.label) for c in components.COMPONENTS[:6]
-               if c.code not in components.present_codes(standard)]
+    present = components.present_codes(standard)
+    missing = [c for c in components.COMPONENTS[:6] if c.code not in present]
     if missing:
-        raise ValidationError(
+        errors: dict[str, list[str]] = {NON_FIELD_ERRORS: [
             _("Standar belum dapat diterbitkan. Lengkapi dulu komponen yang wajib dipublikasikan: %s.")
-            % ", ".join(missing)
-        )
+            % ", ".join(str(c.label) for c in missing)
+        ]}
+        for c in missing:
+            errors[c.field] = [_("%s wajib diisi sebelum standar diterbitkan.") % c.label]
+        raise ValidationError(errors)
+    _check_effective_date(standard, effective)
+    _check_cost(standard, publishing=True)
     standard.status = ServiceStandard.Status.PUBLISHED
     standard.effective_date = effective
     standard.published_at = timezone.now()

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pantau.accounts import rules as r
 from pantau.core.access import access
-from pantau.core.forms import add_validation_error
+from pantau.core.forms import edit_base, posted, save_form, submit_once, track_edits
 from pantau.core.http import is_htmx, query_text
 from pantau.core.keyset import keyset_page
 from pantau.core.pagecache import render_cached
 from pantau.registry import completeness, services, unit_changes
 from pantau.registry import components as comp
 from pantau.registry.forms import InstitutionForm, ProductEditForm, ProductForm, ReasonForm, StandardForm, UnitForm
-from pantau.registry.models import Institution, Province, ServiceProduct, ServiceStandard
+from pantau.registry.models import Institution, Province, ServiceProduct
 from pantau.registry.selectors import (
     can_create_institution,
     can_edit_institution,
@@ -43,32 +41,15 @@ INSTITUTION_ROWS = "registry/manage/institution_rows.html"
 LIST_CACHE_SECONDS = 300
 
 
-def save_form(request: HttpRequest, form: BaseForm, save: Any, success: str) -> bool:
-    """Validate the form, run the service; attach service errors to the form. True when saved."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save(form.cleaned_data)
-    except ValidationError as exc:
-        add_validation_error(form, exc)
-        return False
-    messages.success(request, success)
-    return True
+def _status(request: HttpRequest) -> int:
+    return 422 if request.method == "POST" else 200
 
 
-def _form_page(request: HttpRequest, form: BaseForm, title: str) -> HttpResponse:
+def _form_page(request: HttpRequest, form: BaseForm, title: str, **extra: Any) -> HttpResponse:
     """The form again (422 after a POST that was not saved)."""
-    return render(request, "registry/manage/form.html", {"form": form, "title": title},
-                  status=422 if request.method == "POST" else 200)
+    return render(request, "registry/manage/form.html", {"form": form, "title": title, **extra},
+                  status=_status(request))
 
-
-def _create(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, Any]], Any], success: str,
-            url_name: str, title: str) -> HttpResponse:
-    """Create an object from ``form`` with ``save`` (the service, returning the object) and open its page."""
-    saved: list[Any] = []
-    if save_form(request, form, lambda d: saved.append(save(d)), success):
-        return redirect(url_name, pk=saved[0].pk)
-    return _form_page(request, form, title)
 
 
 def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -154,19 +135,23 @@ def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
             return render(request, "core/404.html", status=404)
     elif not can_create_institution(request.user):
         return render(request, "core/404.html", status=404)
-    form = InstitutionForm(request.POST or None, instance=inst)
-    if inst is not None and not (r.is_national_admin(request.user) or r.is_head_of_office(request.user)):
-        for name in ("province", "regency", "office"):  # see selectors.can_relocate_institution
-            form.fields[name].help_text = _("Hanya kantor Ombudsman yang dapat memindahkan instansi.")
-    saved: list[Institution] = []
+    form = InstitutionForm(posted(request), instance=inst)
+    if inst is not None:
+        track_edits(form, inst, services.INSTITUTION_FIELDS)
+        if not (r.is_national_admin(request.user) or r.is_head_of_office(request.user)):
+            for name in ("province", "regency", "office"):  # see selectors.can_relocate_institution
+                form.fields[name].help_text = _("Hanya kantor Ombudsman yang dapat memindahkan instansi.")
+    else:
+        submit_once(form)
 
-    def save(data: dict[str, Any]) -> None:
+    def save(data: dict[str, Any]) -> str:
         payload = {f"{k}_id" if k in ("province", "regency", "office") else k: (v.pk if hasattr(v, "pk") else v)
                    for k, v in data.items()}
-        saved.append(services.institution_save(actor=request.user, data=payload, institution=inst))
+        saved = services.institution_save(actor=request.user, data=payload, institution=inst, base=edit_base(form))
+        return reverse("manage:institution", kwargs={"pk": saved.pk})
 
-    if save_form(request, form, save, _("Instansi tersimpan.")):
-        return redirect("manage:institution", pk=saved[0].pk)
+    if url := save_form(request, form, save, _("Instansi tersimpan.")):
+        return redirect(url)
     return _form_page(request, form, _("Ubah instansi") if inst else _("Instansi baru"))
 
 
@@ -175,20 +160,32 @@ def unit_new(request: HttpRequest, institution_pk: int) -> HttpResponse:
     inst = get_object_or_404(institutions_for(request.user), pk=institution_pk)
     if not can_edit_institution(request.user, inst):
         return render(request, "core/404.html", status=404)
-    return _create(request, UnitForm(request.POST or None),
-                   lambda d: services.unit_save(actor=request.user, data=d, institution=inst),
-                   _("Unit tersimpan."), "manage:unit", _("Unit layanan baru"))
+    form = UnitForm(posted(request))
+    submit_once(form)
+
+    def save(data: dict[str, Any]) -> str:
+        unit = services.unit_save(actor=request.user, data=data, institution=inst)
+        return reverse("manage:unit", kwargs={"pk": unit.pk})
+
+    if url := save_form(request, form, save, _("Unit tersimpan.")):
+        return redirect(url)
+    return _form_page(request, form, _("Unit layanan baru"))
 
 
 @access(r.has_any_role)
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(units_for(request.user).select_related("institution"), pk=pk)
     can_edit = can_edit_unit(request.user, unit)
-    form = UnitForm(request.POST or None, instance=unit) if can_edit else None
-    if form is not None and save_form(
-        request, form, lambda d: services.unit_save(actor=request.user, data=d, unit=unit), _("Unit tersimpan.")
-    ):
-        return redirect("manage:unit", pk=unit.pk)
+    form = UnitForm(posted(request), instance=unit) if can_edit else None
+    if form is not None:
+        track_edits(form, unit, services.UNIT_FIELDS)
+
+        def save(data: dict[str, Any]) -> str:
+            services.unit_save(actor=request.user, data=data, unit=unit, base=edit_base(form))
+            return reverse("manage:unit", kwargs={"pk": unit.pk})
+
+        if url := save_form(request, form, save, _("Unit tersimpan.")):
+            return redirect(url)
     products = (
         unit.products.select_related("current_standard").annotate(score=completeness.score_expression())
         .order_by("-is_active", "name")
@@ -197,8 +194,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": unit, "form": form, "can_edit": can_edit, "products": products,
         "history": unit_history(unit), "total": comp.TOTAL,
     }
-    return render(request, "registry/manage/unit_detail.html", context,
-                  status=422 if request.method == "POST" else 200)
+    return render(request, "registry/manage/unit_detail.html", context, status=_status(request))
 
 
 @access(r.can_edit_registry)
@@ -206,9 +202,16 @@ def product_new(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = get_object_or_404(units_for(request.user), pk=unit_pk)
     if not can_edit_unit(request.user, unit):
         return render(request, "core/404.html", status=404)
-    return _create(request, ProductForm(request.POST or None),
-                   lambda d: services.product_save(actor=request.user, data=d, unit=unit),
-                   _("Produk layanan tersimpan."), "manage:product", _("Produk layanan baru"))
+    form = ProductForm(posted(request))
+    submit_once(form)
+
+    def save(data: dict[str, Any]) -> str:
+        product = services.product_save(actor=request.user, data=data, unit=unit)
+        return reverse("manage:product", kwargs={"pk": product.pk})
+
+    if url := save_form(request, form, save, _("Produk layanan tersimpan.")):
+        return redirect(url)
+    return _form_page(request, form, _("Produk layanan baru"))
 
 
 @access(r.has_any_role)
@@ -239,16 +242,18 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     product = _editable_product(request, pk)
     if product is None:
         return render(request, "core/404.html", status=404)
-    form = ProductEditForm(request.POST or None, instance=ServiceProduct.objects.get(pk=product.pk))
+    form = ProductEditForm(posted(request), instance=ServiceProduct.objects.get(pk=product.pk))
+    track_edits(form, product, services.PRODUCT_FIELDS)
 
-    def save(d: dict[str, Any]) -> None:
+    def save(d: dict[str, Any]) -> str:
         data = {k: d[k] for k in ProductEditForm.Meta.fields}
-        services.product_save(actor=request.user, product=product, data=data, reason=d["reason"])
+        services.product_save(actor=request.user, product=product, data=data, reason=d["reason"],
+                              base=edit_base(form))
+        return reverse("manage:product", kwargs={"pk": product.pk})
 
-    if save_form(request, form, save, _("Produk layanan tersimpan.")):
-        return redirect("manage:product", pk=product.pk)
-    return render(request, "registry/manage/form.html", {"form": form, "title": _("Ubah produk layanan")},
-                  status=422 if request.method == "POST" else 200)
+    if url := save_form(request, form, save, _("Produk layanan tersimpan.")):
+        return redirect(url)
+    return _form_page(request, form, _("Ubah produk layanan"))
 
 
 @access(r.can_edit_registry)
@@ -258,16 +263,18 @@ def product_status(request: HttpRequest, pk: int) -> HttpResponse:
     if product is None:
         return render(request, "core/404.html", status=404)
     activate = not product.is_active
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(posted(request))
+
+    def save(d: dict[str, Any]) -> str:
+        services.product_set_active(actor=request.user, product=product, active=activate, reason=d["reason"])
+        return reverse("manage:product", kwargs={"pk": product.pk})
+
     done = _("Produk layanan diaktifkan lagi.") if activate else _("Produk layanan dinonaktifkan.")
-    if save_form(request, form, lambda d: services.product_set_active(
-            actor=request.user, product=product, active=activate, reason=d["reason"]), done):
-        return redirect("manage:product", pk=product.pk)
+    if url := save_form(request, form, save, done):
+        return redirect(url)
     title = _("Aktifkan lagi: %s") if activate else _("Nonaktifkan: %s")
     intro = "" if activate else _("Produk yang nonaktif tidak tampil lagi di situs publik; riwayatnya tetap tersimpan.")
-    return render(request, "registry/manage/form.html", {"form": form, "title": title % product.name,
-                                                         "intro": intro},
-                  status=422 if request.method == "POST" else 200)
+    return _form_page(request, form, title % product.name, intro=intro)
 
 
 @access(r.can_edit_registry)
@@ -275,27 +282,25 @@ def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_or_404(products_for(request.user).select_related("unit__institution"), pk=pk)
     if not can_edit_unit(request.user, product.unit):
         return render(request, "core/404.html", status=404)
-    draft = product.standards.filter(status=ServiceStandard.Status.DRAFT).first()
-    base = draft or product.standards.order_by("-version").first()
-    initial = None
-    if draft is None and base is not None:
-        initial = {f: getattr(base, f) for f in StandardForm.Meta.fields}
-        initial["effective_date"] = None
-    form = StandardForm(request.POST or None, instance=draft, initial=initial)
+    shown = services.draft_for_edit(product)  # the open draft, or the one a first save starts
+    draft = shown if shown.pk is not None else None
+    form = StandardForm(posted(request), instance=shown)
+    track_edits(form, shown, services.STANDARD_FIELDS)
     publish = request.POST.get("action") == "publish"
 
-    def save(data: dict[str, Any]) -> None:
+    def save(data: dict[str, Any]) -> str:
         # One transaction: a refused publication leaves no new draft behind; the form keeps the input.
         with transaction.atomic():
-            saved = services.standard_save_draft(actor=request.user, product=product, data=data)
+            saved = services.standard_save_draft(actor=request.user, product=product, data=data,
+                                                 base=edit_base(form))
             if publish:
                 services.standard_publish(actor=request.user, standard=saved)
+        return reverse("manage:product", kwargs={"pk": product.pk})
 
-    if save_form(request, form, save, _("Standar diterbitkan.") if publish else _("Draf tersimpan.")):
-        return redirect("manage:product", pk=product.pk)
+    if url := save_form(request, form, save, _("Standar diterbitkan.") if publish else _("Draf tersimpan.")):
+        return redirect(url)
     return render(request, "registry/manage/standard_edit.html",
-                  {"form": form, "product": product, "draft": draft},
-                  status=422 if request.method == "POST" else 200)
+                  {"form": form, "product": product, "draft": draft}, status=_status(request))
 
 
 @access(r.has_any_role)

@@ -7,15 +7,16 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pantau.accounts import rules as r
 from pantau.core.access import access
+from pantau.core.forms import posted, save_form, submit_once
 from pantau.registry import unit_changes
 from pantau.registry.forms import ReasonForm, UnitEventCorrectForm, UnitEventForm
 from pantau.registry.models import UnitEvent
 from pantau.registry.selectors import can_edit_institution, institutions_for
-from pantau.registry.views_manage import save_form
 
 FORM = "registry/manage/form.html"
 
@@ -30,17 +31,19 @@ def unit_event(request: HttpRequest, institution_pk: int) -> HttpResponse:
     if not can_edit_institution(request.user, inst):
         return render(request, "core/404.html", status=404)
     unit_changes.unit_events_apply_due(institution=inst)
-    form = UnitEventForm(request.POST or None, units=inst.units.filter(is_active=True).order_by("name"))
+    form = UnitEventForm(posted(request), units=inst.units.filter(is_active=True).order_by("name"))
+    submit_once(form)
 
-    def save(d: dict[str, Any]) -> None:
+    def save(d: dict[str, Any]) -> str:
         unit_changes.unit_event_record(
             actor=request.user, kind=d["kind"], date=d["date"], institution=inst,
             from_units=list(d["units"]), new_names=(d["new_names"] or "").splitlines(), into=d["into"],
             destinations=form.destinations(), legal_basis=d["legal_basis"], note=d["note"],
         )
+        return reverse("manage:institution", kwargs={"pk": inst.pk})
 
-    if save_form(request, form, save, _("Perubahan unit tercatat.")):
-        return redirect("manage:institution", pk=inst.pk)
+    if url := save_form(request, form, save, _("Perubahan unit tercatat.")):
+        return redirect(url)
     return render(request, FORM, {"form": form, "title": _("Catat perubahan unit: %s") % inst.name},
                   status=_status(request))
 
@@ -57,14 +60,15 @@ def unit_event_correct(request: HttpRequest, pk: int) -> HttpResponse:
     if event is None or event.state == UnitEvent.State.UNDONE:
         return render(request, "core/404.html", status=404)
     initial = {"date": event.date, "legal_basis": event.legal_basis, "note": event.note}
-    form = UnitEventCorrectForm(request.POST or None, initial=initial)
+    form = UnitEventCorrectForm(posted(request), initial=initial)
 
-    def save(d: dict[str, Any]) -> None:
+    def save(d: dict[str, Any]) -> str:
         unit_changes.unit_event_correct(actor=request.user, event=event, reason=d["reason"], data={
             "date": d["date"], "legal_basis": d["legal_basis"], "note": d["note"]})
+        return reverse("manage:institution", kwargs={"pk": event.institution_id})
 
-    if save_form(request, form, save, _("Perubahan unit dikoreksi.")):
-        return redirect("manage:institution", pk=event.institution_id)
+    if url := save_form(request, form, save, _("Perubahan unit dikoreksi.")):
+        return redirect(url)
     return render(request, FORM, {"form": form, "title": _("Koreksi perubahan unit: %s") % event},
                   status=_status(request))
 
@@ -74,11 +78,14 @@ def unit_event_undo(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
     if event is None or event.state == UnitEvent.State.UNDONE:
         return render(request, "core/404.html", status=404)
-    form = ReasonForm(request.POST or None)
-    if save_form(request, form, lambda d: unit_changes.unit_event_undo(actor=request.user, event=event,
-                                                                       reason=d["reason"]),
-                 _("Perubahan unit dibatalkan.")):
-        return redirect("manage:institution", pk=event.institution_id)
+    form = ReasonForm(posted(request))
+
+    def save(d: dict[str, Any]) -> str:
+        unit_changes.unit_event_undo(actor=request.user, event=event, reason=d["reason"])
+        return reverse("manage:institution", kwargs={"pk": event.institution_id})
+
+    if url := save_form(request, form, save, _("Perubahan unit dibatalkan.")):
+        return redirect(url)
     if event.state == UnitEvent.State.PENDING:
         intro = _("Perubahan ini belum berlaku; membatalkannya menghapus rencana ini. Unit dan layanannya tetap "
                   "seperti sekarang.")

@@ -111,7 +111,7 @@ def test_a_demo_standard_with_long_texts_still_fits_one_page(cast: Any) -> None:
 def test_a_paid_service_shows_its_tariff_and_no_gratis(cast: Any) -> None:
     product = demo_product(cast, "Izin Penyelenggaraan Reklame", "perizinan")
     _, text = read(board(product).content)
-    assert "Sesuai Peraturan Daerah tentang Retribusi" in text and "GRATIS" not in text
+    assert "Rp 50.000 sesuai Peraturan Daerah tentang Retribusi" in text and "GRATIS" not in text
     assert "pungutan liar" in text
 
 

@@ -17,4 +17,65 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   focusableTables(document);
   document.body.addEventListener("htmx:load", function (event) { focusableTables(event.target); });
+
+  // Error summary (server-rendered, like GOV.UK's): move focus to it so screen readers and
+  // keyboard users start there; its links focus the field they name.
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+  document.body.addEventListener("click", function (event) {
+    var link = event.target.closest(".error-summary a[href^='#']");
+    if (!link) { return; }
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (field) {
+      event.preventDefault();
+      var label = document.querySelector("label[for='" + field.id + "']");
+      (label || field).scrollIntoView();
+      field.focus();
+    }
+  });
+
+  // A conflict (someone saved meanwhile): a button puts their text in the field.
+  document.querySelectorAll("[data-use-theirs]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var id = button.getAttribute("data-use-theirs");
+      var field = document.getElementById(id);
+      var theirs = document.querySelector("[data-theirs-for='" + id + "']");
+      if (field && theirs) { field.value = theirs.textContent; field.focus(); }
+    });
+  });
+
+  // Busy buttons: a POST form submits once. The clicked button's name/value is already in the
+  // submission when the buttons are disabled (next tick); the server refuses replays as well.
+  document.body.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || (form.method || "").toLowerCase() !== "post") { return; }
+    if (form.getAttribute("data-busy") === "1") { event.preventDefault(); return; }
+    form.setAttribute("data-busy", "1");
+    form.setAttribute("aria-busy", "true");
+    var buttons = form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]");
+    var clicked = event.submitter;
+    window.setTimeout(function () {
+      buttons.forEach(function (b) {
+        b.disabled = true;
+        b.setAttribute("aria-disabled", "true");
+        if (b === clicked || (!clicked && b === buttons[0])) { b.classList.add("is-busy"); }
+      });
+    }, 0);
+    // A download answers without leaving the page: let the form be used again.
+    window.setTimeout(function () { release(form); }, 10000);
+  });
+  function release(form) {
+    form.removeAttribute("data-busy");
+    form.removeAttribute("aria-busy");
+    form.querySelectorAll("button, input[type=submit]").forEach(function (b) {
+      b.disabled = false;
+      b.removeAttribute("aria-disabled");
+      b.classList.remove("is-busy");
+    });
+  }
+  // Back to a page from the browser's cache: its forms are usable again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { document.querySelectorAll("form[data-busy]").forEach(release); }
+  });
 });
