@@ -22,7 +22,7 @@ from django.urls import reverse
 from pantau.accounts.models import Role
 from pantau.core.models import AuditEvent
 from pantau.core.selectors import audit_events_for
-from pantau.registry import services
+from pantau.registry import services, unit_changes
 from pantau.registry.importer import import_registry
 from pantau.registry.models import Institution, Regency
 from pantau.registry.tests.api_helpers import Api
@@ -201,7 +201,7 @@ def test_a_merge_cannot_pour_units_into_a_unit_of_another_institution(cast: Any)
     from pantau.core.errors import NotInScope
 
     with pytest.raises(NotInScope):
-        services.unit_event_record(actor=cast.admin_tabalong, kind="merge", date=dt.date(2025, 1, 1),
+        unit_changes.unit_event_record(actor=cast.admin_tabalong, kind="merge", date=dt.date(2025, 1, 1),
                                    institution=cast.tabalong, from_units=[cast.dukcapil, cast.dpmptsp],
                                    into=cast.barsel_dukcapil)
     cast.dukcapil.refresh_from_db()

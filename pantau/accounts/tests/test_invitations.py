@@ -272,7 +272,7 @@ def test_an_invitation_with_contradictory_scopes_is_refused_with_a_message_on_th
     objects = {k: (getattr(cast, v) if k != "role" else v) for k, v in data.items()}
     before = counts()
     payload = {"email": "baru@uji.local", **{k: getattr(v, "pk", v) for k, v in objects.items()}}
-    response = client_for(cast.national_admin).post(INVITE, payload, HTTP_ACCEPT_LANGUAGE="id")
+    response = client_for(cast.national_admin).post(INVITE, payload)
     html = response.content.decode()
     assert response.status_code == 422
     assert f'id="id_{field}_error"' in html and message in html

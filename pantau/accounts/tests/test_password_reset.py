@@ -191,7 +191,7 @@ def test_a_broken_cache_does_not_turn_the_reset_form_into_a_500(
 
 
 def test_a_malformed_email_for_a_reset_is_explained(cast: Any) -> None:
-    response = Client().post(RESET, {"email": "bukan-email"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = in_english(Client()).post(RESET, {"email": "bukan-email"})
     assert response.status_code == 200
     assert "Enter a valid email address" in response.content.decode()
     assert mail.outbox == []

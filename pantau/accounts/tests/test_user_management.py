@@ -36,7 +36,7 @@ def signed_in(user: Any) -> Client:
 
 
 def post(actor: Any, name: str, pk: int, data: dict[str, Any] | None = None) -> Any:
-    return client_for(actor).post(reverse(name, args=[pk]), data or {}, HTTP_ACCEPT_LANGUAGE="id")
+    return client_for(actor).post(reverse(name, args=[pk]), data or {})
 
 
 def state() -> tuple[Any, ...]:
