@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -43,6 +44,16 @@ LIST_CACHE_SECONDS = 300
 
 def _status(request: HttpRequest) -> int:
     return 422 if request.method == "POST" else 200
+
+
+def _create(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, Any]], Any], success: str,
+            url_name: str, title: str) -> HttpResponse:
+    """A create form, saved once (``submit_once``: a double tap or a resend lands on what the first
+    made) with ``save`` (the service, returning the object), then the object's page."""
+    submit_once(form)
+    if url := save_form(request, form, lambda d: reverse(url_name, kwargs={"pk": save(d).pk}), success):
+        return redirect(url)
+    return _form_page(request, form, title)
 
 
 def _form_page(request: HttpRequest, form: BaseForm, title: str, **extra: Any) -> HttpResponse:
@@ -160,16 +171,9 @@ def unit_new(request: HttpRequest, institution_pk: int) -> HttpResponse:
     inst = get_object_or_404(institutions_for(request.user), pk=institution_pk)
     if not can_edit_institution(request.user, inst):
         return render(request, "core/404.html", status=404)
-    form = UnitForm(posted(request))
-    submit_once(form)
-
-    def save(data: dict[str, Any]) -> str:
-        unit = services.unit_save(actor=request.user, data=data, institution=inst)
-        return reverse("manage:unit", kwargs={"pk": unit.pk})
-
-    if url := save_form(request, form, save, _("Unit tersimpan.")):
-        return redirect(url)
-    return _form_page(request, form, _("Unit layanan baru"))
+    return _create(request, UnitForm(posted(request)),
+                   lambda d: services.unit_save(actor=request.user, data=d, institution=inst),
+                   _("Unit tersimpan."), "manage:unit", _("Unit layanan baru"))
 
 
 @access(r.has_any_role)
@@ -202,16 +206,9 @@ def product_new(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = get_object_or_404(units_for(request.user), pk=unit_pk)
     if not can_edit_unit(request.user, unit):
         return render(request, "core/404.html", status=404)
-    form = ProductForm(posted(request))
-    submit_once(form)
-
-    def save(data: dict[str, Any]) -> str:
-        product = services.product_save(actor=request.user, data=data, unit=unit)
-        return reverse("manage:product", kwargs={"pk": product.pk})
-
-    if url := save_form(request, form, save, _("Produk layanan tersimpan.")):
-        return redirect(url)
-    return _form_page(request, form, _("Produk layanan baru"))
+    return _create(request, ProductForm(posted(request)),
+                   lambda d: services.product_save(actor=request.user, data=d, unit=unit),
+                   _("Produk layanan tersimpan."), "manage:product", _("Produk layanan baru"))
 
 
 @access(r.has_any_role)
