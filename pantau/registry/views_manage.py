@@ -53,10 +53,10 @@ def _create(request: HttpRequest, form: BaseForm, save: Callable[[dict[str, Any]
     submit_once(form)
     if url := save_form(request, form, lambda d: reverse(url_name, kwargs={"pk": save(d).pk}), success):
         return redirect(url)
-    return _form_page(request, form, title)
+    return form_page(request, form, title)
 
 
-def _form_page(request: HttpRequest, form: BaseForm, title: str, **extra: Any) -> HttpResponse:
+def form_page(request: HttpRequest, form: BaseForm, title: str, **extra: Any) -> HttpResponse:
     """The form again (422 after a POST that was not saved)."""
     return render(request, "registry/manage/form.html", {"form": form, "title": title, **extra},
                   status=_status(request))
@@ -163,7 +163,7 @@ def institution_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
 
     if url := save_form(request, form, save, _("Instansi tersimpan.")):
         return redirect(url)
-    return _form_page(request, form, _("Ubah instansi") if inst else _("Instansi baru"))
+    return form_page(request, form, _("Ubah instansi") if inst else _("Instansi baru"))
 
 
 @access(r.can_edit_registry)
@@ -250,7 +250,7 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     if url := save_form(request, form, save, _("Produk layanan tersimpan.")):
         return redirect(url)
-    return _form_page(request, form, _("Ubah produk layanan"))
+    return form_page(request, form, _("Ubah produk layanan"))
 
 
 @access(r.can_edit_registry)
@@ -271,7 +271,7 @@ def product_status(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(url)
     title = _("Aktifkan lagi: %s") if activate else _("Nonaktifkan: %s")
     intro = "" if activate else _("Produk yang nonaktif tidak tampil lagi di situs publik; riwayatnya tetap tersimpan.")
-    return _form_page(request, form, title % product.name, intro=intro)
+    return form_page(request, form, title % product.name, intro=intro)
 
 
 @access(r.can_edit_registry)

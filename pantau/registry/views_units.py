@@ -17,12 +17,7 @@ from pantau.registry import unit_changes
 from pantau.registry.forms import ReasonForm, UnitEventCorrectForm, UnitEventForm
 from pantau.registry.models import UnitEvent
 from pantau.registry.selectors import can_edit_institution, institutions_for
-
-FORM = "registry/manage/form.html"
-
-
-def _status(request: HttpRequest) -> int:
-    return 422 if request.method == "POST" else 200
+from pantau.registry.views_manage import form_page
 
 
 @access(r.can_edit_registry)
@@ -44,8 +39,7 @@ def unit_event(request: HttpRequest, institution_pk: int) -> HttpResponse:
 
     if url := save_form(request, form, save, _("Perubahan unit tercatat.")):
         return redirect(url)
-    return render(request, FORM, {"form": form, "title": _("Catat perubahan unit: %s") % inst.name},
-                  status=_status(request))
+    return form_page(request, form, _("Catat perubahan unit: %s") % inst.name)
 
 
 def _event(request: HttpRequest, pk: int) -> UnitEvent | None:
@@ -69,8 +63,7 @@ def unit_event_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
     if url := save_form(request, form, save, _("Perubahan unit dikoreksi.")):
         return redirect(url)
-    return render(request, FORM, {"form": form, "title": _("Koreksi perubahan unit: %s") % event},
-                  status=_status(request))
+    return form_page(request, form, _("Koreksi perubahan unit: %s") % event)
 
 
 @access(r.can_edit_registry)
@@ -92,5 +85,4 @@ def unit_event_undo(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         intro = _("Perubahan ini sudah berlaku sejak %s. Membatalkannya mengaktifkan lagi unit lama dan "
                   "mengembalikan produk layanannya.") % event.date.strftime("%d-%m-%Y")
-    return render(request, FORM, {"form": form, "title": _("Batalkan perubahan unit: %s") % event,
-                                  "intro": intro}, status=_status(request))
+    return form_page(request, form, _("Batalkan perubahan unit: %s") % event, intro=intro)
