@@ -96,7 +96,7 @@ def register() -> None:
         "product.created", "product.updated", "product.deactivated", "product.reactivated",
         "standard.draft_saved", "standard.published",
     )
-    hooks.not_audited("registry.uniteventlink")
+    hooks.not_audited("registry.uniteventlink", "registry.provinceboundary", "registry.regencyboundary")
     hooks.audit_scope(audit_scope)
     hooks.institution_lookup(hooks.InstitutionLookup(choices_for=institutions_for, names=institution_names))
     hooks.nav_item(

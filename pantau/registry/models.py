@@ -62,7 +62,6 @@ class Province(models.Model):
     name = models.CharField(max_length=100)
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
-    boundary = models.TextField(blank=True, default="", help_text="GeoJSON geometry (WGS84)")
 
     class Meta:
         ordering = ["code"]
@@ -86,7 +85,6 @@ class Regency(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
-    boundary = models.TextField(blank=True, default="", help_text="GeoJSON geometry (WGS84)")
 
     class Meta:
         ordering = ["code"]
@@ -95,6 +93,25 @@ class Regency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# A region's boundary lives in its own table (ADR 0015): the GeoJSON is 47 KB on average and
+# every list that joins a province or regency would otherwise carry it along. Only the map
+# (``regionmap``) and ``load_regions`` read or write these rows.
+class ProvinceBoundary(models.Model):
+    province = models.OneToOneField(Province, primary_key=True, on_delete=models.CASCADE, related_name="boundary")
+    geometry = models.TextField(help_text="GeoJSON geometry (WGS84)")
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+class RegencyBoundary(models.Model):
+    regency = models.OneToOneField(Regency, primary_key=True, on_delete=models.CASCADE, related_name="boundary")
+    geometry = models.TextField(help_text="GeoJSON geometry (WGS84)")
+
+    def __str__(self) -> str:
+        return str(self.pk)
 
 
 class Office(models.Model):

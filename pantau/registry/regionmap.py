@@ -1,10 +1,11 @@
 """Data for the public completeness map: region boundaries as GeoJSON and completeness per region.
 
-Boundaries (``Province.boundary``, ``Regency.boundary``, loaded by ``pantau load_regions``) are
-large: the provinces hold ~93 000 points. For a map on a phone they are rounded to 2 decimals
-(≈1 km) for the national view and 3 decimals (≈100 m) for a province's regencies, consecutive
-repeated points are dropped and rings that collapse are left out. The FeatureCollection is built
-once, gzip-compressed once and kept in Django's cache with its ETag (``load_regions`` forgets it).
+Boundaries (``ProvinceBoundary``, ``RegencyBoundary``: apart from the region rows, ADR 0015;
+loaded by ``pantau load_regions``) are large: the provinces hold ~93 000 points. For a map on a
+phone they are rounded to 2 decimals (≈1 km) for the national view and 3 decimals (≈100 m) for a
+province's regencies, consecutive repeated points are dropped and rings that collapse are left
+out. The FeatureCollection is built once, gzip-compressed once and kept in Django's cache with
+its ETag (``load_regions`` forgets it).
 
 Completeness is the average, over the public products of the institutions of a region, of the
 16 items of ``completeness.score_expression()``: one grouped query per level.
@@ -24,7 +25,7 @@ from django.db.models import Count, F, Sum
 
 from pantau.registry import components as comp
 from pantau.registry.completeness import percent, score_expression
-from pantau.registry.models import Province, Regency
+from pantau.registry.models import Province, ProvinceBoundary, RegencyBoundary
 from pantau.registry.selectors import public_products
 
 PROVINCE_DECIMALS = 2
@@ -107,7 +108,8 @@ def provinces_geojson() -> Payload:
     """Every province's boundary (built once, then from the cache)."""
     payload: Payload | None = cache.get(_key("provinces"))
     if payload is None:
-        rows = Province.objects.order_by("code").values_list("code", "name", "boundary")
+        rows = ProvinceBoundary.objects.order_by("province__code").values_list(
+            "province__code", "province__name", "geometry")
         payload = Payload.of(feature_collection(rows, PROVINCE_DECIMALS))
         cache.set(_key("provinces"), payload, CACHE_SECONDS)
     return payload
@@ -121,7 +123,8 @@ def regencies_geojson(province_code: str) -> Payload | None:
         province = Province.objects.filter(code=province_code).only("pk").first()
         if province is None:
             return None
-        rows = Regency.objects.filter(province=province).order_by("code").values_list("code", "name", "boundary")
+        rows = (RegencyBoundary.objects.filter(regency__province=province).order_by("regency__code")
+                .values_list("regency__code", "regency__name", "geometry"))
         payload = Payload.of(feature_collection(rows, REGENCY_DECIMALS))
         cache.set(key, payload, CACHE_SECONDS)
     return payload

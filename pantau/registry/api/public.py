@@ -92,7 +92,7 @@ def institution_units(request: HttpRequest, pk: int, q: str = SEARCH) -> Any:
     """The active service units of a provider, with their maklumat pelayanan."""
     inst = get_object_or_404(Institution.objects.only("pk"), pk=pk)
     qs = (ServiceUnit.objects.filter(institution=inst, is_active=True).select_related("regency")
-          .defer("regency__boundary").order_by("name", "pk"))
+          .order_by("name", "pk"))
     return narrowed(qs, q)
 
 

@@ -74,7 +74,6 @@ def _my_institutions(user: Any) -> QuerySet[Institution]:
     products = _active_products().filter(unit__institution=OuterRef("pk")).values("unit__institution")
     return (
         institutions_for(user).select_related("province", "regency", "office")
-        .defer("province__boundary", "regency__boundary")
         .annotate(
             n_units=Subquery(units),
             n_products=Subquery(products.annotate(n=Count("pk")).values("n")),
@@ -87,7 +86,7 @@ def _my_units(user: Any) -> QuerySet[ServiceUnit]:
     scores = (_active_products().filter(unit=OuterRef("pk")).values("unit")
               .annotate(s=Avg(completeness.score_expression())).values("s"))
     return (
-        units_for(user).select_related("institution", "regency").defer("regency__boundary")
+        units_for(user).select_related("institution", "regency")
         .annotate(n_products=Count("products", filter=Q(products__is_active=True)), score=Subquery(scores))
     )
 

@@ -8,7 +8,15 @@ from django.core.management import call_command
 from pantau.accounts.models import Membership, Role
 from pantau.core.models import AuditEvent
 from pantau.registry.demo import load_demo
-from pantau.registry.models import Institution, Province, Regency, ServiceProduct, UnitEvent
+from pantau.registry.models import (
+    Institution,
+    Province,
+    ProvinceBoundary,
+    Regency,
+    RegencyBoundary,
+    ServiceProduct,
+    UnitEvent,
+)
 from pantau.registry.regions import load_regions
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +31,8 @@ def test_it_loads_38_provinces_and_514_regencies_once() -> None:
     tabalong = Regency.objects.get(code="63.09")
     assert tabalong.name == "Kabupaten Tabalong" and tabalong.province.code == "63"
     assert Regency.objects.get(code="63.71").kind == Regency.Kind.KOTA
-    assert json.loads(tabalong.boundary)["type"] in ("Polygon", "MultiPolygon")
+    assert json.loads(RegencyBoundary.objects.get(regency=tabalong).geometry)["type"] in ("Polygon", "MultiPolygon")
+    assert ProvinceBoundary.objects.count() == 38 and RegencyBoundary.objects.count() == 514
 
 
 def test_the_demo_has_every_role_and_uneven_standards_and_loads_once() -> None:
