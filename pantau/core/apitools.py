@@ -10,17 +10,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Schema
-from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, field_validator
 
 from pantau.core import hooks, requestid
+from pantau.core.apicursor import CursorPagination
 
 NUL_MESSAGE = "Value must not contain the NUL character (\\x00)"
-MAX_LIMIT = 100
-DEFAULT_LIMIT = 50
 MAX_ID = 2**63 - 1  # the largest id a 64-bit SQL integer holds
-MAX_OFFSET = 10_000_000  # beyond any registry; keeps the number inside a 64-bit SQL integer
 
 
 class TokenAuth(HttpBearer):
@@ -75,30 +72,8 @@ class StrictIn(Schema):
         return value
 
 
-class PageQuery(Schema):
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (1–{MAX_LIMIT}).")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
-
-
-class Pagination(LimitOffsetPagination):
-    """``?limit=&offset=``; ``limit`` is at most ``MAX_LIMIT`` (a larger one answers 422)."""
-
-    Input = PageQuery  # type: ignore[assignment]
-
-    class Output(Schema):
-        items: list[Any]
-        count: int = Field(description="Items matching the filters, on all pages.")
-        limit: int
-        offset: int
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_limit=MAX_LIMIT, **kwargs)
-
-    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        page["limit"] = pagination.limit
-        page["offset"] = pagination.offset
-        return page
+# Every API list pages by key (``apicursor``): an opaque ``cursor``, ``offset`` only for the first rows.
+Pagination = CursorPagination
 
 
 def token_user(request: HttpRequest) -> Any:

@@ -48,6 +48,18 @@ def _beyond(values: tuple[Any, ...], fields: tuple[str, ...], op: str) -> Q:
     return q
 
 
+def following(values: tuple[Any, ...], ordering: tuple[str, ...]) -> Q:
+    """Rows that come after ``values`` in ``ordering`` (field names, ``-name`` for descending; the
+    last one unique). The leading range on the first column lets the database start the scan in
+    the index instead of filtering the whole list."""
+    names = tuple(name.removeprefix("-") for name in ordering)
+    ops = tuple("lt" if name.startswith("-") else "gt" for name in ordering)
+    q = Q(pk__in=[])
+    for i, name in enumerate(names):
+        q |= Q(**{names[j]: values[j] for j in range(i)}, **{f"{name}__{ops[i]}": values[i]})
+    return Q(**{f"{names[0]}__{ops[0]}e": values[0]}) & q
+
+
 def keyset_page(request: HttpRequest, qs: QuerySet[Any], fields: tuple[str, ...], size: int) -> KeysetPage:
     """One page of ``qs`` ordered by ``fields`` (ascending, the last one unique), from the cursor
     in the request (``?setelah=<id>`` or ``?sebelum=<id>``)."""

@@ -39,8 +39,8 @@ def test_my_institutions_are_the_scope_of_the_token_user_with_counts_and_complet
     assert 0 < tabalong["completeness"] < 100
     assert items[1]["product_count"] == 0 and items[1]["completeness"] is None
     assert ok(Api.as_user(cast.assessor_kalsel).get("/my/institutions"))["items"][0]["can_edit"] is False
-    assert ok(Api.as_user(cast.outsider).get("/my/institutions")) == {"items": [], "count": 0, "limit": 50,
-                                                                      "offset": 0}
+    assert ok(Api.as_user(cast.outsider).get("/my/institutions")) == {
+        "items": [], "count": 0, "count_capped": False, "limit": 50, "offset": 0, "next": None, "next_url": None}
 
 
 def test_my_institution_lists_what_to_fix_first(cast: Any) -> None:
