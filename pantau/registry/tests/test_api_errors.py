@@ -168,7 +168,8 @@ def test_the_docs_page_loads_swagger_from_our_own_static_files() -> None:
 
 def test_an_unknown_query_parameter_answers_422_listing_the_known_ones(cast: Any) -> None:
     message = detail(Api().get("/products", {"provinsi": "63"}), 422)  # Indonesian for "province": a typo
-    assert message == "Parameter tidak dikenal: provinsi. Yang dapat dipakai: cursor, institution, limit, offset, province, q."
+    assert message == ("Parameter tidak dikenal: provinsi. "
+                       "Yang dapat dipakai: cursor, institution, limit, offset, province, q.")
     assert "tidak dikenal: x" in detail(Api.as_user(cast.admin_tabalong).patch(f"/units/{cast.dukcapil.pk}?x=1",
                                                                               {"phone": "1"}), 422)
 
