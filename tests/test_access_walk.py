@@ -96,6 +96,8 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "accounts:token_revoke": (lambda c: [1], set()),
     "core:audit": (NONE, READS_AUDIT),
     "core:audit_export": (NONE, READS_AUDIT),
+    "core:audit_institutions": (NONE, READS_AUDIT),
+    "core:audit_actors": (NONE, READS_AUDIT),
     "healthz": (NONE, PUBLIC),
     "set_language": (NONE, set()),  # POST only; a GET redirects back
 }

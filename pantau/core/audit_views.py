@@ -25,8 +25,10 @@ from pantau.core import hooks
 from pantau.core.access import access
 from pantau.core.converters import parse_id
 from pantau.core.http import is_htmx
+from pantau.core.keyset import following
 from pantau.core.models import AuditEvent
 from pantau.core.selectors import audit_events_for
+from pantau.core.text import fold_key
 from pantau.reports.cells import csv_cell
 
 PAGE_SIZE = 50
@@ -49,13 +51,25 @@ def _object_types() -> list[tuple[str, str]]:
     return sorted(((m._meta.label_lower, _type_label(m)) for m in models), key=lambda item: item[1])
 
 
+SUGGESTIONS = 10  # names offered while typing (institution, actor)
+
+
 class AuditFilterForm(forms.Form):
+    """The filters. The institution and the actor are typed (suggested as you type, from the
+    reader's scope, through ``audit_institutions``/``audit_actors``): a name that matches one of
+    them exactly is used, an institution may also be given by its id (links), and a name that
+    matches several leaves a chooser (``choosers``) instead of a list of every institution."""
+
     jenis = forms.CharField(
         label=gettext_lazy("Jenis kejadian"), max_length=64, required=False,
         widget=forms.TextInput(attrs={"list": "audit-event-types"}),
         help_text=gettext_lazy("Misalnya institution.updated, atau unit untuk semua kejadian unit."),
     )
-    pelaku = forms.CharField(label=gettext_lazy("Pelaku (nama pengguna)"), max_length=150, required=False)
+    pelaku = forms.CharField(
+        label=gettext_lazy("Pelaku (nama pengguna)"), max_length=150, required=False,
+        widget=forms.TextInput(attrs={"list": "audit-actors", "autocomplete": "off"}),
+        help_text=gettext_lazy("Ketik beberapa huruf nama pengguna, lalu pilih."),
+    )
     objek = forms.ChoiceField(label=gettext_lazy("Jenis objek"), required=False)
     id_objek = forms.IntegerField(label=gettext_lazy("ID objek"), min_value=1, required=False,
                                   error_messages={"invalid": gettext_lazy("ID objek harus berupa angka.")})
@@ -70,16 +84,24 @@ class AuditFilterForm(forms.Form):
     sampai = forms.DateField(label=gettext_lazy("Sampai tanggal"), required=False,
                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                              error_messages={"invalid": gettext_lazy("Tulis tanggal seperti 2026-01-31.")})
-    instansi: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=gettext_lazy("Instansi"), queryset=None, required=False,
-        error_messages={"invalid_choice": gettext_lazy("Instansi ini tidak ada dalam wilayah kerja Anda.")},
+    instansi = forms.CharField(
+        label=gettext_lazy("Instansi"), max_length=200, required=False,
+        widget=forms.TextInput(attrs={"list": "audit-institutions", "autocomplete": "off"}),
+        help_text=gettext_lazy("Ketik beberapa huruf nama instansi, lalu pilih."),
     )
 
-    def __init__(self, *args: Any, institutions: QuerySet[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instansi"].queryset = institutions.only("pk", "name").order_by("name")  # type: ignore[attr-defined]
-        self.fields["instansi"].empty_label = _("Semua instansi")  # type: ignore[attr-defined]
+        self.user = user
+        self.choosers: dict[str, list[tuple[str, str]]] = {}  # field → [(value, label)] to pick from
         self.fields["objek"].choices = [("", _("Semua jenis"))] + _object_types()  # type: ignore[attr-defined]
+        for name, url, target in (("instansi", "core:audit_institutions", "audit-institutions"),
+                                  ("pelaku", "core:audit_actors", "audit-actors")):
+            # As the reader types, htmx fills the field's <datalist> with matching names.
+            self.fields[name].widget.attrs.update({
+                "hx-get": reverse(url), "hx-trigger": "input changed delay:300ms", "hx-target": f"#{target}",
+                "hx-swap": "innerHTML", "hx-push-url": "false", "hx-sync": "this:replace",
+            })
 
     def _clean_date(self, name: str) -> dt.date | None:
         value: dt.date | None = self.cleaned_data.get(name)
@@ -94,6 +116,41 @@ class AuditFilterForm(forms.Form):
     def clean_sampai(self) -> dt.date | None:
         return self._clean_date("sampai")
 
+    def clean_instansi(self) -> tuple[int, str] | None:
+        """(id, name) of the institution typed or linked, one the reader may filter by."""
+        text = self.cleaned_data.get("instansi", "").strip()
+        if not text:
+            return None
+        lookup = hooks.institutions()
+        if text.isdigit():
+            pk = parse_id(text)
+            name = lookup.names({pk}).get(pk) if pk is not None else None
+            if pk is None or name is None or not lookup.choices_for(self.user).filter(pk=pk).exists():
+                raise forms.ValidationError(_("Instansi ini tidak ada dalam wilayah kerja Anda."))
+            return pk, name
+        found = hooks.search_institutions(self.user, text, SUGGESTIONS)
+        exact = [(pk, name) for pk, name in found if fold_key(name) == fold_key(text)]
+        if len(exact) == 1:
+            return exact[0]
+        if not found:
+            raise forms.ValidationError(_("Tidak ada instansi dengan nama seperti itu dalam wilayah kerja Anda."))
+        self.choosers["instansi"] = [(str(pk), name) for pk, name in found]
+        raise forms.ValidationError(_("Beberapa instansi cocok: pilih salah satu di bawah."))
+
+    def clean_pelaku(self) -> str:
+        """The username typed, as it is recorded (``actor_name``); a name matching one of the people
+        the reader may filter by, whatever its case, becomes that person's username."""
+        text = self.cleaned_data.get("pelaku", "").strip()
+        if not text:
+            return ""
+        found = hooks.search_actors(self.user, text, SUGGESTIONS)
+        exact = [username for username, _label in found if username.casefold() == text.casefold()]
+        if exact:
+            return exact[0]
+        if found:
+            self.choosers["pelaku"] = found
+        return str(text)  # a name no longer (or never) in scope: the events recorded under it, if any
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("dari") and data.get("sampai") and data["dari"] > data["sampai"]:
@@ -105,13 +162,22 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def _event_types(kind: str) -> Q:
+    """``kind`` exactly, or every event type it is the prefix of (``unit`` → ``unit.*``): the
+    registered event types are listed (an ``IN`` the index serves) before falling back to a prefix."""
+    known = [t for t in hooks.known_event_types() if t.startswith(kind + ".")]
+    if "." in kind or known:
+        return Q(event_type__in=[kind, *known])
+    return Q(event_type=kind) | Q(event_type__startswith=kind + ".")
+
+
 def filter_events(qs: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySet[AuditEvent]:
-    """Apply the cleaned filters of ``AuditFilterForm`` to a (scoped) queryset of events."""
+    """Apply the cleaned filters of ``AuditFilterForm`` to a (scoped) queryset of events; each
+    filter has an index ending in the list's order (``AuditEvent.Meta.indexes``)."""
     if data.get("jenis"):
-        kind = data["jenis"].strip().rstrip(".")
-        qs = qs.filter(Q(event_type=kind) | Q(event_type__startswith=kind + "."))
+        qs = qs.filter(_event_types(data["jenis"].strip().rstrip(".")))
     if data.get("pelaku"):
-        qs = qs.filter(actor_name__iexact=data["pelaku"].strip())
+        qs = qs.filter(actor_name=data["pelaku"])
     if data.get("objek"):
         qs = qs.filter(object_type=data["objek"])
     if data.get("id_objek") is not None:
@@ -123,7 +189,7 @@ def filter_events(qs: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySet[Au
     if data.get("sampai"):
         qs = qs.filter(at__lt=_day_start(data["sampai"] + dt.timedelta(days=1)))
     if data.get("instansi") is not None:
-        qs = qs.filter(institution_id=data["instansi"].pk)
+        qs = qs.filter(institution_id=data["instansi"][0])
     return qs
 
 
@@ -185,41 +251,69 @@ def _object_url(event: AuditEvent) -> str:
         return ""
 
 
+NEWEST_FIRST = ("-at", "-id")
+OLDEST_FIRST = ("at", "id")
+
+
 def _page(qs: QuerySet[AuditEvent], before_id: str, after_id: str) -> tuple[list[AuditEvent], int | None, int | None]:
-    """Keyset pagination on the id (events only ever get appended): (events, older, newer)."""
+    """Keyset pages, newest first (``at``, then ``id``): (events, older, newer). The cursor is the
+    id of the event the page continues from, looked up in the same (scoped, filtered) list; an
+    unknown cursor starts from the newest. Each page is a range of one index and ``LIMIT``."""
     before, after = parse_id(before_id), parse_id(after_id)
-    if after is not None:
-        events = list(qs.filter(pk__gt=after).order_by("pk")[: PAGE_SIZE + 1])
+    cursor = after if after is not None else before
+    start = qs.filter(pk=cursor).values_list("at", "id").first() if cursor is not None else None
+    if start is not None and after is not None:
+        events = list(qs.filter(following(tuple(start), OLDEST_FIRST)).order_by(*OLDEST_FIRST)[: PAGE_SIZE + 1])
         has_newer = len(events) > PAGE_SIZE
         events = list(reversed(events[:PAGE_SIZE]))
         has_older = bool(events)  # we came from an older page
     else:
-        if before is not None:
-            qs = qs.filter(pk__lt=before)
-        events = list(qs.order_by("-pk")[: PAGE_SIZE + 1])
+        if start is not None:
+            qs = qs.filter(following(tuple(start), NEWEST_FIRST))
+        events = list(qs.order_by(*NEWEST_FIRST)[: PAGE_SIZE + 1])
         has_older = len(events) > PAGE_SIZE
         events = events[:PAGE_SIZE]
-        has_newer = before is not None
+        has_newer = start is not None
     older = events[-1].pk if events and has_older else None
     newer = events[0].pk if events and has_newer else None
     return events, older, newer
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent] | None]:
-    form = AuditFilterForm(request.GET or None, institutions=hooks.institutions().choices_for(request.user))
+    form = AuditFilterForm(request.GET or None, user=request.user)
     if request.GET and not form.is_valid():
         return form, None
+    if request.GET and form.cleaned_data.get("instansi"):  # show the name, also when a link gave the id
+        shown = request.GET.copy()
+        shown["instansi"] = form.cleaned_data["instansi"][1]
+        form.data = shown
     return form, filter_events(audit_events_for(request.user), form.cleaned_data if request.GET else {})
+
+
+def _chooser_links(request: HttpRequest, form: AuditFilterForm) -> list[dict[str, Any]]:
+    """For each typed name that matched several: the label and a link per match (no JavaScript needed)."""
+    result = []
+    for name, matches in form.choosers.items():
+        links = []
+        for value, label in matches:
+            query = request.GET.copy()
+            for key in ("sebelum", "sesudah"):
+                query.pop(key, None)
+            query[name] = value
+            links.append({"label": label, "query": query.urlencode()})
+        result.append({"field": form.fields[name].label, "links": links})
+    return result
 
 
 @access(hooks.can_read_audit)
 def audit_list(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
     context: dict[str, Any] = {"form": form, "event_types": hooks.known_event_types(), "events": [],
-                               "query": "", "count": 0, "count_capped": False}
+                               "query": "", "count": 0, "count_capped": False,
+                               "choosers": _chooser_links(request, form)}
     if qs is not None:
         events, older, newer = _page(qs, request.GET.get("sebelum", ""), request.GET.get("sesudah", ""))
-        count = qs.values("pk")[: COUNT_CAP + 1].count()
+        count = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
         names = hooks.institutions().names({e.institution_id for e in events if e.institution_id})
         for event in events:
             event.rows = changes(event)  # type: ignore[attr-defined]
@@ -236,6 +330,27 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit/list.html", context, status=200 if qs is not None else 400)
 
 
+def _options(request: HttpRequest, pairs: list[tuple[str, str]]) -> HttpResponse:
+    response = render(request, "core/audit/options.html", {"options": pairs})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@access(hooks.can_read_audit)
+def audit_institutions(request: HttpRequest) -> HttpResponse:
+    """``<option>``s of the institutions the reader may filter by whose name matches ``?instansi=``."""
+    text = str(request.GET.get("instansi", ""))[:200].strip()
+    found = hooks.search_institutions(request.user, text, SUGGESTIONS) if len(text) >= 2 else []
+    return _options(request, [(name, name) for _pk, name in found])
+
+
+@access(hooks.can_read_audit)
+def audit_actors(request: HttpRequest) -> HttpResponse:
+    """``<option>``s of the people the reader may filter by whose name matches ``?pelaku=``."""
+    text = str(request.GET.get("pelaku", ""))[:150].strip()
+    return _options(request, hooks.search_actors(request.user, text, SUGGESTIONS) if len(text) >= 2 else [])
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -245,7 +360,7 @@ def _csv_rows(qs: QuerySet[AuditEvent]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(["at", "actor", "request_id", "event_type", "object_type", "object_id", "object",
                            "institution_id", "province_id", "before", "after", "reason"])
-    for e in qs.order_by("-pk")[:EXPORT_CAP].iterator(chunk_size=500):
+    for e in qs.order_by(*NEWEST_FIRST)[:EXPORT_CAP].iterator(chunk_size=500):
         yield writer.writerow([csv_cell(v) for v in (
             timezone.localtime(e.at).isoformat(), e.actor_name, e.request_id, e.event_type, e.object_type,
             e.object_id, e.object_repr, "" if e.institution_id is None else str(e.institution_id),

@@ -11,7 +11,9 @@ the demo data), the module registers it here:
 - ``audit_scope(fn)``: ``fn(user)`` → the audit events the user may read: ``True`` all,
   ``False`` none of its own, or a ``Q`` on ``AuditEvent`` (scopes of all modules are OR-ed);
 - ``audit_reader(rule)``: who may open the audit trail (any registered rule admits);
-- ``institution_lookup(InstitutionLookup(...))``: the audit filter's institutions and names;
+- ``institution_lookup(InstitutionLookup(...))``: the audit filter's institutions, names and
+  search by name (search-as-you-type, in the reader's scope);
+- ``actor_lookup(ActorLookup(...))``: the people the audit filter suggests by name (in scope);
 - ``nav_item(NavItem(...))``: a menu entry, placed by its ``order``;
 - ``viewer_key(fn)``: ``fn(user)`` → what, besides the user's id and name, a cached page
   depends on about a signed-in viewer (roles, scope);
@@ -60,6 +62,17 @@ class InstitutionLookup:
 
     choices_for: Callable[[Any], QuerySet[Any]]  # the institutions a user may filter by
     names: Callable[[set[int]], dict[int, str]]  # id → name, for the ids given
+    # (user, typed text, at most) → [(id, name)] of ``choices_for(user)`` whose name matches the
+    # text, those starting with it first; through an index, never every institution.
+    search: Callable[[Any, str, int], list[tuple[int, str]]] | None = None
+
+
+@dataclass(frozen=True)
+class ActorLookup:
+    """The people the audit trail's actor filter suggests (``AuditEvent.actor_name``)."""
+
+    # (user, typed text, at most) → [(username, label)] of the people the user may filter by.
+    search: Callable[[Any, str, int], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -99,6 +112,7 @@ class Hooks:
     audit_scopes: dict[AuditScope, None] = field(default_factory=dict)
     audit_readers: dict[Rule, None] = field(default_factory=dict)
     institutions: InstitutionLookup | None = None
+    actors: ActorLookup | None = None
     nav_items: dict[str, NavItem] = field(default_factory=dict)
     viewer_keys: dict[ViewerKey, None] = field(default_factory=dict)
     token_authenticators: dict[TokenAuthenticator, None] = field(default_factory=dict)
@@ -134,6 +148,10 @@ def audit_reader(rule: Rule) -> None:
 
 def institution_lookup(lookup: InstitutionLookup) -> None:
     registered.institutions = lookup
+
+
+def actor_lookup(lookup: ActorLookup) -> None:
+    registered.actors = lookup
 
 
 def nav_item(*items: NavItem) -> None:
@@ -190,6 +208,21 @@ def institutions() -> InstitutionLookup:
     if registered.institutions is None:
         raise ImproperlyConfigured("No installed app registered an institution lookup (pantau.core.hooks).")
     return registered.institutions
+
+
+def search_actors(user: Any, text: str, limit: int) -> list[tuple[str, str]]:
+    """The people ``user`` may filter the audit trail by whose name matches ``text`` (none
+    when no module registered an actor lookup)."""
+    return registered.actors.search(user, text, limit) if registered.actors is not None else []
+
+
+def search_institutions(user: Any, text: str, limit: int) -> list[tuple[int, str]]:
+    """The institutions ``user`` may filter the audit trail by whose name matches ``text``."""
+    lookup = institutions()
+    if lookup.search is not None:
+        return lookup.search(user, text, limit)
+    qs = lookup.choices_for(user).filter(name__icontains=text).order_by("name", "pk")
+    return [(pk, name) for pk, name in qs.values_list("pk", "name")[:limit]]
 
 
 def menu(user: Any) -> list[NavItem]:

@@ -53,7 +53,18 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("jejak audit")
         verbose_name_plural = _("jejak audit")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        # One index per filter of the audit trail, each ending in the list's order (newest first),
+        # so a filtered page is a range scan of one index whatever the size of the trail (ADR 0015).
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="audit_at"),
+            models.Index(fields=["institution_id", "-at", "-id"], name="audit_institution_at"),
+            models.Index(fields=["actor_name", "-at", "-id"], name="audit_actor_at"),
+            models.Index(fields=["event_type", "-at", "-id"], name="audit_event_type_at"),
+            models.Index(fields=["object_type", "-at", "-id"], name="audit_object_type_at"),
+            models.Index(fields=["object_id", "object_type", "-at", "-id"], name="audit_object_at"),
+            models.Index(fields=["province_id", "-at", "-id"], name="audit_province_at"),
+            models.Index(fields=["prior_province_id", "-at", "-id"], name="audit_prior_province_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.object_type}:{self.object_id}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from pantau.core import hooks
 from pantau.core.models import AuditEvent
@@ -20,3 +21,11 @@ def audit_events_for(user: Any) -> QuerySet[AuditEvent]:
     if allowed is False:
         return qs.none()
     return qs.filter(allowed)
+
+
+def prefix_q(field: str, prefix: str) -> Q:
+    """``field`` starts with ``prefix``, written so the field's index serves it: a range on SQLite
+    (whose ``LIKE`` ignores a binary index), ``LIKE 'prefix%'`` on PostgreSQL."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": prefix})

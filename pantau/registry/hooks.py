@@ -13,6 +13,8 @@ from pantau.accounts import rules as r
 from pantau.accounts.models import Role
 from pantau.accounts.scope import headed_by, scope_of
 from pantau.core import hooks
+from pantau.core.selectors import prefix_q
+from pantau.core.text import fold_key
 from pantau.registry.models import Institution, Province, Regency
 from pantau.registry.selectors import institutions_for
 from pantau.registry.views_manage import dashboard_panel
@@ -70,6 +72,21 @@ def institution_names(ids: set[int]) -> dict[int, str]:
     return dict(Institution.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
+def search_institutions(user: Any, text: str, limit: int) -> list[tuple[int, str]]:
+    """The institutions in the user's scope whose name starts with ``text`` (by the unique index
+    on the folded name: case, spacing and lookalike letters do not matter), then, to fill the
+    list, those whose name contains it (a scan of the institution table: a few thousand rows)."""
+    key = fold_key(text)
+    if not key:
+        return []
+    scoped = institutions_for(user).order_by("name_key", "pk")
+    found = list(scoped.filter(prefix_q("name_key", key)).values_list("pk", "name")[:limit])
+    if len(found) < limit:
+        found += scoped.filter(name_key__contains=key).exclude(pk__in=[pk for pk, _ in found]).values_list(
+            "pk", "name")[: limit - len(found)]
+    return found
+
+
 def load_regions(stdout: OutputWrapper) -> None:
     """The provinces and regencies, unless they are all there already."""
     if Province.objects.count() < 38 or Regency.objects.count() < 514:
@@ -98,7 +115,8 @@ def register() -> None:
     )
     hooks.not_audited("registry.uniteventlink", "registry.provinceboundary", "registry.regencyboundary")
     hooks.audit_scope(audit_scope)
-    hooks.institution_lookup(hooks.InstitutionLookup(choices_for=institutions_for, names=institution_names))
+    hooks.institution_lookup(hooks.InstitutionLookup(choices_for=institutions_for, names=institution_names,
+                                                    search=search_institutions))
     hooks.nav_item(
         hooks.NavItem("public:home", _("Beranda"), order=10),
         hooks.NavItem("public:search", _("Cari layanan"), order=20),
