@@ -162,12 +162,18 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def event_types_of(kind: str) -> list[str]:
+    """The event types ``kind`` stands for: itself and the registered types it is the prefix of
+    (``unit`` → ``unit.created``, ``unit.updated`` …)."""
+    return [kind, *(t for t in hooks.known_event_types() if t.startswith(kind + "."))]
+
+
 def _event_types(kind: str) -> Q:
-    """``kind`` exactly, or every event type it is the prefix of (``unit`` → ``unit.*``): the
-    registered event types are listed (an ``IN`` the index serves) before falling back to a prefix."""
-    known = [t for t in hooks.known_event_types() if t.startswith(kind + ".")]
-    if "." in kind or known:
-        return Q(event_type__in=[kind, *known])
+    """``kind`` exactly, or every event type it is the prefix of: the registered event types are
+    listed (an ``IN`` the index serves) before falling back to a prefix."""
+    known = event_types_of(kind)
+    if "." in kind or len(known) > 1:
+        return Q(event_type__in=known)
     return Q(event_type=kind) | Q(event_type__startswith=kind + ".")
 
 
@@ -255,7 +261,18 @@ NEWEST_FIRST = ("-at", "-id")
 OLDEST_FIRST = ("at", "id")
 
 
-def _page(qs: QuerySet[AuditEvent], before_id: str, after_id: str) -> tuple[list[AuditEvent], int | None, int | None]:
+def _rows(qs: QuerySet[AuditEvent], ordering: tuple[str, ...], split: list[str]) -> list[AuditEvent]:
+    """The first ``PAGE_SIZE + 1`` events of ``qs`` in ``ordering``. With several event types
+    (``split``), one index range per type, merged: an ``IN`` over types would sort every match."""
+    if len(split) < 2:
+        return list(qs.order_by(*ordering)[: PAGE_SIZE + 1])
+    rows = [e for t in split for e in qs.filter(event_type=t).order_by(*ordering)[: PAGE_SIZE + 1]]
+    rows.sort(key=lambda e: (e.at, e.pk), reverse=ordering == NEWEST_FIRST)
+    return rows[: PAGE_SIZE + 1]
+
+
+def _page(qs: QuerySet[AuditEvent], before_id: str, after_id: str,
+          split: list[str] | None = None) -> tuple[list[AuditEvent], int | None, int | None]:
     """Keyset pages, newest first (``at``, then ``id``): (events, older, newer). The cursor is the
     id of the event the page continues from, looked up in the same (scoped, filtered) list; an
     unknown cursor starts from the newest. Each page is a range of one index and ``LIMIT``."""
@@ -263,14 +280,14 @@ def _page(qs: QuerySet[AuditEvent], before_id: str, after_id: str) -> tuple[list
     cursor = after if after is not None else before
     start = qs.filter(pk=cursor).values_list("at", "id").first() if cursor is not None else None
     if start is not None and after is not None:
-        events = list(qs.filter(following(tuple(start), OLDEST_FIRST)).order_by(*OLDEST_FIRST)[: PAGE_SIZE + 1])
+        events = _rows(qs.filter(following(tuple(start), OLDEST_FIRST)), OLDEST_FIRST, split or [])
         has_newer = len(events) > PAGE_SIZE
         events = list(reversed(events[:PAGE_SIZE]))
         has_older = bool(events)  # we came from an older page
     else:
         if start is not None:
             qs = qs.filter(following(tuple(start), NEWEST_FIRST))
-        events = list(qs.order_by(*NEWEST_FIRST)[: PAGE_SIZE + 1])
+        events = _rows(qs, NEWEST_FIRST, split or [])
         has_older = len(events) > PAGE_SIZE
         events = events[:PAGE_SIZE]
         has_newer = start is not None
@@ -312,7 +329,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
                                "query": "", "count": 0, "count_capped": False,
                                "choosers": _chooser_links(request, form)}
     if qs is not None:
-        events, older, newer = _page(qs, request.GET.get("sebelum", ""), request.GET.get("sesudah", ""))
+        kind = form.cleaned_data.get("jenis", "").strip().rstrip(".") if request.GET else ""
+        events, older, newer = _page(qs, request.GET.get("sebelum", ""), request.GET.get("sesudah", ""),
+                                     event_types_of(kind) if kind else None)
         count = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
         names = hooks.institutions().names({e.institution_id for e in events if e.institution_id})
         for event in events:

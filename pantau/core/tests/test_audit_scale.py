@@ -138,3 +138,21 @@ def test_a_filtered_page_never_counts_more_than_the_cap(cast: Any) -> None:
         client.get(URL, {"instansi": cast.tabalong.pk})
     counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper() and "auditevent" in q["sql"]]
     assert counts and all("LIMIT 1001" in sql for sql in counts)
+
+
+def test_a_prefix_of_event_types_pages_through_every_type_in_order(cast: Any) -> None:
+    with transaction.atomic():
+        for i in range(130):
+            audit.record(actor=cast.national_admin, event_type=("unit.created", "unit.updated", "unit.merge")[i % 3],
+                         reason=str(i))
+    expected = list(AuditEvent.objects.filter(event_type__startswith="unit.").order_by("-at", "-id")
+                    .values_list("pk", flat=True))
+    client = client_for(cast.national_admin)
+    seen: list[int] = []
+    response = client.get(URL, {"jenis": "unit"})
+    while True:
+        seen += [e.pk for e in response.context["events"]]
+        if not response.context["older"]:
+            break
+        response = client.get(URL, {"jenis": "unit", "sebelum": response.context["older"]})
+    assert seen == expected and len(seen) > 130

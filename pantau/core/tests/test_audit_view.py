@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from pantau.accounts import services as account_services
 from pantau.core import audit
+from pantau.core.audit_views import event_types_of
 from pantau.core.models import AuditEvent
 from pantau.core.selectors import audit_events_for
 from pantau.registry import services
@@ -224,7 +225,9 @@ def test_the_query_count_does_not_grow_with_the_trail(cast: Any, role: str,
             services.unit_save(actor=cast.national_admin, institution=inst, data={"name": "Unit"})
             services.unit_save(actor=cast.national_admin, unit=cast.dukcapil, data={"phone": str(i)})
         assert _queries(client, **params) == small
-        with django_assert_max_num_queries(12):
+        # A prefix of event types reads one index range per registered type it stands for.
+        per_type = len(event_types_of("unit")) - 1 if params else 0
+        with django_assert_max_num_queries(12 + per_type):
             client.get(URL, params)
 
 
