@@ -60,7 +60,9 @@ BANJARMASIN = [
 ]
 BARSEL = [
     ("Dinas Kependudukan dan Pencatatan Sipil", "dinas", [("Akta Kelahiran", "")]),
-    ("Badan Pendapatan Daerah", "badan", [("Pembayaran Pajak Bumi dan Bangunan (PBB)", "PBB perdesaan dan perkotaan.")]),
+    ("Badan Pendapatan Daerah", "badan", [
+        ("Pembayaran Pajak Bumi dan Bangunan (PBB)", "PBB perdesaan dan perkotaan."),
+    ]),
 ]
 POLRI = [
     ("Polres Tabalong", "kantor", [

@@ -108,7 +108,8 @@ def test_staff_searches_see_their_scope_only(cast: Any, user: str, expected: set
 def test_the_staff_list_and_the_api_search_within_scope(cast: Any) -> None:
     body = client_for(cast.assessor_kalteng).get(reverse("manage:institutions"), {"q": "pemerintah"}).content.decode()
     assert "Barito Selatan" in body and "Tabalong" not in body and "Banjarmasin" not in body
-    body = client_for(cast.assessor_kalsel).get(reverse("manage:institutions"), {"q": "pemkab tabalong"}).content.decode()
+    kalsel = client_for(cast.assessor_kalsel)
+    body = kalsel.get(reverse("manage:institutions"), {"q": "pemkab tabalong"}).content.decode()
     assert "Pemerintah Kabupaten Tabalong" in body and "Banjarmasin" not in body
 
 

@@ -20,7 +20,8 @@ TBL, BJM, BS = "Kabupaten Tabalong", "Kota Banjarmasin", "Kabupaten Barito Selat
 
 # (query, the first result contains one of these, each of these is among the first five)
 CASES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("akte kelahiran", ("Akta Kelahiran |",), ("Akta Kelahiran | Pemerintah " + TBL, "Akta Kelahiran | Pemerintah " + BJM)),
+    ("akte kelahiran", ("Akta Kelahiran |",),
+     ("Akta Kelahiran | Pemerintah " + TBL, "Akta Kelahiran | Pemerintah " + BJM)),
     ("akta klahiran", ("Akta Kelahiran |",), ("Akta Kelahiran | Pemerintah " + BS,)),
     ("akta kelahiran", ("Akta Kelahiran |",), ()),
     ("kelahiran", ("Akta Kelahiran |",), ()),
