@@ -73,8 +73,8 @@ class Migration(migrations.Migration):
                 ('office_id', models.BigIntegerField(null=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['kind', 'sort_key', 'id'], name='search_document_sorted')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='search_document_unique')],
+                'indexes': [models.Index(fields=['sort_key', 'id'], name='search_document_sorted')],
+                'constraints': [models.UniqueConstraint(fields=('object_id', 'kind'), name='search_document_unique')],
             },
         ),
         migrations.RunPython(create, drop, elidable=False),

@@ -14,6 +14,7 @@ candidates for a mistyped word.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -108,6 +109,26 @@ def clear(everything: bool) -> bool:
             cursor.execute(f"TRUNCATE {DOCUMENTS}")
         return True
     return False
+
+
+DOCUMENT_COLUMNS = ("kind", "object_id", "title", "sort_key", "title_terms", "body_terms", "is_public",
+                    "province_id", "regency_id", "institution_id", "unit_id", "office_id")
+
+
+def insert_documents(docs: Sequence[Any]) -> None:
+    """A rebuild's batch of (unsaved) documents, in one ``executemany`` (not the ORM's small batches)."""
+    if not docs:
+        return
+    placeholders = ", ".join(["%s"] * len(DOCUMENT_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {DOCUMENTS} ({', '.join(DOCUMENT_COLUMNS)}) VALUES ({placeholders})",  # noqa: S608  constants
+            [tuple(getattr(doc, name) for name in DOCUMENT_COLUMNS) for doc in docs])
+
+
+def insert_words(rows: Sequence[tuple[str, int]]) -> None:
+    with connection.cursor() as cursor:
+        cursor.executemany("INSERT INTO core_searchword (word, frequency) VALUES (%s, %s)", list(rows))
 
 
 def rebuild() -> None:

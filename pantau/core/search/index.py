@@ -8,7 +8,6 @@ ids)`` when objects of that kind change (the registry does it from ``post_save``
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -54,16 +53,11 @@ def document(kind: str, item: hooks.SearchItem) -> SearchDocument:
     )
 
 
-@functools.lru_cache(maxsize=50_000)
-def _words_of(value: str) -> frozenset[str]:
-    return frozenset(surface_words(value))
-
-
 def _item_words(item: hooks.SearchItem) -> set[str]:
-    found = set(_words_of(item.title))
+    found = set(surface_words(item.title))
     for part in item.body:
         if part:
-            found |= _words_of(part)
+            found |= surface_words(part)
     return found
 
 
@@ -162,18 +156,17 @@ def rebuild(kinds: Iterable[str] | None = None, progress: Callable[[str, int], N
             batch.append(document(kind, item))
             frequency.update(_item_words(item))
             if len(batch) >= BATCH:
-                SearchDocument.objects.bulk_create(batch)
+                backend.insert_documents(batch)
                 count += len(batch)
                 batch = []
                 if progress is not None and count % (BATCH * 25) == 0:
                     progress(kind, count)
-        SearchDocument.objects.bulk_create(batch)
+        backend.insert_documents(batch)
         written[kind] = count + len(batch)
     if set(chosen) < set(sources):  # the other kinds' words stay in the vocabulary
         frequency.update(dict.fromkeys(SearchWord.objects.values_list("word", flat=True), 0))
     SearchWord.objects.all().delete()
-    SearchWord.objects.bulk_create(
-        (SearchWord(word=w[:40], frequency=n) for w, n in sorted(frequency.items())), batch_size=BATCH * 5)
+    backend.insert_words(sorted(frequency.items()))
     backend.rebuild()
     return written
 

@@ -51,8 +51,10 @@ class SearchDocument(models.Model):
     office_id = models.BigIntegerField(null=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique")]
-        indexes = [models.Index(fields=["kind", "sort_key", "id"], name="search_document_sorted")]
+        # No index starts with ``kind``: every document of a kind matches ``kind = …``, and SQLite's
+        # planner would scan that index instead of looking up the few ids the FTS table matched.
+        constraints = [models.UniqueConstraint(fields=["object_id", "kind"], name="search_document_unique")]
+        indexes = [models.Index(fields=["sort_key", "id"], name="search_document_sorted")]  # no words: by title
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}: {self.title}"

@@ -36,7 +36,7 @@ class Found:
 
 def bounded_count(qs: QuerySet[Any], limit: int = LIMIT) -> int:
     """The number of rows of ``qs``, counted up to ``limit + 1`` only."""
-    return qs.order_by()[: limit + 1].count()
+    return qs.order_by().values("pk")[: limit + 1].count()
 
 
 def _matching(base: QuerySet[SearchDocument], terms: tuple[str, ...], *, any_term: bool = False

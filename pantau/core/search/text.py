@@ -36,6 +36,7 @@ class Words:
     spelling: dict[str, tuple[str, ...]]
     groups: dict[str, tuple[tuple[str, ...], ...]]  # key → phrases (word tuples)
     phrases: dict[tuple[str, ...], tuple[str, ...]]  # phrase → keys
+    starts: frozenset[str]  # the first words of the phrases
     longest: int
     stopwords: frozenset[str]
     known: frozenset[str]  # every word of the data file (for typo candidates)
@@ -57,7 +58,7 @@ def words() -> Words:
         groups[key] = tuple(group)
     stopwords = frozenset(fold_key(w) for w in data.get("stopwords", {}).get("words", []))
     known = {w for phrase in phrases for w in phrase} | set(spelling) | {w for v in spelling.values() for w in v}
-    return Words(spelling, groups, {p: tuple(k) for p, k in phrases.items()},
+    return Words(spelling, groups, {p: tuple(k) for p, k in phrases.items()}, frozenset(p[0] for p in phrases if p),
                  max((len(p) for p in phrases), default=1), stopwords, frozenset(known))
 
 
@@ -68,9 +69,14 @@ def _spelled(tokens: Iterable[str], spelling: dict[str, tuple[str, ...]]) -> tup
     return tuple(out)
 
 
+def fold(value: str) -> str:
+    """``fold_key``, with a fast path for plain ASCII text (most of it: no accents, no lookalikes)."""
+    return value.lower() if value.isascii() else fold_key(value)
+
+
 def tokens(value: str) -> tuple[str, ...]:
     """Steps 1–2: the folded, respelled words of ``value``."""
-    return _spelled(_WORD.findall(fold_key(value or "")), words().spelling)
+    return _spelled(_WORD.findall(fold(value or "")), words().spelling)
 
 
 @functools.cache
@@ -93,6 +99,8 @@ def _keys_in(toks: tuple[str, ...]) -> list[str]:
     w = words()
     found: list[str] = []
     for start in range(len(toks)):
+        if toks[start] not in w.starts:
+            continue
         for size in range(1, min(w.longest, len(toks) - start) + 1):
             found.extend(w.phrases.get(toks[start:start + size], ()))
     return found
@@ -104,17 +112,22 @@ def _stems(toks: Iterable[str]) -> list[str]:
 
 
 @functools.lru_cache(maxsize=50_000)
-def document_terms(value: str) -> str:
-    """The indexed terms of a document's text: its stems and the keys of its phrases, space-separated
-    (cached: unit and institution names repeat across thousands of products)."""
+def analyse(value: str) -> tuple[str, frozenset[str]]:
+    """A document's text as (its indexed terms: stems and the keys of its phrases, space-separated;
+    its words worth proposing in a "did you mean": letters only, 3–40 long). Cached: unit and
+    institution names repeat across thousands of products."""
     toks = tokens(value)
-    return " ".join(dict.fromkeys([*_stems(toks), *_keys_in(toks)]))
-
-
-def surface_words(value: str) -> set[str]:
-    """The words of ``value`` worth proposing in a "did you mean" (letters only, 3–40 long)."""
     stop = words().stopwords
-    return {t for t in tokens(value) if 3 <= len(t) <= 40 and t.isalpha() and t not in stop}
+    surface = frozenset(t for t in toks if 3 <= len(t) <= 40 and t.isalpha() and t not in stop)
+    return " ".join(dict.fromkeys([*_stems(toks), *_keys_in(toks)])), surface
+
+
+def document_terms(value: str) -> str:
+    return analyse(value)[0]
+
+
+def surface_words(value: str) -> frozenset[str]:
+    return analyse(value)[1]
 
 
 @dataclass(frozen=True)
