@@ -94,7 +94,8 @@ def institutions(request: HttpRequest) -> HttpResponse:
 def _institutions_context(request: HttpRequest) -> dict[str, Any]:
     """What to fix first: the institutions in scope, least complete first (the summary kept on
     write, ``Institution.completeness``), paged by key."""
-    qs = institutions_for(request.user).select_related("province", "regency")
+    qs = institutions_for(request.user).select_related("province", "regency").defer("province__boundary",
+                                                                                  "regency__boundary")
     q = query_text(request, "q")
     province = query_text(request, "provinsi", 2)
     kind = query_text(request, "jenis", 20)
