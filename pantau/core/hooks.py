@@ -19,7 +19,9 @@ the demo data), the module registers it here:
   depends on about a signed-in viewer (roles, scope);
 - ``token_authenticator(fn)``: ``fn(raw_token)`` → the API token's user or ``None``;
 - ``dashboard_panel(DashboardPanel(...))``: a part of the staff dashboard (``/kelola/``), by ``order``;
-- ``demo_step(DemoStep(...))``: a step of ``manage.py demo_setup``, run by its ``order``.
+- ``demo_step(DemoStep(...))``: a step of ``manage.py demo_setup``, run by its ``order``;
+- ``search_source(SearchSource(...))``: a kind of searchable document (``pantau.core.search``) and
+  how to read its objects as ``SearchItem`` rows.
 
 Registering the same thing again (same object type, URL name, step name or function) replaces it,
 so a second ``ready()`` changes nothing.
@@ -98,6 +100,31 @@ class DemoStep:
     run: Callable[[OutputWrapper], None]  # gets the command's stdout
 
 
+@dataclass(frozen=True)
+class SearchItem:
+    """One object as the search index stores it (``pantau.core.search``): its text and the
+    columns searches are scoped by (ids, ``None`` where they do not apply)."""
+
+    object_id: int
+    title: str
+    body: tuple[str, ...] = ()  # other texts: description, parent names, places
+    is_public: bool = False
+    province_id: int | None = None
+    regency_id: int | None = None
+    institution_id: int | None = None
+    unit_id: int | None = None
+    office_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """A kind of searchable document. ``items(ids)`` yields the ``SearchItem`` of each object of
+    ``ids`` that exists (all objects when ``ids`` is None, streamed in id order)."""
+
+    kind: str
+    items: Callable[[Iterable[int] | None], Iterable[SearchItem]]
+
+
 def signed_in(user: Any) -> bool:
     """Every signed-in user with an active account."""
     return bool(user.is_authenticated and user.is_active)
@@ -118,6 +145,7 @@ class Hooks:
     token_authenticators: dict[TokenAuthenticator, None] = field(default_factory=dict)
     dashboard_panels: dict[str, DashboardPanel] = field(default_factory=dict)
     demo_steps: dict[str, DemoStep] = field(default_factory=dict)
+    search_sources: dict[str, SearchSource] = field(default_factory=dict)
 
 
 registered = Hooks()
@@ -175,6 +203,11 @@ def dashboard_panel(*panels: DashboardPanel) -> None:
 def demo_step(*steps: DemoStep) -> None:
     for step in steps:
         registered.demo_steps[step.name] = step
+
+
+def search_source(*sources: SearchSource) -> None:
+    for source in sources:
+        registered.search_sources[source.kind] = source
 
 
 # Use (by core) ----------------------------------------------------------------------------------
@@ -256,3 +289,7 @@ def dashboard(request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:
 
 def demo_steps() -> Iterable[DemoStep]:
     return sorted(registered.demo_steps.values(), key=lambda step: step.order)
+
+
+def search_sources() -> dict[str, SearchSource]:
+    return dict(registered.search_sources)

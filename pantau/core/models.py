@@ -90,3 +90,8 @@ class SubmittedForm(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+from pantau.core.search.models import SearchDocument, SearchWord  # noqa: E402  the search index (core app)
+
+__all__ = ["AppendOnlyError", "AuditEvent", "AuditQuerySet", "SearchDocument", "SearchWord", "SubmittedForm"]

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from pantau.core.errors import NotInScope
+from pantau.core.search import index as search_index
 from pantau.registry import completeness, components, services, transfer
 from pantau.registry.exporter import latest_standards
 from pantau.registry.models import Institution, Office, Province, Regency, ServiceProduct, ServiceStandard, ServiceUnit
@@ -91,7 +92,8 @@ def import_registry(*, actor: Any, upload: IO[bytes], size: int, dry_run: bool =
         return ImportResult(problems=structure, dry_run=dry_run)
     run = _Run(actor, sheets, rows, wb.budget)
     with transaction.atomic():
-        with completeness.deferred():  # the completeness summaries: refreshed once per institution
+        # The completeness summaries and the search documents: written once per object at the end.
+        with completeness.deferred(), search_index.deferred():
             run.all()
         if run.problems or dry_run:
             transaction.set_rollback(True)

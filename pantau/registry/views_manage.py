@@ -20,7 +20,8 @@ from pantau.core.forms import edit_base, posted, save_form, submit_once, track_e
 from pantau.core.http import is_htmx, query_text
 from pantau.core.keyset import keyset_page
 from pantau.core.pagecache import render_cached
-from pantau.registry import completeness, services, unit_changes
+from pantau.core.search import query as search_query
+from pantau.registry import completeness, search_docs, services, unit_changes
 from pantau.registry import components as comp
 from pantau.registry.forms import InstitutionForm, ProductEditForm, ProductForm, ReasonForm, StandardForm, UnitForm
 from pantau.registry.models import Institution, Province, ServiceProduct
@@ -97,8 +98,10 @@ def _institutions_context(request: HttpRequest) -> dict[str, Any]:
     q = query_text(request, "q")
     province = query_text(request, "provinsi", 2)
     kind = query_text(request, "jenis", 20)
-    if q:
-        qs = qs.filter(name__icontains=q)
+    if q:  # the search index, in the user's scope (the list stays scoped by ``institutions_for`` too)
+        documents = search_query.find(search_docs.INSTITUTION, q,
+                                      where=search_docs.staff_scope(request.user, search_docs.INSTITUTION)).documents
+        qs = qs.filter(pk__in=documents.values("object_id")[:search_query.LIMIT])
     if province:
         qs = qs.filter(province__code=province)
     if kind in Institution.Kind.values:
@@ -112,8 +115,10 @@ def _institutions_context(request: HttpRequest) -> dict[str, Any]:
     )
     rows = [{"institution": inst, "units": unit_counts.get(inst.pk, 0), "products": inst.product_count,
              "percent": inst.completeness if inst.product_count else None} for inst in page]
+    count = search_query.bounded_count(qs)  # "more than 1 000", not a count of the whole table
     context: dict[str, Any] = {
-        "page": page, "rows": rows, "q": q, "province": province, "kind": kind, "count": qs.count(),
+        "page": page, "rows": rows, "q": q, "province": province, "kind": kind, "count": count,
+        "more": count > search_query.LIMIT,
         "provinces": Province.objects.only("code", "name"), "kinds": Institution.Kind.choices,
         "can_create": can_create_institution(request.user),
     }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +13,9 @@ from django.utils import timezone
 from pantau.core.access import PUBLIC, access
 from pantau.core.http import is_htmx, query_id, query_text
 from pantau.core.pagecache import render_cached
+from pantau.core.search import query as search_query
 from pantau.registry import components as comp
-from pantau.registry import unit_changes
+from pantau.registry import search_docs, unit_changes
 from pantau.registry.models import Institution, Province, Regency, ServiceProduct
 from pantau.registry.regionmap import province_stats
 from pantau.registry.selectors import (
@@ -39,26 +39,27 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @access(PUBLIC)
 def search(request: HttpRequest) -> HttpResponse:
+    """Public products by everyday words (``pantau.core.search``), ranked, with "did you mean"; a
+    bounded count and capped pages. Three queries for the results: count, page, its products."""
     q = query_text(request, "q")
     province = query_text(request, "provinsi", 2)
     institution = query_text(request, "instansi", 20)
     regency = query_text(request, "kabupaten", 5)
-    products = public_products().select_related("unit__institution__province")
-    if q:
-        for word in q.split()[:6]:
-            products = products.filter(
-                Q(name__icontains=word) | Q(unit__name__icontains=word)
-                | Q(unit__institution__name__icontains=word)
-            )
+    where = Q(is_public=True)
     if province:
-        products = products.filter(unit__institution__province__code=province)
+        where &= Q(province_id__in=Province.objects.filter(code=province).values("pk"))
     if regency:
-        products = products.filter(unit__institution__regency__code=regency)
+        where &= Q(regency_id__in=Regency.objects.filter(code=regency).values("pk"))
     institution_id = query_id(request, "instansi")
     if institution_id is not None:
-        products = products.filter(unit__institution_id=institution_id)
-    products = products.order_by("name", "pk")
-    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("hal"))
+        where &= Q(institution_id=institution_id)
+    found = search_query.find(search_docs.PRODUCT, q, where=where)
+    page = search_query.capped_page(found.documents.only("object_id"), request.GET.get("hal"), PAGE_SIZE,
+                                    count=found.count)
+    products = ServiceProduct.objects.select_related("unit__institution__province").only(
+        "name", "unit__name", "unit__institution__name", "unit__institution__province__name").in_bulk(
+        [doc.object_id for doc in page])
+    page.rows = [products[doc.object_id] for doc in page if doc.object_id in products]
     institutions = Institution.objects.none()
     regencies = Regency.objects.none()
     if province:
@@ -66,7 +67,8 @@ def search(request: HttpRequest) -> HttpResponse:
         regencies = Regency.objects.filter(province__code=province).only("code", "name")
     context = {
         "q": q, "province": province, "institution": institution, "regency": regency, "page": page,
-        "provinces": Province.objects.only("code", "name"), "institutions": institutions, "regencies": regencies,
+        "found": found, "provinces": Province.objects.only("code", "name"), "institutions": institutions,
+        "regencies": regencies,
     }
     template = "registry/public/search_results.html" if is_htmx(request) else "registry/public/search.html"
     return render(request, template, context)

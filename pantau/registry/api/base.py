@@ -12,6 +12,8 @@ from django.db.models import Model, Q, QuerySet
 from ninja import Router
 from ninja.params.functions import Query
 
+from pantau.core.search.query import LIMIT, find
+
 router = Router()
 PUBLIC_TAGS = ["registry: public"]
 STAFF_TAGS = ["registry: staff (token)"]
@@ -20,6 +22,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M", bound=Model)
 
 SEARCH: Any = Query("", max_length=100, description="Words to look for in the name")
+FOUND: Any = Query("", max_length=100, description=(
+    "Everyday words (stemmed; spelling variants, abbreviations and synonyms such as KK, e-KTP, IMB, RSUD "
+    "understood; typos corrected when nothing matches). At most the first 1 000 matches are listed."))
 MAX_WORDS = 6  # of ``q``; the rest is ignored
 
 
@@ -29,6 +34,15 @@ def narrowed(qs: QuerySet[M], q: str, fields: tuple[str, ...] = ("name",), **equ
     for word in q.split()[:MAX_WORDS]:
         qs = qs.filter(reduce(operator.or_, (Q(**{f"{name}__icontains": word}) for name in fields)))
     return qs.filter(**{key: value for key, value in equal.items() if value is not None and value != ""})
+
+
+def found(qs: QuerySet[M], kind: str, q: str, where: Q | None = None) -> QuerySet[M]:
+    """``qs`` narrowed to the objects whose search document (``pantau.core.search``) matches ``q``,
+    the first ``LIMIT`` of them by relevance; ``qs`` itself when ``q`` is empty."""
+    if not q.strip():
+        return qs
+    documents = find(kind, q, where=where).documents
+    return qs.filter(pk__in=documents.values("object_id")[:LIMIT])
 
 
 def route(method: str, tags: list[str], **defaults: Any) -> Callable[..., Callable[[F], F]]:

@@ -8,14 +8,15 @@ is paginated (``limit``/``offset``) and costs the same few queries whatever its 
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja.pagination import paginate
 from ninja.params.functions import Query
 
 from pantau.core.apitools import MAX_ID, PUBLIC_READ, READ_ERRORS, Pagination
-from pantau.registry.api.base import PUBLIC_TAGS, SEARCH, narrowed, route
+from pantau.registry import search_docs
+from pantau.registry.api.base import FOUND, PUBLIC_TAGS, SEARCH, found, narrowed, route
 from pantau.registry.api.schemas import (
     InstitutionKind,
     InstitutionOut,
@@ -74,10 +75,11 @@ def offices(request: HttpRequest) -> Any:
 
 @get("/institutions", response={200: list[InstitutionOut], **READ_ERRORS})
 @paginate(Pagination)
-def institutions(request: HttpRequest, q: str = SEARCH, province: str | None = PROVINCE,
+def institutions(request: HttpRequest, q: str = FOUND, province: str | None = PROVINCE,
                  kind: InstitutionKind | None = None) -> Any:
-    """Public-service providers (instansi), by name, province and kind."""
-    return narrowed(_institutions().order_by("name", "pk"), q, province__code=province, kind=kind)
+    """Public-service providers (instansi), by words, province and kind."""
+    qs = found(_institutions().order_by("name", "pk"), search_docs.INSTITUTION, q)
+    return narrowed(qs, "", province__code=province, kind=kind)
 
 
 @get("/institutions/{int:pk}", response={200: InstitutionOut, **READ_ERRORS})
@@ -88,12 +90,12 @@ def institution(request: HttpRequest, pk: int) -> Any:
 
 @get("/institutions/{int:pk}/units", response={200: list[UnitOut], **READ_ERRORS})
 @paginate(Pagination)
-def institution_units(request: HttpRequest, pk: int, q: str = SEARCH) -> Any:
+def institution_units(request: HttpRequest, pk: int, q: str = FOUND) -> Any:
     """The active service units of a provider, with their maklumat pelayanan."""
     inst = get_object_or_404(Institution.objects.only("pk"), pk=pk)
     qs = (ServiceUnit.objects.filter(institution=inst, is_active=True).select_related("regency")
           .order_by("name", "pk"))
-    return narrowed(qs, q)
+    return found(qs, search_docs.UNIT, q, Q(institution_id=inst.pk, is_public=True))
 
 
 def _products() -> QuerySet[ServiceProduct]:
@@ -107,11 +109,12 @@ def _products() -> QuerySet[ServiceProduct]:
 
 @get("/products", response={200: list[ProductOut], **READ_ERRORS})
 @paginate(Pagination)
-def products(request: HttpRequest, q: str = SEARCH, province: str | None = PROVINCE,
+def products(request: HttpRequest, q: str = FOUND, province: str | None = PROVINCE,
              institution: int | None = Query(None, ge=1, le=MAX_ID, description="Institution id")) -> Any:
-    """Service products with a published standard in force, by words, province and institution."""
-    return narrowed(_products().order_by("name", "pk"), q, ("name", "unit__name", "unit__institution__name"),
-                    unit__institution__province__code=province, unit__institution_id=institution)
+    """Service products with a published standard in force, by words (in the name, description, unit,
+    institution and place), province and institution."""
+    qs = found(_products().order_by("name", "pk"), search_docs.PRODUCT, q, Q(is_public=True))
+    return narrowed(qs, "", unit__institution__province__code=province, unit__institution_id=institution)
 
 
 @get("/products/{int:pk}", response={200: ProductOut, **READ_ERRORS})

@@ -24,8 +24,8 @@ from ninja.responses import Status
 from pantau.core.apitools import MAX_ID, TOKEN_READ_ERRORS, WRITE_ERRORS, Pagination
 from pantau.core.apitools import token_user as _user
 from pantau.core.errors import NotInScope
-from pantau.registry import completeness, services
-from pantau.registry.api.base import SEARCH, STAFF_TAGS, narrowed, route
+from pantau.registry import completeness, search_docs, services
+from pantau.registry.api.base import FOUND, STAFF_TAGS, found, narrowed, route
 from pantau.registry.api.bodies import (
     DraftIn,
     InstitutionIn,
@@ -102,14 +102,17 @@ def _my_products(user: Any) -> QuerySet[ServiceProduct]:
 
 @get("/my/institutions", response={200: list[MyInstitutionOut], **TOKEN_READ_ERRORS})
 @paginate(Pagination)
-def my_institutions(request: HttpRequest, q: str = SEARCH,
+def my_institutions(request: HttpRequest, q: str = FOUND,
                     province: str | None = Query(None, pattern=r"^\d{2}$", description="Province code"),
                     kind: InstitutionKind | None = None,
                     order: Literal["name", "completeness"] = Query(
                         "name", description="By name, or least complete first (what to fix first)")) -> Any:
     """Institutions in the token user's scope, with unit and product counts and completeness."""
     fields = ("completeness", "name", "pk") if order == "completeness" else ("name", "pk")
-    return narrowed(_my_institutions(_user(request)).order_by(*fields), q, province__code=province, kind=kind)
+    user = _user(request)
+    qs = found(_my_institutions(user).order_by(*fields), search_docs.INSTITUTION, q,
+               search_docs.staff_scope(user, search_docs.INSTITUTION))
+    return narrowed(qs, "", province__code=province, kind=kind)
 
 
 @get("/my/institutions/{int:pk}", response={200: MyInstitutionDetailOut, **TOKEN_READ_ERRORS})
@@ -127,12 +130,14 @@ def my_institution(request: HttpRequest, pk: int) -> Any:
 
 @get("/my/units", response={200: list[MyUnitOut], **TOKEN_READ_ERRORS})
 @paginate(Pagination)
-def my_units(request: HttpRequest, q: str = SEARCH,
+def my_units(request: HttpRequest, q: str = FOUND,
              institution: int | None = Query(None, ge=1, le=MAX_ID, description="Institution id"),
              active: bool | None = Query(None, description="Only active (true) or inactive (false) units")) -> Any:
     """Units in the token user's scope (inactive ones included unless filtered out)."""
-    return narrowed(_my_units(_user(request)).order_by("institution__name", "name", "pk"), q,
-                    institution_id=institution, is_active=active)
+    user = _user(request)
+    qs = found(_my_units(user).order_by("institution__name", "name", "pk"), search_docs.UNIT, q,
+               search_docs.staff_scope(user, search_docs.UNIT))
+    return narrowed(qs, "", institution_id=institution, is_active=active)
 
 
 @get("/my/units/{int:pk}", response={200: MyUnitOut, **TOKEN_READ_ERRORS})
@@ -143,14 +148,16 @@ def my_unit(request: HttpRequest, pk: int) -> Any:
 
 @get("/my/products", response={200: list[MyProductOut], **TOKEN_READ_ERRORS})
 @paginate(Pagination)
-def my_products(request: HttpRequest, q: str = SEARCH,
+def my_products(request: HttpRequest, q: str = FOUND,
                 institution: int | None = Query(None, ge=1, le=MAX_ID, description="Institution id"),
                 unit: int | None = Query(None, ge=1, le=MAX_ID, description="Unit id"),
                 has_draft: bool | None = Query(None, description="Only products with (true) / without an open draft"),
                 ) -> Any:
     """Products in the token user's scope, published or not, with completeness and draft version."""
-    return narrowed(_my_products(_user(request)).order_by("unit__institution__name", "unit__name", "name", "pk"), q,
-                    ("name", "unit__name"), unit__institution_id=institution, unit_id=unit,
+    user = _user(request)
+    qs = found(_my_products(user).order_by("unit__institution__name", "unit__name", "name", "pk"), search_docs.PRODUCT,
+               q, search_docs.staff_scope(user, search_docs.PRODUCT))
+    return narrowed(qs, "", unit__institution_id=institution, unit_id=unit,
                     draft_version__isnull=None if has_draft is None else not has_draft)
 
 
