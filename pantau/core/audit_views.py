@@ -266,9 +266,10 @@ def _rows(qs: QuerySet[AuditEvent], ordering: tuple[str, ...], split: list[str])
     (``split``), one index range per type, merged: an ``IN`` over types would sort every match."""
     if len(split) < 2:
         return list(qs.order_by(*ordering)[: PAGE_SIZE + 1])
-    rows = [e for t in split for e in qs.filter(event_type=t).order_by(*ordering)[: PAGE_SIZE + 1]]
-    rows.sort(key=lambda e: (e.at, e.pk), reverse=ordering == NEWEST_FIRST)
-    return rows[: PAGE_SIZE + 1]
+    keys = [key for t in split for key in qs.filter(event_type=t).order_by(*ordering).values_list("at", "id")[
+        : PAGE_SIZE + 1]]  # the keys only: the full rows are read once, for the page
+    keys.sort(reverse=ordering == NEWEST_FIRST)
+    return list(qs.filter(pk__in=[pk for _at, pk in keys[: PAGE_SIZE + 1]]).order_by(*ordering))
 
 
 def _page(qs: QuerySet[AuditEvent], before_id: str, after_id: str,
