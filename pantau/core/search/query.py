@@ -159,7 +159,7 @@ class CappedPage:
 
 def page_number(raw: Any) -> int:
     value = str(raw or "").strip()
-    return int(value) if value.isdigit() and len(value) <= 6 else 1
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else 1  # not "²"
 
 
 def capped_page(qs: QuerySet[Any], number: Any, size: int, count: int | None = None) -> CappedPage:
