@@ -157,11 +157,15 @@ class Institution(NameKeyed):
         help_text=_("Kantor Ombudsman yang mengawasi"),
     )
     website = models.URLField(blank=True)
-    # Summary of the completeness of its active products, kept by the services in the same
-    # transaction (``completeness.refresh_summaries``): the staff list orders by it, least first.
-    product_count = models.PositiveIntegerField(default=0, editable=False)
+    # Summary rows (ADR 0014), kept by the services in the same transaction as the write that changes
+    # them (``completeness.touch``), summed from its units' ``UnitSummary`` rows: the staff list
+    # orders by ``completeness``, least first; the dashboard and the region rows add them up.
+    product_count = models.PositiveIntegerField(default=0, editable=False)  # active products
     score_sum = models.PositiveIntegerField(default=0, editable=False)  # items present, all products
     completeness = models.PositiveSmallIntegerField(default=0, editable=False)  # percent, 0 without products
+    unit_count = models.PositiveIntegerField(default=0, editable=False)  # active units
+    public_count = models.PositiveIntegerField(default=0, editable=False)  # products on the public site
+    public_score_sum = models.PositiveIntegerField(default=0, editable=False)  # items present among them
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -430,3 +434,63 @@ class ServiceStandard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product} v{self.version}"
+
+
+# Summary rows (ADR 0014): counts and completeness kept current on write by ``completeness.touch``
+# (in the same transaction), rebuilt from scratch by ``pantau rebuild_aggregates``.
+
+class Totals(models.Model):
+    """What every summary row counts. ``product_count``/``score_sum``: active products (of active or
+    inactive units) and the items present among them (``completeness.score_expression``);
+    ``public_*``: the products on the public site (``selectors.public_products``)."""
+
+    product_count = models.PositiveIntegerField(default=0)
+    score_sum = models.PositiveIntegerField(default=0)
+    public_count = models.PositiveIntegerField(default=0)
+    public_score_sum = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.product_count} products, {self.score_sum} items"
+
+
+class UnitSummary(Totals):
+    """One row per unit: its active products and their completeness. ``institution`` and
+    ``unit_active`` copy the unit's (a unit never changes institution), so the institution's row
+    and a unit operator's dashboard are sums over this table alone."""
+
+    unit = models.OneToOneField(ServiceUnit, primary_key=True, on_delete=models.CASCADE, related_name="summary")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    unit_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("ringkasan unit")
+        verbose_name_plural = _("ringkasan unit")
+
+
+class RegionTotals(Totals):
+    """The institutions of a region (by ``Institution.province`` / ``Institution.regency``) added up."""
+
+    institution_count = models.PositiveIntegerField(default=0)
+    unit_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ProvinceSummary(RegionTotals):
+    province = models.OneToOneField(Province, primary_key=True, on_delete=models.CASCADE, related_name="summary")
+
+    class Meta:
+        verbose_name = _("ringkasan provinsi")
+        verbose_name_plural = _("ringkasan provinsi")
+
+
+class RegencySummary(RegionTotals):
+    regency = models.OneToOneField(Regency, primary_key=True, on_delete=models.CASCADE, related_name="summary")
+
+    class Meta:
+        verbose_name = _("ringkasan kabupaten/kota")
+        verbose_name_plural = _("ringkasan kabupaten/kota")

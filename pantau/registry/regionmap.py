@@ -8,7 +8,8 @@ out. The FeatureCollection is built once, gzip-compressed once and kept in Djang
 its ETag (``load_regions`` forgets it).
 
 Completeness is the average, over the public products of the institutions of a region, of the
-16 items of ``completeness.score_expression()``: one grouped query per level.
+16 items of ``completeness.score_expression()``: read from the region summary rows (ADR 0014),
+one small query per level.
 """
 
 from __future__ import annotations
@@ -21,12 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, F, Sum
 
 from pantau.registry import components as comp
-from pantau.registry.completeness import percent, score_expression
-from pantau.registry.models import Province, ProvinceBoundary, RegencyBoundary
-from pantau.registry.selectors import public_products
+from pantau.registry.completeness import percent
+from pantau.registry.models import Province, ProvinceBoundary, ProvinceSummary, RegencyBoundary, RegencySummary
 
 PROVINCE_DECIMALS = 2
 REGENCY_DECIMALS = 3
@@ -145,27 +144,20 @@ class RegionStat:
         return {"products": self.products, "percent": self.percent}
 
 
-def _grouped(field: str) -> dict[str, RegionStat]:
-    rows = (
-        public_products()
-        .filter(**{f"{field}__isnull": False})
-        .values(region=F(field))
-        .annotate(n=Count("pk"), present=Sum(score_expression()))
-        .order_by("region")
-    )
-    return {
-        r["region"]: RegionStat(r["region"], r["n"], percent(r["present"], r["n"] * comp.TOTAL)) for r in rows
-    }
+def _stats(model: Any, code: str) -> dict[str, RegionStat]:
+    rows = model.objects.filter(public_count__gt=0).values_list(code, "public_count", "public_score_sum")
+    return {c: RegionStat(c, n, percent(present, n * comp.TOTAL)) for c, n, present in rows}
 
 
 def province_stats() -> dict[str, RegionStat]:
-    """Per province code: public products of its institutions and their average completeness (%)."""
-    return _grouped("unit__institution__province__code")
+    """Per province code: public products of its institutions and their average completeness (%),
+    from the province summary rows (one small query)."""
+    return _stats(ProvinceSummary, "province__code")
 
 
 def regency_stats() -> dict[str, RegionStat]:
     """Per regency/city code: the same, for institutions of a regency or city."""
-    return _grouped("unit__institution__regency__code")
+    return _stats(RegencySummary, "regency__code")
 
 
 def completeness_document() -> dict[str, Any]:

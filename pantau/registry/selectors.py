@@ -33,6 +33,13 @@ from pantau.registry.models import (
 
 def _institution_q(scope: Scope, prefix: str = "") -> Q | None:
     """The filter for institutions in scope; None means everything."""
+    return institution_scope_q(scope, prefix=prefix)
+
+
+def institution_scope_q(scope: Scope, *, prefix: str = "", unit_parents: bool = True) -> Q | None:
+    """The filter for institutions in scope (None: everything). ``unit_parents=False`` leaves out
+    the institutions a unit operator only reads because one of its units is theirs (the
+    dashboard counts those units, not the whole institution)."""
     if scope.national:
         return None
     q = Q(pk__in=[])
@@ -42,7 +49,7 @@ def _institution_q(scope: Scope, prefix: str = "") -> Q | None:
         q |= Q(**{f"{prefix}office__in": scope.office_ids})
     if scope.institution_ids:
         q |= Q(**{f"{prefix}pk__in": scope.institution_ids})
-    if scope.unit_institution_ids:
+    if scope.unit_institution_ids and unit_parents:
         q |= Q(**{f"{prefix}pk__in": scope.unit_institution_ids})
     return q
 

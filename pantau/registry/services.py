@@ -133,6 +133,7 @@ def institution_save(*, actor: Any, data: Mapping[str, Any], institution: Instit
     if not can_edit_institution(actor, institution):
         raise ValidationError({"province": _("Provinsi ini di luar wilayah kerja Anda.")})
     institution.save()
+    completeness.touch_institution(institution, before=prior)  # its regions' rows (both, when it moved)
     moved = prior is not None and prior.province_id != institution.province_id
     audit.record(
         actor=actor, event_type="institution.created" if before is None else "institution.updated",
@@ -162,7 +163,7 @@ def unit_save(*, actor: Any, data: Mapping[str, Any], institution: Institution |
         raise NotInScope
     _validate(unit)
     unit.save()
-    completeness.touch([unit.institution_id])  # the maklumat counts in every product's score
+    completeness.touch_units([unit])  # the maklumat counts in every product's score
     audit.record(
         actor=actor, event_type="unit.created" if before is None else "unit.updated", obj=unit,
         before=before, after=audit.snapshot(unit, UNIT_FIELDS), reason=reason,
@@ -191,7 +192,7 @@ def product_save(*, actor: Any, data: Mapping[str, Any], unit: ServiceUnit | Non
         raise NotInScope
     _validate(product)
     product.save()
-    completeness.touch([product.unit.institution_id])
+    completeness.touch_units([product.unit])
     audit.record(
         actor=actor, event_type="product.created" if before is None else "product.updated",
         obj=product, before=before, after=audit.snapshot(product, PRODUCT_FIELDS), reason=reason,
@@ -217,6 +218,7 @@ def product_set_active(*, actor: Any, product: ServiceProduct, active: bool, rea
     product.is_active = active
     _validate(product)
     product.save(update_fields=["is_active", "updated_at"])
+    completeness.touch_units([product.unit])
     audit.record(
         actor=actor, event_type="product.reactivated" if active else "product.deactivated", obj=product,
         before={"is_active": not active}, after={"is_active": active}, reason=reason,
@@ -352,5 +354,5 @@ def refresh_current_standard(product: ServiceProduct) -> bool:
         return False
     product.current_standard_id = current_id
     product.save(update_fields=["current_standard", "updated_at"])
-    completeness.touch([product.unit.institution_id])
+    completeness.touch_units([product.unit])
     return True

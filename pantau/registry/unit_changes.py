@@ -62,6 +62,7 @@ def _new_unit(institution: Institution, name: str, kind: str, date: dt.date, pen
                        active_from=date if pending else None)
     _validate(unit)
     unit.save()
+    completeness.touch_units([unit])
     return unit
 
 
@@ -370,6 +371,7 @@ def unit_event_undo(*, actor: Any, event: UnitEvent, reason: str) -> UnitEvent:
     before_state = event.state
     if event.state == UnitEvent.State.PENDING:
         _cancel(event)
+        completeness.touch([event.institution_id])
     else:
         _restore(event)
     event.state = UnitEvent.State.UNDONE

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Avg, Count
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -66,17 +65,13 @@ def form_page(request: HttpRequest, form: BaseForm, title: str, **extra: Any) ->
 
 def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
     """The registry's part of the dashboard (``core.views.dashboard``): counts in the user's scope
-    and the XLSX import and export; for users with a role."""
+    and the XLSX import and export; for users with a role. Counts: active units and active products."""
     if not r.has_any_role(request.user):
         return None
-    products = products_for(request.user)
-    stats = products.aggregate(n=Count("pk"), score=Avg(completeness.score_expression()))
+    totals = completeness.scope_totals(request.user)  # summary rows only (ADR 0014)
     return {
-        "institution_count": institutions_for(request.user).count(),
-        "unit_count": units_for(request.user).filter(is_active=True).count(),
-        "product_count": stats["n"],
-        "score": round(100 * (stats["score"] or 0) / 16) if stats["n"] else None,
-        "can_import": r.can_edit_registry(request.user),
+        "institution_count": totals.institutions, "unit_count": totals.units, "product_count": totals.products,
+        "score": totals.percent, "can_import": r.can_edit_registry(request.user),
     }
 
 
@@ -107,13 +102,7 @@ def _institutions_context(request: HttpRequest) -> dict[str, Any]:
     if kind in Institution.Kind.values:
         qs = qs.filter(kind=kind)
     page = keyset_page(request, qs, ("completeness", "name", "pk"), PAGE_SIZE)
-    ids = [i.pk for i in page]
-    # Unit counts for this page only: one grouped query, whatever the list length.
-    unit_counts = dict(
-        units_for(request.user).filter(institution__in=ids, is_active=True).values_list("institution")
-        .annotate(n=Count("pk")).values_list("institution", "n")
-    )
-    rows = [{"institution": inst, "units": unit_counts.get(inst.pk, 0), "products": inst.product_count,
+    rows = [{"institution": inst, "units": inst.unit_count, "products": inst.product_count,
              "percent": inst.completeness if inst.product_count else None} for inst in page]
     count = search_query.bounded_count(qs)  # "more than 1 000", not a count of the whole table
     context: dict[str, Any] = {
@@ -130,11 +119,11 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inst = get_object_or_404(institutions_for(request.user).select_related("province", "regency", "office"), pk=pk)
     unit_changes.unit_events_apply_due(institution=inst)  # a change due today, before the nightly run
     products = products_for(request.user).filter(unit__institution=inst, is_active=True)
-    units = units_for(request.user).filter(institution=inst)
+    units = completeness.unit_rows(units_for(request.user).filter(institution=inst))
     context = {
-        "institution": inst, "units": completeness.unit_rows(units, products),
+        "institution": inst, "units": units,
         "component_counts": completeness.component_counts(products),
-        "product_count": products.count(),
+        "product_count": sum(row.products for row in units),
         "can_edit": can_edit_institution(request.user, inst),
         "events": inst.unit_events.prefetch_related("links__unit")[:20],
         "today": timezone.localdate(),

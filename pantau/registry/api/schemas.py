@@ -236,7 +236,8 @@ class StandardVersionOut(Schema):
 # Staff answers (token): what the caller's scope holds, drafts and completeness included.
 
 class ProductCounts(Schema):
-    """Counts over an institution's or a unit's active products (annotated ``n_products``, ``score``)."""
+    """Counts over an institution's or a unit's active products (annotated ``n_products`` and
+    ``score_total``, the items present among them, from the summary rows)."""
 
     product_count: int = Field(description="Active products")
     completeness: int | None = Field(description="Percent of the 16 items present, over the active products")
@@ -247,7 +248,7 @@ class ProductCounts(Schema):
 
     @staticmethod
     def resolve_completeness(obj: Any) -> int | None:
-        return completeness.percent(obj.score, comp.TOTAL) if obj.n_products else None
+        return completeness.percent_of(obj.score_total or 0, obj.n_products) if obj.n_products else None
 
 
 class MyInstitutionOut(InstitutionOut, ProductCounts):

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -64,30 +64,19 @@ patch = route("patch", STAFF_TAGS)
 
 # Staff reads -------------------------------------------------------------------------------
 
-def _active_products() -> QuerySet[ServiceProduct]:
-    return ServiceProduct.objects.filter(is_active=True).order_by()
-
-
 def _my_institutions(user: Any) -> QuerySet[Institution]:
-    units = (ServiceUnit.objects.filter(institution=OuterRef("pk"), is_active=True).order_by()
-             .values("institution").annotate(n=Count("pk")).values("n"))
-    products = _active_products().filter(unit__institution=OuterRef("pk")).values("unit__institution")
+    """With the counts of the institution's summary row (ADR 0014)."""
     return (
         institutions_for(user).select_related("province", "regency", "office")
-        .annotate(
-            n_units=Subquery(units),
-            n_products=Subquery(products.annotate(n=Count("pk")).values("n")),
-            score=Subquery(products.annotate(s=Avg(completeness.score_expression())).values("s")),
-        )
+        .annotate(n_units=F("unit_count"), n_products=F("product_count"), score_total=F("score_sum"))
     )
 
 
 def _my_units(user: Any) -> QuerySet[ServiceUnit]:
-    scores = (_active_products().filter(unit=OuterRef("pk")).values("unit")
-              .annotate(s=Avg(completeness.score_expression())).values("s"))
+    """With the counts of the unit's summary row (none yet: zero)."""
     return (
         units_for(user).select_related("institution", "regency")
-        .annotate(n_products=Count("products", filter=Q(products__is_active=True)), score=Subquery(scores))
+        .annotate(n_products=F("summary__product_count"), score_total=F("summary__score_sum"))
     )
 
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from pantau.registry import regionmap, services
-from pantau.registry.models import Institution, Province, Regency, ServiceProduct
+from pantau.registry.models import Institution, Province, Regency
 from pantau.registry.regions import load_regions
 from tests.cast import publish
 
@@ -41,7 +41,7 @@ def test_drafts_inactive_products_and_future_versions_do_not_count(cast: Any) ->
     services.standard_save_draft(actor=cast.admin_barsel, product=draft, data={"requirements": "KK"})
     future = services.product_save(actor=cast.admin_barsel, unit=cast.barsel_dukcapil, data={"name": "KIA"})
     publish(cast.admin_barsel, future, effective=dt.date.today() + dt.timedelta(days=10))
-    ServiceProduct.objects.filter(pk=cast.pbg.pk).update(is_active=False)
+    services.product_set_active(actor=cast.national_admin, product=cast.pbg, active=False, reason="Dihapus")
     body = get("map_completeness").json()
     assert body["provinces"] == {"63": {"products": 1, "percent": 94}, "62": CAST_PROVINCES["62"]}  # 15/16
     assert body["regencies"]["63.09"] == {"products": 1, "percent": 94}

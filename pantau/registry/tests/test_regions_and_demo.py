@@ -17,7 +17,9 @@ from pantau.registry.models import (
     ServiceProduct,
     UnitEvent,
 )
+from pantau.registry.regionmap import province_stats
 from pantau.registry.regions import load_regions
+from pantau.registry.tests.test_summaries import assert_kept_equals_rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,9 @@ def test_the_demo_has_every_role_and_uneven_standards_and_loads_once() -> None:
     assert 0 < published < ServiceProduct.objects.count()
     assert UnitEvent.objects.filter(kind="merge").exists()
     assert AuditEvent.objects.filter(event_type="standard.published").count() == published
+    # The summary rows the services kept while the demo was written equal a rebuild (ADR 0014).
+    assert_kept_equals_rebuild()
+    assert len(province_stats()) == 3
     count = Institution.objects.count()
     load_demo()
     assert Institution.objects.count() == count

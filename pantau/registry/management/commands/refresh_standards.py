@@ -2,12 +2,16 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from pantau.registry import completeness
 from pantau.registry.models import ServiceProduct, ServiceStandard
 from pantau.registry.services import refresh_current_standard
 from pantau.registry.unit_changes import unit_events_apply_due
+
+CHUNK = 1000  # products per transaction
 
 
 class Command(BaseCommand):
@@ -40,5 +44,12 @@ class Command(BaseCommand):
         candidates = ServiceProduct.objects.filter(
             Q(Exists(newer)) | (Q(current_standard__isnull=True) & Q(Exists(any_in_force)))
         )
-        changed = sum(1 for product in candidates.iterator() if refresh_current_standard(product))
+        ids = list(candidates.order_by("pk").values_list("pk", flat=True))
+        changed = 0
+        for start in range(0, len(ids), CHUNK):
+            # One transaction per chunk; the summary rows of the units touched are recomputed once
+            # per chunk, set-based (``completeness.deferred``), not once per product.
+            with transaction.atomic(), completeness.deferred():
+                products = ServiceProduct.objects.select_related("unit").filter(pk__in=ids[start:start + CHUNK])
+                changed += sum(1 for product in products if refresh_current_standard(product))
         self.stdout.write(f"{changed} product(s) now point at a newer standard")
