@@ -17,7 +17,9 @@ the demo data), the module registers it here:
   depends on about a signed-in viewer (roles, scope);
 - ``token_authenticator(fn)``: ``fn(raw_token)`` → the API token's user or ``None``;
 - ``dashboard_panel(DashboardPanel(...))``: a part of the staff dashboard (``/kelola/``), by ``order``;
-- ``demo_step(DemoStep(...))``: a step of ``manage.py demo_setup``, run by its ``order``.
+- ``demo_step(DemoStep(...))``: a step of ``manage.py demo_setup``, run by its ``order``;
+- ``job_kind(JobKind(...))``: a kind of background job (``pantau.core.jobs``): its label, the
+  function the worker runs, and what its job page shows.
 
 Registering the same thing again (same object type, URL name, step name or function) replaces it,
 so a second ``ready()`` changes nothing.
@@ -85,6 +87,20 @@ class DemoStep:
     run: Callable[[OutputWrapper], None]  # gets the command's stdout
 
 
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of background job. ``run(work)`` does the job in the db_worker; ``work`` is a
+    ``pantau.core.jobs.Work`` (the job row, its input file, progress, problems, the result file).
+    It raises ``pantau.core.jobs.JobFailed`` to end the job as failed with a message."""
+
+    name: str  # stored in ``Job.kind``, e.g. "registry.import"
+    label: Label
+    run: Callable[[Any], None]
+    result_template: str = ""  # included on the job page (with ``job``) when the job is done
+    # What the job page says when the worker died mid-job (default: a generic sentence).
+    interrupted_message: Label = ""
+
+
 def signed_in(user: Any) -> bool:
     """Every signed-in user with an active account."""
     return bool(user.is_authenticated and user.is_active)
@@ -104,6 +120,7 @@ class Hooks:
     token_authenticators: dict[TokenAuthenticator, None] = field(default_factory=dict)
     dashboard_panels: dict[str, DashboardPanel] = field(default_factory=dict)
     demo_steps: dict[str, DemoStep] = field(default_factory=dict)
+    job_kinds: dict[str, JobKind] = field(default_factory=dict)
 
 
 registered = Hooks()
@@ -157,6 +174,11 @@ def dashboard_panel(*panels: DashboardPanel) -> None:
 def demo_step(*steps: DemoStep) -> None:
     for step in steps:
         registered.demo_steps[step.name] = step
+
+
+def job_kind(*kinds: JobKind) -> None:
+    for kind in kinds:
+        registered.job_kinds[kind.name] = kind
 
 
 # Use (by core) ----------------------------------------------------------------------------------
@@ -223,3 +245,7 @@ def dashboard(request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:
 
 def demo_steps() -> Iterable[DemoStep]:
     return sorted(registered.demo_steps.values(), key=lambda step: step.order)
+
+
+def job_kind_named(name: str) -> JobKind | None:
+    return registered.job_kinds.get(name)

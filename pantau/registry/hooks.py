@@ -13,6 +13,7 @@ from pantau.accounts import rules as r
 from pantau.accounts.models import Role
 from pantau.accounts.scope import headed_by, scope_of
 from pantau.core import hooks
+from pantau.registry import transfer_jobs
 from pantau.registry.models import Institution, Province, Regency
 from pantau.registry.selectors import institutions_for
 from pantau.registry.views_manage import dashboard_panel
@@ -107,5 +108,6 @@ def register() -> None:
     )
     hooks.dashboard_panel(hooks.DashboardPanel("registry", order=50, template="registry/manage/dashboard_panel.html",
                                                context=dashboard_panel))
+    transfer_jobs.register()
     hooks.demo_step(hooks.DemoStep("regions", order=10, run=load_regions),
                     hooks.DemoStep("demo data", order=20, run=load_demo))

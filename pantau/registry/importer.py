@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -40,6 +40,7 @@ from pantau.reports.xlsx import FileProblem, Problem, Row
 from pantau.reports.xlsx_reader import Budget
 
 STANDARD_FIELDS = services.STANDARD_FIELDS
+PROGRESS_EVERY = 500  # rows between two progress reports
 
 
 @dataclass
@@ -65,8 +66,16 @@ class ImportResult:
         return [{"sheet": name, **vars(self.counts[name])} for name in SHEET_ORDER]
 
 
-def import_registry(*, actor: Any, upload: IO[bytes], size: int, dry_run: bool = False) -> ImportResult:
-    """Check the file and, when all of it is valid (and not a dry run), write it. Raises ``FileProblem``."""
+class Progress(Protocol):
+    def progress(self, *, total: int | None = None, checked: int | None = None, written: int | None = None,
+                 errors: int | None = None, message: str | None = None, save: bool = False) -> None: ...
+
+
+def import_registry(*, actor: Any, upload: IO[bytes], size: int, dry_run: bool = False,
+                    progress: Progress | None = None) -> ImportResult:
+    """Check the file and, when all of it is valid (and not a dry run), write it. Raises ``FileProblem``.
+
+    ``progress`` (a job's ``Work``) hears of the rows read, checked and written."""
     sheets = transfer.build_sheets()
     wb = xlsx.open_workbook(upload, size=size, max_bytes=settings.IMPORT_MAX_BYTES,
                             max_inflated=settings.IMPORT_MAX_INFLATED_BYTES, seconds=settings.IMPORT_MAX_SECONDS)
@@ -89,7 +98,11 @@ def import_registry(*, actor: Any, upload: IO[bytes], size: int, dry_run: bool =
         wb.close()
     if structure:
         return ImportResult(problems=structure, dry_run=dry_run)
-    run = _Run(actor, sheets, rows, wb.budget)
+    if progress is not None:
+        progress.progress(total=sum(len(r) for r in rows.values()), checked=0,
+                          errors=sum(len(r.problems) for sheet in rows.values() for r in sheet),
+                          message=_("Memeriksa baris…"), save=True)
+    run = _Run(actor, sheets, rows, wb.budget, progress)
     with transaction.atomic():
         with completeness.deferred():  # the completeness summaries: refreshed once per institution
             run.all()
@@ -100,6 +113,9 @@ def import_registry(*, actor: Any, upload: IO[bytes], size: int, dry_run: bool =
     result = ImportResult(problems=problems, dry_run=dry_run)
     if not problems:
         result.counts = run.counts
+    if progress is not None:
+        written = 0 if problems or dry_run else sum(c.created + c.updated for c in run.counts.values())
+        progress.progress(checked=run.checked, written=written, errors=len(problems), message="", save=True)
     return result
 
 
@@ -120,8 +136,10 @@ class _Run:
     """One import: walks the sheets in order, so later sheets can refer to rows of earlier ones."""
 
     def __init__(self, actor: Any, sheets: dict[str, xlsx.Sheet], rows: dict[str, list[Row]],
-                 budget: Budget) -> None:
+                 budget: Budget, progress: Progress | None = None) -> None:
         self.actor = actor
+        self.reporter = progress
+        self.checked = 0
         self.budget = budget
         self.sheets = sheets
         self.rows = rows
@@ -157,6 +175,13 @@ class _Run:
         self.latest = {s.product_id: s for s in latest_standards(actor).filter(product__unit__institution__in=ids)}
 
     # Reporting.
+
+    def next_row(self) -> None:
+        """One more row checked: the time budget, and now and then the job's counters."""
+        self.budget.check()
+        self.checked += 1
+        if self.reporter is not None and self.checked % PROGRESS_EVERY == 0:
+            self.reporter.progress(checked=self.checked, errors=len(self.problems))
 
     def problem(self, sheet: str, row: Row, column: str, message: str) -> None:
         self.problems.append(Problem(sheet, row.number, column, message))
@@ -326,7 +351,7 @@ class _Run:
         seen_ids: dict[int, int] = {}
         counts, name_col = self.counts[INSTITUTIONS], self.header(INSTITUTIONS, "name")
         for row in self.rows[INSTITUTIONS]:
-            self.budget.check()
+            self.next_row()
             v = row.values
             k = ("i", key(v["name"] or ""))
             if v["name"] and self.duplicate(INSTITUTIONS, row, seen, k, "name"):
@@ -379,7 +404,7 @@ class _Run:
         seen_ids: dict[int, int] = {}
         counts, name_col = self.counts[UNITS], self.header(UNITS, "name")
         for row in self.rows[UNITS]:
-            self.budget.check()
+            self.next_row()
             v = row.values
             k = ("u", key(v["institution"] or ""), key(v["name"] or ""))
             if v["institution"] and v["name"] and self.duplicate(UNITS, row, seen, k, "name"):
@@ -426,7 +451,7 @@ class _Run:
         seen_ids: dict[int, int] = {}
         counts, name_col = self.counts[PRODUCTS], self.header(PRODUCTS, "name")
         for row in self.rows[PRODUCTS]:
-            self.budget.check()
+            self.next_row()
             v = row.values
             k = ("p", key(v["institution"] or ""), key(v["unit"] or ""), key(v["name"] or ""))
             if all(k[1:]) and self.duplicate(PRODUCTS, row, seen, k, "name"):
@@ -466,6 +491,7 @@ class _Run:
         seen: dict[tuple[str, ...], int] = {}
         counts, publish_col = self.counts[STANDARDS], self.header(STANDARDS, "publish")
         for row in self.rows[STANDARDS]:
+            self.next_row()
             v = row.values
             k = ("p", key(v["institution"] or ""), key(v["unit"] or ""), key(v["product"] or ""))
             if all(k[1:]) and self.duplicate(STANDARDS, row, seen, k, "product"):
