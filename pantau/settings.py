@@ -251,7 +251,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 64 * 1024 * 1024)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 # What one import may cost: the uncompressed size of the XLSX's parts, and seconds of work. The
 # import runs as a background job (pantau.core.jobs, the db_worker), so no web worker waits for it.
 IMPORT_MAX_INFLATED_BYTES = env_int("IMPORT_MAX_INFLATED_BYTES", 1024 * 1024 * 1024)
