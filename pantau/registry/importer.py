@@ -20,11 +20,10 @@ from typing import IO, Any, Protocol
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from pantau.core.errors import NotInScope
-from pantau.registry import completeness, components, services, transfer
+from pantau.registry import bulk, completeness, components, services, transfer
 from pantau.registry.exporter import latest_standards
 from pantau.registry.models import Institution, Office, Province, Regency, ServiceProduct, ServiceStandard, ServiceUnit
 from pantau.registry.selectors import (
@@ -155,24 +154,34 @@ class _Run:
         referred = {key(r.values.get("institution") or "") for name in (UNITS, PRODUCTS, STANDARDS)
                     for r in rows[name]}
         ids = [i.pk for k, i in self.institutions.items() if k in referred]
+        self.institution_scope = ids
         # Records named by an ID column are loaded too (wherever they are, to say why they do not fit).
         unit_ids = {r.values["id"] for r in rows[UNITS] if r.values.get("id")}
         product_ids = {r.values["id"] for r in rows[PRODUCTS] if r.values.get("id")}
-        products = list(ServiceProduct.objects.filter(Q(unit__institution__in=ids) | Q(pk__in=product_ids))
-                        .select_related("unit__institution"))
+        product_query = ServiceProduct.objects.select_related("unit__institution")
+        products = list(product_query.filter(unit__institution__in=ids))
+        known = {p.pk for p in products}
+        for part in bulk.chunks(product_ids - known):
+            products.extend(product_query.filter(pk__in=part))
         unit_ids |= {p.unit_id for p in products if p.pk in product_ids}
-        units = list(ServiceUnit.objects.filter(Q(institution__in=ids) | Q(pk__in=unit_ids))
-                     .select_related("institution"))
+        unit_query = ServiceUnit.objects.select_related("institution")
+        units = list(unit_query.filter(institution__in=ids))
+        known = {u.pk for u in units}
+        for part in bulk.chunks(unit_ids - known):
+            units.extend(unit_query.filter(pk__in=part))
         self.units: dict[tuple[int, str], ServiceUnit] = {(u.institution_id, key(u.name)): u for u in units}
         self.unit_ids = {u.pk: u for u in units}
-        self.visible_units = set(units_for(actor).filter(Q(institution__in=ids) | Q(pk__in=unit_ids))
-                                 .values_list("pk", flat=True))
+        self.visible_units = set(units_for(actor).filter(institution__in=ids).values_list("pk", flat=True))
+        for part in bulk.chunks(unit_ids - known):
+            self.visible_units.update(units_for(actor).filter(pk__in=part).values_list("pk", flat=True))
         self.products: dict[tuple[int, str], ServiceProduct] = {(p.unit_id, key(p.name)): p for p in products}
         self.product_ids = {p.pk: p for p in products}
         self.visible_products = {p.pk for p in products if p.unit_id in self.visible_units}
         # Old names of records renamed by this file: rows of later sheets may still use them.
         self.renamed: dict[str, dict[Any, Any]] = {"i": {}, "u": {}, "p": {}}
         self.latest = {s.product_id: s for s in latest_standards(actor).filter(product__unit__institution__in=ids)}
+        self.writer = bulk.Writer(actor)
+        self.created: list[Any] = []  # units and products staged without an id yet (see ``flush``)
 
     # Reporting.
 
@@ -432,19 +441,23 @@ class _Run:
                 elif not can_edit_unit(self.actor, existing):
                     self.problem(UNITS, row, name_col, _("Anda tidak berwenang mengubah unit “%s”.") % v["name"])
                 else:
-                    saved = self.call(UNITS, row, services.unit_save, name_col, data=data, unit=existing)
+                    saved = self.call(UNITS, row, self.writer.unit_save, name_col, data=data, unit=existing)
                     counts.updated += saved is not None
             elif not can_edit_institution(self.actor, inst):
                 self.problem(UNITS, row, name_col, _("Anda tidak berwenang menambah unit di instansi “%s”.")
                              % inst.name)
             else:
-                saved = self.call(UNITS, row, services.unit_save, name_col, data=data, institution=inst)
+                saved = self.call(UNITS, row, self.writer.unit_save, name_col, data=data, institution=inst)
                 counts.created += saved is not None
             if saved is None:
                 self.broken.add(k)
             else:
                 self.remember(self.units, "u", old_key, (inst.pk, k[2]), saved)
                 self.visible_units.add(saved.pk)
+                self.created.append(saved)
+        self.flush(UNITS)
+        self.visible_units.update(u.pk for u in self.created)
+        self.created = []
 
     def product_rows(self) -> None:
         seen: dict[tuple[str, ...], int] = {}
@@ -477,19 +490,22 @@ class _Run:
                 self.problem(PRODUCTS, row, name_col, _("Anda tidak berwenang mengubah produk di unit “%s”.")
                              % unit.name)
             elif existing is not None:
-                saved = self.call(PRODUCTS, row, services.product_save, name_col, data=data, product=existing)
+                saved = self.call(PRODUCTS, row, self.writer.product_save, name_col, data=data, product=existing)
                 counts.updated += saved is not None
             else:
-                saved = self.call(PRODUCTS, row, services.product_save, name_col, data=data, unit=unit)
+                saved = self.call(PRODUCTS, row, self.writer.product_save, name_col, data=data, unit=unit)
                 counts.created += saved is not None
             if saved is None:
                 self.broken.add(k)
             else:
                 self.remember(self.products, "p", old_key, (unit.pk, k[3]), saved)
+        self.flush(PRODUCTS)
 
     def standard_rows(self) -> None:
         seen: dict[tuple[str, ...], int] = {}
         counts, publish_col = self.counts[STANDARDS], self.header(STANDARDS, "publish")
+        if self.rows[STANDARDS]:
+            self.writer.load_in_force(ServiceProduct.objects.filter(unit__institution__in=self.institution_scope))
         for row in self.rows[STANDARDS]:
             self.next_row()
             v = row.values
@@ -522,8 +538,10 @@ class _Run:
                 self.problem(STANDARDS, row, self.header(STANDARDS, "product"),
                              _("Anda tidak berwenang mengubah standar di unit “%s”.") % unit.name)
                 continue
-            draft = latest if same else self.call(STANDARDS, row, services.standard_save_draft,
-                                                  product=product, data=data)
+            if same and latest is not None:
+                latest.product = product  # as this file left it (renamed, say)
+            draft = latest if same else self.call(STANDARDS, row, self.writer.standard_save_draft,
+                                                  product=product, data=data, latest=latest)
             if draft is None:
                 continue
             if not same:
@@ -531,6 +549,19 @@ class _Run:
                     counts.updated += 1
                 else:
                     counts.created += 1
-            if v["publish"] and self.call(STANDARDS, row, services.standard_publish, publish_col,
+            if v["publish"] and self.call(STANDARDS, row, self.writer.standard_publish, publish_col,
                                           standard=draft, effective_date=v["effective_date"]) is not None:
                 counts.published += 1
+        self.flush(STANDARDS)
+
+    def flush(self, sheet: str) -> None:
+        """Write the sheet's queued rows (``bulk.Writer``); a refusal of the database is a problem."""
+        try:
+            with transaction.atomic():
+                self.writer.flush()
+        except DatabaseError:
+            self.problems.append(Problem(sheet, None, "", _(
+                "Data lembar ini tidak dapat disimpan (bentrok dengan perubahan lain yang baru saja disimpan). "
+                "Coba impor lagi.")))
+        if self.reporter is not None:
+            self.reporter.progress(written=self.writer.written)

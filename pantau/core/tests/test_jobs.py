@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from pantau.core import jobs
 from pantau.core.models import Job
-from pantau.registry import exporter, services
+from pantau.registry import bulk, exporter
 from pantau.registry.tests.workbooks import table_counts, xlsx_bytes
 from pantau.reports.xlsx import XLSX_CONTENT_TYPE
 from tests.cast import client_for
@@ -83,15 +83,15 @@ def import_upload(rows: int) -> SimpleUploadedFile:
 
 def test_an_import_that_stops_halfway_writes_nothing_and_says_so(cast: Any, monkeypatch: Any) -> None:
     calls = {"n": 0}
-    real = services.product_save
+    real = bulk.Writer.product_save
 
-    def fails_on_the_third(**kwargs: Any) -> Any:
+    def fails_on_the_third(self: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("the worker dies here")
-        return real(**kwargs)
+        return real(self, **kwargs)
 
-    monkeypatch.setattr(services, "product_save", fails_on_the_third)
+    monkeypatch.setattr(bulk.Writer, "product_save", fails_on_the_third)
     before = table_counts()
     client = client_for(cast.admin_tabalong)
     response = client.post(reverse("manage:import"), {"file": import_upload(5), "action": "import"})
