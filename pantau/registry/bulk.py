@@ -222,14 +222,17 @@ class Writer:
             model._default_manager.bulk_update(
                 list(by_pk.values()), sorted(self.update_fields[model]), batch_size=BATCH)
             self.written += len(by_pk)
+        # The standards now in force: each product points at it (``services.refresh_current_standard``),
+        # set in one statement per chunk from the same subquery ``selectors.current_standard`` reads.
         products: dict[int, ServiceProduct] = {}
         for product, standard in self.current:
             if product.current_standard_id != standard.pk:
                 product.current_standard_id, product.updated_at = standard.pk, self.now
                 products[product.pk] = product
                 completeness.touch([product.unit.institution_id])
-        ServiceProduct.objects.bulk_update(list(products.values()), ["current_standard", "updated_at"],
-                                           batch_size=BATCH)
+        for part in chunks(products):
+            ServiceProduct.objects.filter(pk__in=part).update(
+                current_standard=current_standard_subquery(self.today), updated_at=self.now)
         audit.record_many([self._built(e) for e in self.events], batch_size=BATCH)
         self._after_write(unit_ids={u.pk for u in self.saved_units},
                           product_ids={p.pk for p in self.saved_products} | set(products))
