@@ -180,7 +180,10 @@ class Work:
         if connection.in_atomic_block or not (save or now - self._saved_at >= SAVE_EVERY_SECONDS):
             return
         self._saved_at = now
-        self._save(*PROGRESS_FIELDS)
+        # Best effort: SQLite refuses a write on a connection whose read (an export's streaming
+        # query) is older than another writer's commit (the heartbeat); the next report saves it.
+        with suppress(DatabaseError):
+            self._save(*PROGRESS_FIELDS)
 
     def problems(self, problems: Sequence[Mapping[str, Any]]) -> None:
         """Record the problems found (the first ``KEPT_PROBLEMS``; the count of all)."""
