@@ -232,6 +232,14 @@ STORAGES = {
             "OPTIONS": {"location": env_str("BOARDS_ROOT", str(VAR_DIR / "boards"))},
         }
     ),
+    # Background jobs' files (an uploaded import, a finished export): private, never under MEDIA_URL;
+    # served to their owner only (pantau.core.jobs). Shared by the web processes and the db_worker.
+    "jobs": (
+        {"BACKEND": "django.core.files.storage.InMemoryStorage"} if TESTING else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": env_str("JOBS_ROOT", str(VAR_DIR / "jobs")), "base_url": None},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -243,11 +251,17 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-# What one import may cost: the uncompressed size of the XLSX's parts, and seconds of work (keep it
-# under gunicorn's --timeout so no file can hold a worker).
-IMPORT_MAX_INFLATED_BYTES = env_int("IMPORT_MAX_INFLATED_BYTES", 100 * 1024 * 1024)
-IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 40)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# What one import may cost: the uncompressed size of the XLSX's parts, and seconds of work. The
+# import runs as a background job (pantau.core.jobs, the db_worker), so no web worker waits for it.
+IMPORT_MAX_INFLATED_BYTES = env_int("IMPORT_MAX_INFLATED_BYTES", 1024 * 1024 * 1024)
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 1800)
+# Background jobs: a running job's worker writes a heartbeat every JOB_HEARTBEAT_SECONDS; a job whose
+# heartbeat is older than JOB_STALE_SECONDS is taken as dead (its worker was killed) and marked
+# interrupted. Files of finished jobs (an export) are kept JOB_KEEP_DAYS.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 0 if TESTING else 5)  # 0: no heartbeat thread
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 300)
+JOB_KEEP_DAYS = env_int("JOB_KEEP_DAYS", 7)
 
 # Email: console by default; SMTP from EMAIL_URL (e.g. smtp+tls://user:pass@host:587).
 _email_url = env_str("EMAIL_URL")

@@ -44,6 +44,13 @@ def _pending_event(c: Any) -> list[Any]:
                                            date=dt.date.today() + dt.timedelta(days=365), from_units=[c.dpmptsp])
     return [event.pk]
 
+def _export_job(c: Any) -> list[Any]:
+    """A finished export of admin_tabalong's: its page and its file are hers alone."""
+    from pantau.registry import transfer_jobs
+
+    return [transfer_jobs.start_export(c.admin_tabalong).pk]
+
+
 # url name -> (arguments from the cast, roles that may open it with a 200)
 ACCESS: dict[str, tuple[Args, set[str]]] = {
     "public:home": (NONE, PUBLIC),
@@ -94,6 +101,9 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "accounts:accept": (lambda c: ["not-a-token"], set()),
     "accounts:tokens": (NONE, SIGNED_IN),
     "accounts:token_revoke": (lambda c: [1], set()),
+    "jobs:list": (NONE, SIGNED_IN),
+    "jobs:detail": (_export_job, {"admin_tabalong"}),
+    "jobs:download": (_export_job, {"admin_tabalong"}),
     "core:audit": (NONE, READS_AUDIT),
     "core:audit_export": (NONE, READS_AUDIT),
     "core:audit_institutions": (NONE, READS_AUDIT),

@@ -51,6 +51,25 @@ def record(
     ``prior_province_id``: the province the object left, when this event moved it to another one."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record must run inside the service's transaction")
+    event = build(actor=actor, event_type=event_type, obj=obj, before=before, after=after, reason=reason,
+                  institution_id=institution_id, province_id=province_id, prior_province_id=prior_province_id)
+    event.save()
+    return event
+
+
+def build(
+    *,
+    actor: Any,
+    event_type: str,
+    obj: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    institution_id: int | None = None,
+    province_id: int | None = None,
+    prior_province_id: int | None = None,
+) -> AuditEvent:
+    """The event ``record`` writes, unsaved (a bulk write saves many with ``record_many``)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     name = ""
     if user is not None:
@@ -61,7 +80,7 @@ def record(
         keys = set(before) | set(after)
         before = {k: before.get(k) for k in sorted(keys) if before.get(k) != after.get(k)}
         after = {k: after.get(k) for k in sorted(keys) if k in before}
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_name=name,
         request_id=requestid.get_request_id() if requestid.get_request_id() != "-" else "",
@@ -76,3 +95,10 @@ def record(
         after=after,
         reason=reason,
     )
+
+
+def record_many(events: list[AuditEvent], batch_size: int = 500) -> None:
+    """Append events ``build`` made, in their order, a batch per query (inside the writer's transaction)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record_many must run inside the writer's transaction")
+    AuditEvent.objects.bulk_create(events, batch_size=batch_size)

@@ -22,6 +22,8 @@ the demo data), the module registers it here:
 - ``demo_step(DemoStep(...))``: a step of ``manage.py demo_setup``, run by its ``order``;
 - ``search_source(SearchSource(...))``: a kind of searchable document (``pantau.core.search``) and
   how to read its objects as ``SearchItem`` rows.
+- ``job_kind(JobKind(...))``: a kind of background job (``pantau.core.jobs``): its label, the
+  function the worker runs, and what its job page shows.
 
 Registering the same thing again (same object type, URL name, step name or function) replaces it,
 so a second ``ready()`` changes nothing.
@@ -125,6 +127,20 @@ class SearchSource:
     items: Callable[[Iterable[int] | None], Iterable[SearchItem]]
 
 
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of background job. ``run(work)`` does the job in the db_worker; ``work`` is a
+    ``pantau.core.jobs.Work`` (the job row, its input file, progress, problems, the result file).
+    It raises ``pantau.core.jobs.JobFailed`` to end the job as failed with a message."""
+
+    name: str  # stored in ``Job.kind``, e.g. "registry.import"
+    label: Label
+    run: Callable[[Any], None]
+    result_template: str = ""  # included on the job page (with ``job``) when the job is done
+    # What the job page says when the worker died mid-job (default: a generic sentence).
+    interrupted_message: Label = ""
+
+
 def signed_in(user: Any) -> bool:
     """Every signed-in user with an active account."""
     return bool(user.is_authenticated and user.is_active)
@@ -146,6 +162,7 @@ class Hooks:
     dashboard_panels: dict[str, DashboardPanel] = field(default_factory=dict)
     demo_steps: dict[str, DemoStep] = field(default_factory=dict)
     search_sources: dict[str, SearchSource] = field(default_factory=dict)
+    job_kinds: dict[str, JobKind] = field(default_factory=dict)
 
 
 registered = Hooks()
@@ -208,6 +225,11 @@ def demo_step(*steps: DemoStep) -> None:
 def search_source(*sources: SearchSource) -> None:
     for source in sources:
         registered.search_sources[source.kind] = source
+
+
+def job_kind(*kinds: JobKind) -> None:
+    for kind in kinds:
+        registered.job_kinds[kind.name] = kind
 
 
 # Use (by core) ----------------------------------------------------------------------------------
@@ -293,3 +315,7 @@ def demo_steps() -> Iterable[DemoStep]:
 
 def search_sources() -> dict[str, SearchSource]:
     return dict(registered.search_sources)
+
+
+def job_kind_named(name: str) -> JobKind | None:
+    return registered.job_kinds.get(name)

@@ -92,6 +92,53 @@ class SubmittedForm(models.Model):
         return self.token
 
 
+class Job(models.Model):
+    """A background job (an import, an export…) of one user, run by the db_worker (``pantau.core.jobs``).
+
+    Its row is what the job page shows: the state, the progress counters, a short message, the
+    first problems found (``problems``, at most ``jobs.KEPT_PROBLEMS``; ``problem_count`` counts
+    them all), the kind's result summary, and the names of its files in the private ``jobs``
+    storage (the uploaded input, deleted when the job ends; the result, e.g. an export)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Menunggu giliran")
+        RUNNING = "running", _("Berjalan")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+        INTERRUPTED = "interrupted", _("Terhenti")
+
+    kind = models.CharField(max_length=64)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    params = models.JSONField(default=dict, blank=True)  # what the kind needs (e.g. a dry run)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)  # when known
+    rows_checked = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=500, blank=True)
+    problems = models.JSONField(default=list, blank=True)  # the first problems: {sheet, row, column, message}
+    summary = models.JSONField(default=dict, blank=True)  # the kind's result (e.g. counts per sheet)
+    input_name = models.CharField(max_length=255, blank=True)
+    input_filename = models.CharField(max_length=255, blank=True)
+    result_name = models.CharField(max_length=255, blank=True)
+    result_filename = models.CharField(max_length=255, blank=True)
+    worker = models.CharField(max_length=100, blank=True)  # host:pid of the process running it
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "-created_at"]), models.Index(fields=["state", "heartbeat"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.state})"
+
+    @property
+    def active(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
 from pantau.core.search.models import SearchDocument, SearchWord  # noqa: E402  the search index (core app)
 
-__all__ = ["AppendOnlyError", "AuditEvent", "AuditQuerySet", "SearchDocument", "SearchWord", "SubmittedForm"]
+__all__ = ["AppendOnlyError", "AuditEvent", "AuditQuerySet", "Job", "SearchDocument", "SearchWord", "SubmittedForm"]

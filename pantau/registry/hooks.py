@@ -15,6 +15,7 @@ from pantau.accounts.scope import headed_by, scope_of
 from pantau.core import hooks
 from pantau.core.selectors import prefix_q
 from pantau.core.text import fold_key
+from pantau.registry import transfer_jobs
 from pantau.registry.models import Institution, Province, Regency
 from pantau.registry.selectors import institutions_for
 from pantau.registry.views_manage import dashboard_panel
@@ -125,5 +126,6 @@ def register() -> None:
     )
     hooks.dashboard_panel(hooks.DashboardPanel("registry", order=50, template="registry/manage/dashboard_panel.html",
                                                context=dashboard_panel))
+    transfer_jobs.register()
     hooks.demo_step(hooks.DemoStep("regions", order=10, run=load_regions),
                     hooks.DemoStep("demo data", order=20, run=load_demo))

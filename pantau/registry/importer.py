@@ -15,17 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from pantau.core.errors import NotInScope
 from pantau.core.search import index as search_index
-from pantau.registry import completeness, components, services, transfer
+from pantau.registry import bulk, completeness, components, services, transfer
 from pantau.registry.exporter import latest_standards
 from pantau.registry.models import Institution, Office, Province, Regency, ServiceProduct, ServiceStandard, ServiceUnit
 from pantau.registry.selectors import (
@@ -41,6 +40,7 @@ from pantau.reports.xlsx import FileProblem, Problem, Row
 from pantau.reports.xlsx_reader import Budget
 
 STANDARD_FIELDS = services.STANDARD_FIELDS
+PROGRESS_EVERY = 500  # rows between two progress reports
 
 
 @dataclass
@@ -66,8 +66,16 @@ class ImportResult:
         return [{"sheet": name, **vars(self.counts[name])} for name in SHEET_ORDER]
 
 
-def import_registry(*, actor: Any, upload: IO[bytes], size: int, dry_run: bool = False) -> ImportResult:
-    """Check the file and, when all of it is valid (and not a dry run), write it. Raises ``FileProblem``."""
+class Progress(Protocol):
+    def progress(self, *, total: int | None = None, checked: int | None = None, written: int | None = None,
+                 errors: int | None = None, message: str | None = None, save: bool = False) -> None: ...
+
+
+def import_registry(*, actor: Any, upload: IO[bytes], size: int, dry_run: bool = False,
+                    progress: Progress | None = None) -> ImportResult:
+    """Check the file and, when all of it is valid (and not a dry run), write it. Raises ``FileProblem``.
+
+    ``progress`` (a job's ``Work``) hears of the rows read, checked and written."""
     sheets = transfer.build_sheets()
     wb = xlsx.open_workbook(upload, size=size, max_bytes=settings.IMPORT_MAX_BYTES,
                             max_inflated=settings.IMPORT_MAX_INFLATED_BYTES, seconds=settings.IMPORT_MAX_SECONDS)
@@ -90,7 +98,11 @@ def import_registry(*, actor: Any, upload: IO[bytes], size: int, dry_run: bool =
         wb.close()
     if structure:
         return ImportResult(problems=structure, dry_run=dry_run)
-    run = _Run(actor, sheets, rows, wb.budget)
+    if progress is not None:
+        progress.progress(total=sum(len(r) for r in rows.values()), checked=0,
+                          errors=sum(len(r.problems) for sheet in rows.values() for r in sheet),
+                          message=_("Memeriksa baris…"), save=True)
+    run = _Run(actor, sheets, rows, wb.budget, progress)
     with transaction.atomic():
         # The completeness summaries and the search documents: written once per object at the end.
         with completeness.deferred(), search_index.deferred():
@@ -102,6 +114,9 @@ def import_registry(*, actor: Any, upload: IO[bytes], size: int, dry_run: bool =
     result = ImportResult(problems=problems, dry_run=dry_run)
     if not problems:
         result.counts = run.counts
+    if progress is not None:
+        written = 0 if problems or dry_run else sum(c.created + c.updated for c in run.counts.values())
+        progress.progress(checked=run.checked, written=written, errors=len(problems), message="", save=True)
     return result
 
 
@@ -122,8 +137,10 @@ class _Run:
     """One import: walks the sheets in order, so later sheets can refer to rows of earlier ones."""
 
     def __init__(self, actor: Any, sheets: dict[str, xlsx.Sheet], rows: dict[str, list[Row]],
-                 budget: Budget) -> None:
+                 budget: Budget, progress: Progress | None = None) -> None:
         self.actor = actor
+        self.reporter = progress
+        self.checked = 0
         self.budget = budget
         self.sheets = sheets
         self.rows = rows
@@ -139,26 +156,43 @@ class _Run:
         referred = {key(r.values.get("institution") or "") for name in (UNITS, PRODUCTS, STANDARDS)
                     for r in rows[name]}
         ids = [i.pk for k, i in self.institutions.items() if k in referred]
+        self.institution_scope = ids
         # Records named by an ID column are loaded too (wherever they are, to say why they do not fit).
         unit_ids = {r.values["id"] for r in rows[UNITS] if r.values.get("id")}
         product_ids = {r.values["id"] for r in rows[PRODUCTS] if r.values.get("id")}
-        products = list(ServiceProduct.objects.filter(Q(unit__institution__in=ids) | Q(pk__in=product_ids))
-                        .select_related("unit__institution"))
+        product_query = ServiceProduct.objects.select_related("unit__institution")
+        products = list(product_query.filter(unit__institution__in=ids))
+        known = {p.pk for p in products}
+        for part in bulk.chunks(product_ids - known):
+            products.extend(product_query.filter(pk__in=part))
         unit_ids |= {p.unit_id for p in products if p.pk in product_ids}
-        units = list(ServiceUnit.objects.filter(Q(institution__in=ids) | Q(pk__in=unit_ids))
-                     .select_related("institution"))
+        unit_query = ServiceUnit.objects.select_related("institution")
+        units = list(unit_query.filter(institution__in=ids))
+        known = {u.pk for u in units}
+        for part in bulk.chunks(unit_ids - known):
+            units.extend(unit_query.filter(pk__in=part))
         self.units: dict[tuple[int, str], ServiceUnit] = {(u.institution_id, key(u.name)): u for u in units}
         self.unit_ids = {u.pk: u for u in units}
-        self.visible_units = set(units_for(actor).filter(Q(institution__in=ids) | Q(pk__in=unit_ids))
-                                 .values_list("pk", flat=True))
+        self.visible_units = set(units_for(actor).filter(institution__in=ids).values_list("pk", flat=True))
+        for part in bulk.chunks(unit_ids - known):
+            self.visible_units.update(units_for(actor).filter(pk__in=part).values_list("pk", flat=True))
         self.products: dict[tuple[int, str], ServiceProduct] = {(p.unit_id, key(p.name)): p for p in products}
         self.product_ids = {p.pk: p for p in products}
         self.visible_products = {p.pk for p in products if p.unit_id in self.visible_units}
         # Old names of records renamed by this file: rows of later sheets may still use them.
         self.renamed: dict[str, dict[Any, Any]] = {"i": {}, "u": {}, "p": {}}
         self.latest = {s.product_id: s for s in latest_standards(actor).filter(product__unit__institution__in=ids)}
+        self.writer = bulk.Writer(actor)
+        self.created: list[Any] = []  # units and products staged without an id yet (see ``flush``)
 
     # Reporting.
+
+    def next_row(self) -> None:
+        """One more row checked: the time budget, and now and then the job's counters."""
+        self.budget.check()
+        self.checked += 1
+        if self.reporter is not None and self.checked % PROGRESS_EVERY == 0:
+            self.reporter.progress(checked=self.checked, errors=len(self.problems))
 
     def problem(self, sheet: str, row: Row, column: str, message: str) -> None:
         self.problems.append(Problem(sheet, row.number, column, message))
@@ -328,7 +362,7 @@ class _Run:
         seen_ids: dict[int, int] = {}
         counts, name_col = self.counts[INSTITUTIONS], self.header(INSTITUTIONS, "name")
         for row in self.rows[INSTITUTIONS]:
-            self.budget.check()
+            self.next_row()
             v = row.values
             k = ("i", key(v["name"] or ""))
             if v["name"] and self.duplicate(INSTITUTIONS, row, seen, k, "name"):
@@ -381,7 +415,7 @@ class _Run:
         seen_ids: dict[int, int] = {}
         counts, name_col = self.counts[UNITS], self.header(UNITS, "name")
         for row in self.rows[UNITS]:
-            self.budget.check()
+            self.next_row()
             v = row.values
             k = ("u", key(v["institution"] or ""), key(v["name"] or ""))
             if v["institution"] and v["name"] and self.duplicate(UNITS, row, seen, k, "name"):
@@ -409,26 +443,30 @@ class _Run:
                 elif not can_edit_unit(self.actor, existing):
                     self.problem(UNITS, row, name_col, _("Anda tidak berwenang mengubah unit “%s”.") % v["name"])
                 else:
-                    saved = self.call(UNITS, row, services.unit_save, name_col, data=data, unit=existing)
+                    saved = self.call(UNITS, row, self.writer.unit_save, name_col, data=data, unit=existing)
                     counts.updated += saved is not None
             elif not can_edit_institution(self.actor, inst):
                 self.problem(UNITS, row, name_col, _("Anda tidak berwenang menambah unit di instansi “%s”.")
                              % inst.name)
             else:
-                saved = self.call(UNITS, row, services.unit_save, name_col, data=data, institution=inst)
+                saved = self.call(UNITS, row, self.writer.unit_save, name_col, data=data, institution=inst)
                 counts.created += saved is not None
             if saved is None:
                 self.broken.add(k)
             else:
                 self.remember(self.units, "u", old_key, (inst.pk, k[2]), saved)
                 self.visible_units.add(saved.pk)
+                self.created.append(saved)
+        self.flush(UNITS)
+        self.visible_units.update(u.pk for u in self.created)
+        self.created = []
 
     def product_rows(self) -> None:
         seen: dict[tuple[str, ...], int] = {}
         seen_ids: dict[int, int] = {}
         counts, name_col = self.counts[PRODUCTS], self.header(PRODUCTS, "name")
         for row in self.rows[PRODUCTS]:
-            self.budget.check()
+            self.next_row()
             v = row.values
             k = ("p", key(v["institution"] or ""), key(v["unit"] or ""), key(v["name"] or ""))
             if all(k[1:]) and self.duplicate(PRODUCTS, row, seen, k, "name"):
@@ -454,20 +492,24 @@ class _Run:
                 self.problem(PRODUCTS, row, name_col, _("Anda tidak berwenang mengubah produk di unit “%s”.")
                              % unit.name)
             elif existing is not None:
-                saved = self.call(PRODUCTS, row, services.product_save, name_col, data=data, product=existing)
+                saved = self.call(PRODUCTS, row, self.writer.product_save, name_col, data=data, product=existing)
                 counts.updated += saved is not None
             else:
-                saved = self.call(PRODUCTS, row, services.product_save, name_col, data=data, unit=unit)
+                saved = self.call(PRODUCTS, row, self.writer.product_save, name_col, data=data, unit=unit)
                 counts.created += saved is not None
             if saved is None:
                 self.broken.add(k)
             else:
                 self.remember(self.products, "p", old_key, (unit.pk, k[3]), saved)
+        self.flush(PRODUCTS)
 
     def standard_rows(self) -> None:
         seen: dict[tuple[str, ...], int] = {}
         counts, publish_col = self.counts[STANDARDS], self.header(STANDARDS, "publish")
+        if self.rows[STANDARDS]:
+            self.writer.load_in_force(ServiceProduct.objects.filter(unit__institution__in=self.institution_scope))
         for row in self.rows[STANDARDS]:
+            self.next_row()
             v = row.values
             k = ("p", key(v["institution"] or ""), key(v["unit"] or ""), key(v["product"] or ""))
             if all(k[1:]) and self.duplicate(STANDARDS, row, seen, k, "product"):
@@ -498,8 +540,10 @@ class _Run:
                 self.problem(STANDARDS, row, self.header(STANDARDS, "product"),
                              _("Anda tidak berwenang mengubah standar di unit “%s”.") % unit.name)
                 continue
-            draft = latest if same else self.call(STANDARDS, row, services.standard_save_draft,
-                                                  product=product, data=data)
+            if same and latest is not None:
+                latest.product = product  # as this file left it (renamed, say)
+            draft = latest if same else self.call(STANDARDS, row, self.writer.standard_save_draft,
+                                                  product=product, data=data, latest=latest)
             if draft is None:
                 continue
             if not same:
@@ -507,6 +551,19 @@ class _Run:
                     counts.updated += 1
                 else:
                     counts.created += 1
-            if v["publish"] and self.call(STANDARDS, row, services.standard_publish, publish_col,
+            if v["publish"] and self.call(STANDARDS, row, self.writer.standard_publish, publish_col,
                                           standard=draft, effective_date=v["effective_date"]) is not None:
                 counts.published += 1
+        self.flush(STANDARDS)
+
+    def flush(self, sheet: str) -> None:
+        """Write the sheet's queued rows (``bulk.Writer``); a refusal of the database is a problem."""
+        try:
+            with transaction.atomic():
+                self.writer.flush()
+        except DatabaseError:
+            self.problems.append(Problem(sheet, None, "", _(
+                "Data lembar ini tidak dapat disimpan (bentrok dengan perubahan lain yang baru saja disimpan). "
+                "Coba impor lagi.")))
+        if self.reporter is not None:
+            self.reporter.progress(written=self.writer.written)

@@ -45,7 +45,7 @@ def _where(inst: Institution) -> dict[str, Any]:
     return {"institution_id": inst.pk, "province_id": inst.province_id}
 
 
-def _apply(obj: Any, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
+def apply(obj: Any, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
     """Copy the allowed keys onto ``obj``, every string cleaned the one shared way
     (``pantau.core.text``): names NFKC with single spaces, one-line fields without newlines,
     multi-line fields keeping them, and no control or invisible characters anywhere."""
@@ -58,10 +58,10 @@ def _apply(obj: Any, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
 
 
 def _apply_checked(obj: Any, data: Mapping[str, Any], allowed: tuple[str, ...], base: str | None) -> None:
-    """``_apply``, then the stale-form check of ``pantau.core.concurrency`` against ``base`` (the
+    """``apply``, then the stale-form check of ``pantau.core.concurrency`` against ``base`` (the
     token the edit form carried). ``obj`` must be the row as stored now, locked."""
     current = copy.copy(obj)
-    _apply(obj, data, allowed)
+    apply(obj, data, allowed)
     concurrency.merge(current=current, edited=obj, fields=allowed, base=base)
 
 
@@ -227,7 +227,21 @@ def product_set_active(*, actor: Any, product: ServiceProduct, active: bool, rea
     return product
 
 
-def _count_present(standard: ServiceStandard) -> int:
+def check_publishable(standard: ServiceStandard) -> None:
+    """Refused (per field) when a component users must see is missing."""
+    present = components.present_codes(standard)
+    missing = [c for c in components.COMPONENTS[:6] if c.code not in present]
+    if missing:
+        errors: dict[str, list[str]] = {NON_FIELD_ERRORS: [
+            _("Standar belum dapat diterbitkan. Lengkapi dulu komponen yang wajib dipublikasikan: %s.")
+            % ", ".join(str(c.label) for c in missing)
+        ]}
+        for c in missing:
+            errors[c.field] = [_("%s wajib diisi sebelum standar diterbitkan.") % c.label]
+        raise ValidationError(errors)
+
+
+def count_present(standard: ServiceStandard) -> int:
     return len(components.present_codes(standard))
 
 
@@ -248,7 +262,7 @@ def draft_for_edit(product: ServiceProduct, *, lock: bool = False) -> ServiceSta
     return draft
 
 
-def _check_cost(standard: ServiceStandard, *, publishing: bool) -> None:
+def check_cost(standard: ServiceStandard, *, publishing: bool) -> None:
     """Gratis with a tariff is contradictory (refused in drafts too); a published non-free cost
     states its amount in Rupiah and the regulation that sets it (UU 25/2009 Pasal 31)."""
     errors: dict[str, list[str]] = {}
@@ -279,8 +293,8 @@ def standard_save_draft(*, actor: Any, product: ServiceProduct, data: Mapping[st
     draft = draft_for_edit(product, lock=True)
     before = None if draft.pk is None else audit.snapshot(draft, STANDARD_FIELDS)
     _apply_checked(draft, data, STANDARD_FIELDS, base)
-    _check_cost(draft, publishing=False)
-    draft.present_count = _count_present(draft)
+    check_cost(draft, publishing=False)
+    draft.present_count = count_present(draft)
     _validate(draft, exclude=["product"])
     draft.save()
     audit.record(
@@ -290,10 +304,15 @@ def standard_save_draft(*, actor: Any, product: ServiceProduct, data: Mapping[st
     return draft
 
 
-def _check_effective_date(standard: ServiceStandard, effective: dt.date) -> None:
+_UNREAD: Any = object()
+
+
+def check_effective_date(standard: ServiceStandard, effective: dt.date, in_force: Any = _UNREAD) -> None:
     """A new version may not take effect before the version in force: it would never be shown
-    (the version in force is the published one with the latest effective date)."""
-    in_force = current_standard(standard.product)
+    (the version in force is the published one with the latest effective date). ``in_force``:
+    that version when the caller has read it already (a bulk import), else it is read here."""
+    if in_force is _UNREAD:
+        in_force = current_standard(standard.product)
     if in_force is not None and in_force.effective_date and effective < in_force.effective_date:
         raise ValidationError({"effective_date": _(
             "Tanggal berlaku tidak boleh sebelum versi yang sedang berlaku (versi %(version)d, berlaku sejak "
@@ -317,23 +336,14 @@ def standard_publish(*, actor: Any, standard: ServiceStandard, effective_date: d
     if standard.status != ServiceStandard.Status.DRAFT:
         raise ValidationError(_("Versi ini sudah terbit dan tidak dapat diubah; buat draf baru."))
     effective = effective_date or standard.effective_date or timezone.localdate()
-    present = components.present_codes(standard)
-    missing = [c for c in components.COMPONENTS[:6] if c.code not in present]
-    if missing:
-        errors: dict[str, list[str]] = {NON_FIELD_ERRORS: [
-            _("Standar belum dapat diterbitkan. Lengkapi dulu komponen yang wajib dipublikasikan: %s.")
-            % ", ".join(str(c.label) for c in missing)
-        ]}
-        for c in missing:
-            errors[c.field] = [_("%s wajib diisi sebelum standar diterbitkan.") % c.label]
-        raise ValidationError(errors)
-    _check_effective_date(standard, effective)
-    _check_cost(standard, publishing=True)
+    check_publishable(standard)
+    check_effective_date(standard, effective)
+    check_cost(standard, publishing=True)
     standard.status = ServiceStandard.Status.PUBLISHED
     standard.effective_date = effective
     standard.published_at = timezone.now()
     standard.published_by = actor if getattr(actor, "is_authenticated", False) else None
-    standard.present_count = _count_present(standard)
+    standard.present_count = count_present(standard)
     standard.save()
     if effective <= timezone.localdate():
         refresh_current_standard(product)

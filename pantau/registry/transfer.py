@@ -38,7 +38,8 @@ SHEET_ORDER = (INSTITUTIONS, UNITS, PRODUCTS, STANDARDS)
 NOTES_SHEET = "Petunjuk"
 # Drop-down lists kept on the hidden choices sheet (see ``reports.xlsx.add_choice_sheet``).
 PROVINCE_LIST, REGENCY_LIST, OFFICE_LIST = "provinsi", "kabupaten_kota", "kantor"
-MAX_ROWS = 10_000
+# Rows per sheet (the import runs as a background job; see docs/decisions/0013-background-jobs.md).
+MAX_ROWS = 200_000
 
 H_INSTITUTION = "Instansi"
 H_UNIT = "Unit"

@@ -52,7 +52,7 @@ class FileProblem(Exception):
 MAX_INFLATION = 40
 # Excel's own limit: a cell holds at most 32 767 characters (a sheet has 16 384 columns).
 MAX_CELL_CHARS = 32_767
-# Distinct texts in the shared-strings part (four sheets of 10 000 rows hold fewer).
+# Distinct texts in the shared-strings part (a file of 200 000 products holds fewer).
 MAX_SHARED_STRINGS = 1_000_000
 CHUNK = 64 * 1024
 # Excel writes characters XML cannot hold (control characters) as _xHHHH_ (ECMA-376 ST_Xstring).

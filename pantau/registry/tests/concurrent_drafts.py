@@ -20,13 +20,13 @@ def race(cast: Any) -> dict[str, Any]:
     from pantau.registry.models import ServiceStandard
     from pantau.registry.tests.api_helpers import Api
 
-    count = services._count_present
+    count = services.count_present
 
     def slow(standard: Any) -> int:  # widen the window between "is there a draft?" and the insert
         time.sleep(0.4)
         return count(standard)
 
-    services._count_present = slow  # type: ignore[assignment]
+    services.count_present = slow  # type: ignore[assignment]
     try:
         apis = [Api.as_user(cast.admin_tabalong), Api.as_user(cast.operator_dukcapil)]
         start = threading.Barrier(2)
@@ -45,7 +45,7 @@ def race(cast: Any) -> dict[str, Any]:
         for t in threads:
             t.join(60)
     finally:
-        services._count_present = count  # type: ignore[assignment]
+        services.count_present = count  # type: ignore[assignment]
     drafts = list(ServiceStandard.objects.filter(product=cast.ktp, status="draft"))
     return {"codes": sorted(codes), "drafts": len(drafts),
             "fields": [drafts[0].output, drafts[0].complaints] if drafts else None}

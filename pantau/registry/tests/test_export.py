@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from pantau.registry import services
 from pantau.registry.exporter import write_registry
 from pantau.registry.importer import import_registry
-from pantau.registry.models import ServiceStandard
+from pantau.registry.models import ServiceProduct, ServiceStandard
 from pantau.registry.tests.workbooks import read_back, table_counts, upload
 from tests.cast import client_for
 
@@ -131,20 +131,21 @@ def test_the_export_takes_the_same_number_of_queries_whatever_the_size(
         _grow(cast, units, extra)
         units += extra
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get(reverse("manage:export"))
-            body = b"".join(response.streaming_content)
+            response = client.post(reverse("manage:export"))  # the job runs at once in the test suite
         counts.append(len(ctx.captured_queries))
-        assert response.status_code == 200
+        body = b"".join(client.get(response["Location"] + "unduh/").streaming_content)
         assert len(read_back(body)["Standar"]) == 2 + 2 * units  # Tabalong's two, and the new ones
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(counts[0]):
-        b"".join(client.get(reverse("manage:export")).streaming_content)
+        client.post(reverse("manage:export"))
 
 
 def test_the_export_and_template_download_as_xlsx_files(cast: Any) -> None:
     client = client_for(cast.admin_tabalong)
-    for name, filename in [("manage:export", "pantau-registri-"), ("manage:import_template", "pantau-templat-impor")]:
-        response = client.get(reverse(name))
+    job = client.post(reverse("manage:export"))["Location"]
+    for url, filename in [(job + "unduh/", "pantau-registri-"),
+                          (reverse("manage:import_template"), "pantau-templat-impor")]:
+        response = client.get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         assert f'filename="{filename}' in response["Content-Disposition"]
@@ -183,3 +184,39 @@ def test_a_unit_operator_may_not_change_their_institution_through_the_template(c
         ("Instansi", 2, "Nama instansi", "Anda tidak berwenang mengubah instansi “Pemerintah Kabupaten Tabalong”.")]
     cast.tabalong.refresh_from_db()
     assert cast.tabalong.website == ""
+
+
+def _many_products(cast: Any, n: int) -> None:
+    """``n`` products with a published standard each, in Tabalong's Dukcapil (bulk, fast)."""
+    start = ServiceProduct.objects.count()
+    products = ServiceProduct.objects.bulk_create([
+        ServiceProduct(unit=cast.dukcapil, name=f"Layanan {start + i}", name_key=f"layanan {start + i}",
+                       category="adminduk", description="Keterangan " * 10) for i in range(n)])
+    ServiceStandard.objects.bulk_create([
+        ServiceStandard(product=p, version=1, status="published", requirements="KTP\nKK", procedure="Datang",
+                        completion_time="1 hari", output="Dokumen", complaints="Loket") for p in products])
+
+
+def _export_peak(user: Any) -> int:
+    import tempfile
+    import tracemalloc
+
+    with tempfile.TemporaryFile() as out:
+        tracemalloc.start()
+        try:
+            write_registry(user, out)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: openpyxl's write-only workbook keeps every distinct text in its "
+                   "shared-strings table, so memory grows with distinct names (6.0 MB at 2 500 products, 9.4 MB "
+                   "at 7 500); fix: write inline strings")
+def test_the_export_streams_its_memory_does_not_grow_with_the_rows(cast: Any) -> None:
+    peaks = []
+    for n in (2500, 7500):  # more than a query chunk (2 000 rows) at both sizes
+        _many_products(cast, n)
+        peaks.append(_export_peak(cast.admin_tabalong))
+    # Three times the rows: the same peak, give or take (openpyxl's write-only sheets go to disk).
+    assert peaks[1] < peaks[0] * 1.3, peaks

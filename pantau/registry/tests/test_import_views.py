@@ -1,4 +1,4 @@
-"""The import page: upload, the table of problems (422, nothing written), the summary after a good file."""
+"""The import page: upload → a job page (the table of problems, nothing written; or the summary)."""
 
 from __future__ import annotations
 
@@ -38,12 +38,20 @@ def test_the_page_offers_the_template_the_export_and_the_upload_form(cast: Any) 
         assert text in html
 
 
-def test_a_file_with_a_bad_row_answers_422_with_the_problem_table_and_writes_nothing(cast: Any) -> None:
+def job_page(client: Any, data: dict[str, Any]) -> str:
+    """Post the upload; it goes at once to its job page (the test suite runs the job at once)."""
+    response = client.post(reverse("manage:import"), data)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/kelola/tugas/")
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return str(page.content.decode())
+
+
+def test_a_file_with_a_bad_row_shows_the_problem_table_on_its_job_page_and_writes_nothing(cast: Any) -> None:
     before = table_counts()
-    response = client_for(cast.admin_tabalong).post(reverse("manage:import"), {
-        "file": xlsx_file(units_file(kind="kastil")), "action": "import"})
-    assert response.status_code == 422
-    html = response.content.decode()
+    html = job_page(client_for(cast.admin_tabalong), {"file": xlsx_file(units_file(kind="kastil")), "action": "import"})
+    assert "Gagal" in html
     assert "Ditemukan 1 kesalahan. Tidak ada data yang disimpan" in html
     assert "<td>Unit</td><td>3</td><td>Jenis</td><td>“kastil” bukan pilihan yang dikenal." in html
     assert table_counts() == before
@@ -51,24 +59,20 @@ def test_a_file_with_a_bad_row_answers_422_with_the_problem_table_and_writes_not
 
 def test_a_good_file_is_imported_and_the_summary_shown_once(cast: Any) -> None:
     client = client_for(cast.admin_tabalong)
-    response = client.post(reverse("manage:import"), {"file": xlsx_file(units_file()), "action": "import"})
-    assert response.status_code == 302
-    assert response["Location"] == reverse("manage:import")
+    html = job_page(client, {"file": xlsx_file(units_file()), "action": "import"})
     assert ServiceUnit.objects.filter(institution=cast.tabalong, name__startswith="Kecamatan").count() == 2
-
-    html = client.get(reverse("manage:import")).content.decode()
     assert "Impor selesai. Semua baris tersimpan." in html
     assert '<tr><th scope="row">Unit</th><td>2</td><td>0</td><td>0</td><td>—</td></tr>' in html
-    assert "Hasil impor" not in client.get(reverse("manage:import")).content.decode()
+    assert "<dt>Baris ditulis</dt><dd>2</dd>" in html
+    # The import page lists it among the recent imports; the job page reloads the same.
+    assert "impor.xlsx" in client.get(reverse("manage:import")).content.decode()
 
 
 def test_checking_a_file_reports_what_would_be_written_without_writing_it(cast: Any) -> None:
     before = table_counts()
-    response = client_for(cast.admin_tabalong).post(reverse("manage:import"), {
-        "file": xlsx_file(units_file()), "action": "check"})
-    assert response.status_code == 200
-    html = response.content.decode()
+    html = job_page(client_for(cast.admin_tabalong), {"file": xlsx_file(units_file()), "action": "check"})
     assert "Berkas valid — belum disimpan" in html
+    assert "<dt>Baris ditulis</dt><dd>0</dd>" in html
     assert '<tr><th scope="row">Unit</th><td>2</td>' in html
     assert table_counts() == before
 
@@ -97,11 +101,10 @@ def test_a_file_over_the_limit_is_refused_on_the_form(cast: Any, settings: Any) 
 
 def test_the_error_table_is_cut_short_on_a_file_full_of_mistakes(cast: Any) -> None:
     rows = [{"Instansi": TABALONG, "Nama unit": f"Unit {i}", "Jenis": "salah"} for i in range(230)]
-    response = client_for(cast.admin_tabalong).post(reverse("manage:import"), {
-        "file": xlsx_file(xlsx_bytes({"Unit": rows})), "action": "import"})
-    assert response.status_code == 422
-    html = response.content.decode()
+    html = job_page(client_for(cast.admin_tabalong), {"file": xlsx_file(xlsx_bytes({"Unit": rows})),
+                                                      "action": "import"})
     assert "Ditemukan 230 kesalahan." in html
+    assert "<dt>Kesalahan sejauh ini</dt><dd>230</dd>" in html
     assert "… dan 30 kesalahan lain." in html
     assert html.count("bukan pilihan yang dikenal") == 200
 
