@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from typing import Any
 
 import pytest
@@ -20,10 +21,25 @@ def cast(db: Any) -> Any:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Any:
+    """Each test starts with an empty cache. A shared Redis (CACHE_URL=redis://…) is never flushed
+    (other runs and xdist workers use it): each test gets its own key prefix, removed afterwards."""
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
-    yield
+    if not settings.CACHES["default"]["BACKEND"].endswith(".RedisCache"):
+        cache.clear()
+        yield
+        return
+    base = cache.key_prefix
+    cache.key_prefix = f"{base}-{uuid.uuid4().hex[:12]}"
+    try:
+        yield
+    finally:
+        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        cache.key_prefix = base
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pantau.accounts import rules as r
+from pantau.core import cachegen
 from pantau.core.access import access
 from pantau.core.forms import edit_base, posted, save_form, submit_once, track_edits
 from pantau.core.http import is_htmx, query_text
@@ -25,6 +26,7 @@ from pantau.registry import components as comp
 from pantau.registry.forms import InstitutionForm, ProductEditForm, ProductForm, ReasonForm, StandardForm, UnitForm
 from pantau.registry.models import Institution, Province, ServiceProduct
 from pantau.registry.selectors import (
+    LISTS,
     can_create_institution,
     can_edit_institution,
     can_edit_unit,
@@ -38,7 +40,10 @@ from pantau.registry.selectors import (
 
 PAGE_SIZE = 25
 INSTITUTION_ROWS = "registry/manage/institution_rows.html"
-# registry_stamp keys the cached list; this bounds how long a deletion (admin only) may show.
+# The cached list is keyed by the lists' generation (forgotten by every registry write after it
+# commits, ``selectors.forget_product_stamps``) and ``registry_stamp``: with a shared cache a
+# change shows at once everywhere; with a per-process cache another process sees a change through
+# ``registry_stamp`` and, for what it misses (a deletion, a late commit), after this many seconds.
 LIST_CACHE_SECONDS = 300
 
 
@@ -82,11 +87,13 @@ def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
 @access(r.has_any_role)
 def institutions(request: HttpRequest) -> HttpResponse:
     """The institutions in the user's scope, filtered and paginated; from the page cache (keyed by
-    the viewer, the full path and ``registry_stamp``) when it is there."""
+    the viewer, the full path, the lists' generation and ``registry_stamp``) when it is there."""
     htmx = is_htmx(request)
     template = INSTITUTION_ROWS if htmx else "registry/manage/institutions.html"
+    generation = cachegen.token(LISTS)  # taken before anything is read (pantau.core.cachegen)
     return render_cached(request, template, lambda: _institutions_context(request),
-                         parts=("manage-institutions", htmx, registry_stamp()), templates=[INSTITUTION_ROWS],
+                         parts=("manage-institutions", htmx, generation, registry_stamp()),
+                         templates=[INSTITUTION_ROWS],
                          seconds=LIST_CACHE_SECONDS)
 
 
