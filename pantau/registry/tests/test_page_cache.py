@@ -19,7 +19,7 @@ from pantau.registry import services
 from pantau.registry.models import Office
 from tests.cast import client_for, in_english, publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
 
 def page(client: Client, cast: Any, **headers: Any) -> str:
