@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Avg, Count
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, Q
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,6 +39,7 @@ from pantau.registry.selectors import (
 )
 
 PAGE_SIZE = 25
+UNIT_PRODUCTS_PAGE_SIZE = 100
 INSTITUTION_ROWS = "registry/manage/institution_rows.html"
 # The cached list is keyed by the lists' generation (forgotten by every registry write after it
 # commits, ``selectors.forget_product_stamps``) and ``registry_stamp``: with a shared cache a
@@ -197,12 +198,13 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
         if url := save_form(request, form, save, _("Unit tersimpan.")):
             return redirect(url)
-    products = (
-        unit.products.select_related("current_standard").annotate(score=completeness.score_expression())
-        .order_by("-is_active", "name")
+    products = (  # active first, paged by key (a service mall's unit has hundreds)
+        unit.products.select_related("current_standard").annotate(
+            score=completeness.score_expression(), inactive=ExpressionWrapper(Q(is_active=False), BooleanField()))
     )
+    page = keyset_page(request, products, ("inactive", "name", "pk"), UNIT_PRODUCTS_PAGE_SIZE)
     context = {
-        "unit": unit, "form": form, "can_edit": can_edit, "products": products,
+        "unit": unit, "form": form, "can_edit": can_edit, "products": page, "page": page,
         "history": unit_history(unit), "total": comp.TOTAL,
     }
     return render(request, "registry/manage/unit_detail.html", context, status=_status(request))
