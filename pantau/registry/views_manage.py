@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -133,9 +149,13 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inst = get_object_or_404(institutions_for(request.user).select_related("province", "regency", "office"), pk=pk)
     unit_changes.unit_events_apply_due(institution=inst)  # a change due today, before the nightly run
     products = products_for(request.user).filter(unit__institution=inst, is_active=True)
-    units = units_for(request.user).filter(institution=inst)
+    page = keyset_page(request, _units_least_complete_first(units_for(request.user).filter(institution=inst),
+                                                            products), ("inactive", "rank", "name", "pk"), PAGE_SIZE)
     context = {
-        "institution": inst, "units": completeness.unit_rows(units, products),
+        # unit_rows only iterates its units: the page's rows (already read) stand in for a queryset.
+        "institution": inst, "units": completeness.unit_rows(cast("QuerySet[Any]", page.rows),
+                                                             products.filter(unit__in=page.rows)),
+        "page": page,
         "component_counts": completeness.component_counts(products),
         "product_count": products.count(),
         "can_edit": can_edit_institution(request.user, inst),
@@ -143,6 +163,21 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "registry/manage/institution_detail.html", context)
+
+
+def _units_least_complete_first(units: QuerySet[Any], products: QuerySet[ServiceProduct]) -> QuerySet[Any]:
+    """The units annotated with the keys of ``completeness.unit_rows``'s order, so they can be paged
+    by key in SQL: active first, then units without products, then by completeness (items present
+    per product), then name. The ratio's rounding to a percent only reorders rows within a page."""
+    mine = products.filter(unit=OuterRef("pk")).order_by().values("unit")
+    count = Subquery(mine.annotate(n=Count("pk")).values("n")[:1])
+    score = Subquery(mine.annotate(s=Sum(completeness.score_expression())).values("s")[:1])
+    rank = Case(When(n__isnull=True, then=Value(-1.0)),
+                default=ExpressionWrapper(Cast("s", FloatField()) / F("n"), output_field=FloatField()),
+                output_field=FloatField())
+    annotated: QuerySet[Any] = units.annotate(
+        n=count, s=score, inactive=ExpressionWrapper(Q(is_active=False), BooleanField()), rank=rank)
+    return annotated
 
 
 @access(r.can_edit_registry)
