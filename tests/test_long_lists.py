@@ -30,7 +30,8 @@ LISTS: dict[str, tuple[str | None, Callable[[Any], str], str, tuple[Any, str]]] 
     "manage:unit": ("operator_dukcapil", lambda c: reverse("manage:unit", args=[c.dukcapil.pk]),
                     r'<tr><td><a href="/kelola/produk/\d+/">([^<]+)</a>', (views_manage, "UNIT_PRODUCTS_PAGE_SIZE")),
     "manage:institution": ("admin_tabalong", lambda c: reverse("manage:institution", args=[c.tabalong.pk]),
-                           r'<tr><td><a href="/kelola/unit/\d+/">([^<]+)</a>', (views_manage, "PAGE_SIZE")),
+                           r'<tr><td><a href="/kelola/unit/\d+/">([^<]+)</a>',
+                           (views_manage, "INSTITUTION_UNITS_PAGE_SIZE")),
     "accounts:users": ("national_admin", lambda c: reverse("accounts:users"),
                        r'</a></td><td>([^<]+)</td>', (views_users, "PAGE_SIZE")),
 }

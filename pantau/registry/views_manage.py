@@ -56,6 +56,7 @@ from pantau.registry.selectors import (
 
 PAGE_SIZE = 25
 UNIT_PRODUCTS_PAGE_SIZE = 100
+INSTITUTION_UNITS_PAGE_SIZE = 50
 INSTITUTION_ROWS = "registry/manage/institution_rows.html"
 # The cached list is keyed by the lists' generation (forgotten by every registry write after it
 # commits, ``selectors.forget_product_stamps``) and ``registry_stamp``: with a shared cache a
@@ -150,7 +151,8 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit_changes.unit_events_apply_due(institution=inst)  # a change due today, before the nightly run
     products = products_for(request.user).filter(unit__institution=inst, is_active=True)
     page = keyset_page(request, _units_least_complete_first(units_for(request.user).filter(institution=inst),
-                                                            products), ("inactive", "rank", "name", "pk"), PAGE_SIZE)
+                                                            products), ("inactive", "rank", "name", "pk"),
+                       INSTITUTION_UNITS_PAGE_SIZE)
     context = {
         # unit_rows only iterates its units: the page's rows (already read) stand in for a queryset.
         "institution": inst, "units": completeness.unit_rows(cast("QuerySet[Any]", page.rows),
