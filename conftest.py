@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,10 +22,62 @@ def cast(db: Any) -> Any:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Any:
+    """Each test starts with an empty cache. A shared Redis (CACHE_URL=redis://…) is never flushed
+    (other runs and xdist workers use it): each test gets its own key prefix, removed afterwards."""
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
-    yield
+    if not settings.CACHES["default"]["BACKEND"].endswith(".RedisCache"):
+        cache.clear()
+        yield
+        return
+    base = cache.key_prefix
+    cache.key_prefix = f"{base}-{uuid.uuid4().hex[:12]}"
+    try:
+        yield
+    finally:
+        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        cache.key_prefix = base
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis database for tests that need one (``@pytest.mark.redis``): ``REDIS_URL``, else
+    redis://127.0.0.1:6379/15. Without Redis such a test is skipped, but fails under ``CI=true``
+    (.ci/run starts Redis), so a missing server is never a silent pass in CI."""
+    import redis
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        message = f"Redis does not answer at {url} ({exc}): install redis-server or set REDIS_URL"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (.ci/run starts it)")
+        pytest.skip(message)
+    finally:
+        client.close()
+    return url
+
+
+@pytest.fixture
+def two_processes(redis_url: str) -> Iterator[Any]:
+    """Two caches on ``redis_url`` with one fresh prefix: two server processes sharing Redis."""
+    from django.core.cache.backends.redis import RedisCache
+
+    prefix = f"shared-test-{uuid.uuid4().hex[:12]}"
+    first, second = (RedisCache(redis_url, {"KEY_PREFIX": prefix}) for _ in range(2))
+    yield first, second
+    client = first._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    for cache in (first, second):
+        cache.close()
 
 
 @pytest.fixture(autouse=True)

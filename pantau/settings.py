@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -125,10 +126,20 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Per process by default; rendered fragments (public product pages, lists) are a few KB each.
-# With several machines use a shared cache, e.g. CACHE_URL=rediscache://127.0.0.1:6379/1.
-CACHES = {
-    "default": environ.Env.cache_url_config(env_str("CACHE_URL", "locmemcache://pantau?max_entries=5000") or "")
-}
+# With several processes or machines use a shared cache: CACHE_URL=redis://host:6379/1 (or
+# rediss:// for TLS, redis://:password@host:6379/1; ?key_prefix=… to share one Redis database):
+# Django's own RedisCache (the ``redis`` package). See docs/decisions/0016-shared-cache.md.
+_cache = environ.Env.cache_url_config(env_str("CACHE_URL", "locmemcache://pantau?max_entries=5000") or "")
+for _name in ("key_prefix", "timeout", "version"):  # django-environ keeps these lower-case for
+    if _name in _cache:  # Django's RedisCache, where Django ignores them
+        _cache[_name.upper()] = _cache.pop(_name)
+if TESTING and _cache["BACKEND"].endswith(".RedisCache"):
+    # Parallel runs and xdist workers share the Redis database: each test works under its own
+    # prefix below this one (conftest.py), and nothing flushes the database.
+    _cache["KEY_PREFIX"] = f"{_cache.get('KEY_PREFIX', '')}test-{os.getpid()}"
+CACHES = {"default": _cache}
+# Whether every process reads and writes the same cache (then a write is seen everywhere at once).
+CACHE_SHARED = not _cache["BACKEND"].endswith((".LocMemCache", ".DummyCache"))
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -291,10 +302,12 @@ TASKS = {
 # which publishes hundreds of standards (its board tests turn it on).
 BOARD_PRERENDER = env_bool("BOARD_PRERENDER", not TESTING)
 
-# How long a public product page's stamp (what the page shows) is kept in the cache; a write
-# clears it at once in its own process (and everywhere with a shared CACHE_URL), so this bounds how
-# long another process with its own cache may show the old page. 0: read it on every visit.
-PUBLIC_STAMP_SECONDS = env_int("PUBLIC_STAMP_SECONDS", 5)
+# How long a public product page's stamp (what the page shows) is kept in the cache. A write makes
+# it stale after its commit in its own process, and in every process with a shared CACHE_URL
+# (race-free: pantau.core.cachegen); so with a per-process cache this bounds how long another
+# process may show the old page, and with a shared cache it only bounds the keys kept (and, as a
+# safety net, a write that would bypass the signals). 0: read it on every visit.
+PUBLIC_STAMP_SECONDS = env_int("PUBLIC_STAMP_SECONDS", 60 if CACHE_SHARED else 5)
 
 # A published standard older than this is shown as "perlu ditinjau" (stale).
 STANDARD_REVIEW_MONTHS = env_int("STANDARD_REVIEW_MONTHS", 24)

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,13 +24,14 @@ from pantau.accounts.forms import MembershipForm, ReasonForm
 from pantau.accounts.models import Invitation, Membership, User
 from pantau.core.access import access
 from pantau.core.forms import add_validation_error
+from pantau.core.keyset import keyset_page
 
 PAGE_SIZE = 50
 
 
 @access(r.can_manage_users)
 def users(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.users_for(request.user), PAGE_SIZE).get_page(request.GET.get("hal"))
+    page = keyset_page(request, selectors.users_for(request.user), ("username", "pk"), PAGE_SIZE)
     locked = selectors.locked_usernames(p.username for p in page)
     invitations = selectors.open_invitations_for(request.user)[:50]
     return render(request, "accounts/users.html", {"page": page, "people": page, "locked": locked,

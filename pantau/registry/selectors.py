@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from pantau.accounts.models import Role
 from pantau.accounts.scope import Scope, headed_by, scope_of
+from pantau.core import cachegen
 from pantau.core.models import AuditEvent
 from pantau.registry.models import (
     Institution,
@@ -187,30 +187,41 @@ class ProductStamp(NamedTuple):
 
 STAMP_KEY = "stamp:product:{}"
 _MISSING = "missing"
+LISTS = "registry-lists"  # the generation of the cached staff lists (``views_manage.institutions``)
+
+
+def product_generation(pk: int) -> str:
+    return f"product:{pk}"
 
 
 def public_product_stamp(pk: int) -> ProductStamp | None:
     """The product's stamp (``read_product_stamp``), kept in the cache for
     ``settings.PUBLIC_STAMP_SECONDS``: a visit served from the page cache then touches no database.
 
-    A write deletes the stamps it affects once it commits (``pantau.registry.signals``), so the
-    process that wrote — and every process when ``CACHE_URL`` names a shared cache — shows the
-    change at once; another process with its own cache shows it at most that many seconds later.
+    The stamp is tagged with the product's generation (``pantau.core.cachegen``), which every write
+    that changes the page forgets after it commits (``pantau.registry.signals``): with a shared
+    cache every process shows the change at once, also when a visit read the old stamp just before
+    the commit and stores it just after. With a per-process cache another process shows it at most
+    ``PUBLIC_STAMP_SECONDS`` later (docs/decisions/0016-shared-cache.md).
     """
     seconds = settings.PUBLIC_STAMP_SECONDS
     if seconds <= 0:
         return read_product_stamp(pk)
     key = STAMP_KEY.format(pk)
-    cached = cache.get(key)
+    cached, generation = cachegen.get(key, product_generation(pk))  # the token is taken before the read
     if cached is not None:
         return None if cached == _MISSING else ProductStamp(*cached)
     stamp = read_product_stamp(pk)
-    cache.set(key, _MISSING if stamp is None else tuple(stamp), seconds)
+    cachegen.put(key, generation, _MISSING if stamp is None else tuple(stamp), seconds)
     return stamp
 
 
 def forget_product_stamps(pks: Iterable[int]) -> None:
-    cache.delete_many([STAMP_KEY.format(pk) for pk in pks])
+    """Make the products' cached stamps (and the registry's cached lists) stale now and once the
+    transaction commits. Every write that changes what a public product page or a staff list shows
+    calls it: ``save()``/``delete()`` through ``pantau.registry.signals``, bulk writes (``update``,
+    ``bulk_create``) by hand."""
+    cachegen.forget_after_commit([LISTS, *(product_generation(pk) for pk in pks)])
 
 
 def read_product_stamp(pk: int) -> ProductStamp | None:

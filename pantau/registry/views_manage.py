@@ -6,6 +6,18 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pantau.accounts import rules as r
+from pantau.core import cachegen
 from pantau.core.access import access
 from pantau.core.forms import edit_base, posted, save_form, submit_once, track_edits
 from pantau.core.http import is_htmx, query_text
@@ -25,6 +38,7 @@ from pantau.registry import components as comp
 from pantau.registry.forms import InstitutionForm, ProductEditForm, ProductForm, ReasonForm, StandardForm, UnitForm
 from pantau.registry.models import Institution, Province, ServiceProduct
 from pantau.registry.selectors import (
+    LISTS,
     can_create_institution,
     can_edit_institution,
     can_edit_unit,
@@ -37,8 +51,13 @@ from pantau.registry.selectors import (
 )
 
 PAGE_SIZE = 25
+UNIT_PRODUCTS_PAGE_SIZE = 100
+INSTITUTION_UNITS_PAGE_SIZE = 50
 INSTITUTION_ROWS = "registry/manage/institution_rows.html"
-# registry_stamp keys the cached list; this bounds how long a deletion (admin only) may show.
+# The cached list is keyed by the lists' generation (forgotten by every registry write after it
+# commits, ``selectors.forget_product_stamps``) and ``registry_stamp``: with a shared cache a
+# change shows at once everywhere; with a per-process cache another process sees a change through
+# ``registry_stamp`` and, for what it misses (a deletion, a late commit), after this many seconds.
 LIST_CACHE_SECONDS = 300
 
 
@@ -78,11 +97,13 @@ def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
 @access(r.has_any_role)
 def institutions(request: HttpRequest) -> HttpResponse:
     """The institutions in the user's scope, filtered and paginated; from the page cache (keyed by
-    the viewer, the full path and ``registry_stamp``) when it is there."""
+    the viewer, the full path, the lists' generation and ``registry_stamp``) when it is there."""
     htmx = is_htmx(request)
     template = INSTITUTION_ROWS if htmx else "registry/manage/institutions.html"
+    generation = cachegen.token(LISTS)  # taken before anything is read (pantau.core.cachegen)
     return render_cached(request, template, lambda: _institutions_context(request),
-                         parts=("manage-institutions", htmx, registry_stamp()), templates=[INSTITUTION_ROWS],
+                         parts=("manage-institutions", htmx, generation, registry_stamp()),
+                         templates=[INSTITUTION_ROWS],
                          seconds=LIST_CACHE_SECONDS)
 
 
@@ -119,9 +140,12 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inst = get_object_or_404(institutions_for(request.user).select_related("province", "regency", "office"), pk=pk)
     unit_changes.unit_events_apply_due(institution=inst)  # a change due today, before the nightly run
     products = products_for(request.user).filter(unit__institution=inst, is_active=True)
-    units = completeness.unit_rows(units_for(request.user).filter(institution=inst))
+    page = keyset_page(request, _units_least_complete_first(units_for(request.user).filter(institution=inst)),
+                       ("inactive", "rank", "name", "pk"), INSTITUTION_UNITS_PAGE_SIZE)
+    units = [completeness.UnitRow(u, u.n or 0, completeness.percent_of(u.s or 0, u.n) if u.n else None)
+             for u in page.rows]
     context = {
-        "institution": inst, "units": units,
+        "institution": inst, "units": units, "page": page,
         "component_counts": completeness.component_counts(products),
         "product_count": sum(row.products for row in units),
         "can_edit": can_edit_institution(request.user, inst),
@@ -129,6 +153,19 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "registry/manage/institution_detail.html", context)
+
+
+def _units_least_complete_first(units: QuerySet[Any]) -> QuerySet[Any]:
+    """The units annotated with the keys of ``completeness.unit_rows``'s order, read from their
+    summary rows (``UnitSummary``), so they can be paged by key in SQL: active first, then units
+    without products, then by completeness (items present per product), then name."""
+    n, s = F("summary__product_count"), F("summary__score_sum")
+    rank = Case(When(Q(summary__product_count__isnull=True) | Q(summary__product_count=0), then=Value(-1.0)),
+                default=ExpressionWrapper(Cast(s, FloatField()) / n, output_field=FloatField()),
+                output_field=FloatField())
+    annotated: QuerySet[Any] = units.annotate(
+        n=n, s=s, inactive=ExpressionWrapper(Q(is_active=False), BooleanField()), rank=rank)
+    return annotated
 
 
 @access(r.can_edit_registry)
@@ -184,12 +221,13 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
         if url := save_form(request, form, save, _("Unit tersimpan.")):
             return redirect(url)
-    products = (
-        unit.products.select_related("current_standard").annotate(score=completeness.score_expression())
-        .order_by("-is_active", "name")
+    products = (  # active first, paged by key (a service mall's unit has hundreds)
+        unit.products.select_related("current_standard").annotate(
+            score=completeness.score_expression(), inactive=ExpressionWrapper(Q(is_active=False), BooleanField()))
     )
+    page = keyset_page(request, products, ("inactive", "name", "pk"), UNIT_PRODUCTS_PAGE_SIZE)
     context = {
-        "unit": unit, "form": form, "can_edit": can_edit, "products": products,
+        "unit": unit, "form": form, "can_edit": can_edit, "products": page, "page": page,
         "history": unit_history(unit), "total": comp.TOTAL,
     }
     return render(request, "registry/manage/unit_detail.html", context, status=_status(request))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from pantau.core.access import PUBLIC, access
 from pantau.core.http import is_htmx, query_id, query_text
+from pantau.core.keyset import keyset_page
 from pantau.core.pagecache import render_cached
 from pantau.core.search import query as search_query
 from pantau.registry import components as comp
@@ -27,6 +28,7 @@ from pantau.registry.selectors import (
 )
 
 PAGE_SIZE = 20
+INSTITUTION_PAGE_SIZE = 100
 
 
 @access(PUBLIC)
@@ -110,11 +112,11 @@ def _product_context(pk: int, today: dt.date) -> dict[str, Any]:
 
 @access(PUBLIC)
 def institution(request: HttpRequest, pk: int) -> HttpResponse:
+    """An institution and its published services by unit, paged by key (a ministry has thousands)."""
     inst = get_object_or_404(Institution.objects.select_related("province", "regency", "office"), pk=pk)
-    products = (
-        public_products().filter(unit__institution=inst).select_related("unit").order_by("unit__name", "name")
-    )
-    return render(request, "registry/public/institution.html", {"institution": inst, "products": products})
+    products = public_products().filter(unit__institution=inst).select_related("unit")
+    page = keyset_page(request, products, ("unit__name", "name", "pk"), INSTITUTION_PAGE_SIZE)
+    return render(request, "registry/public/institution.html", {"institution": inst, "page": page})
 
 
 @access(PUBLIC)

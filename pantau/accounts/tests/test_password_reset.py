@@ -137,6 +137,7 @@ def test_the_reset_link_comes_from_site_url_not_from_the_host_header(
 
 
 @pytest.mark.parametrize("email", ["head_kalsel@uji.local", "siapa@tidak.ada"])
+@pytest.mark.cache
 def test_requests_for_one_address_are_limited_whoever_asks_and_whether_or_not_it_exists(
     cast: Any, settings: Any, django_capture_on_commit_callbacks: Any, email: str
 ) -> None:
@@ -154,6 +155,7 @@ def test_requests_for_one_address_are_limited_whoever_asks_and_whether_or_not_it
                REMOTE_ADDR="10.0.0.9").status_code == 302
 
 
+@pytest.mark.cache
 def test_requests_from_one_client_address_are_limited(
     cast: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -167,6 +169,7 @@ def test_requests_from_one_client_address_are_limited(
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.cache
 def test_the_limit_ends_with_its_window(cast: Any, settings: Any, django_capture_on_commit_callbacks: Any,
                                         time_machine: Any) -> None:
     settings.PASSWORD_RESET_PER_IP = 1

@@ -200,6 +200,7 @@ def test_the_board_is_indonesian_unless_english_is_asked_for_in_its_address(cast
     assert unknown["ETag"] == english_browser["ETag"]
 
 
+@pytest.mark.cache
 @override_settings(TASKS=QUEUE_ONLY)
 def test_a_board_that_is_not_ready_answers_at_once_and_is_queued_once(cast: Any) -> None:
     answers = [board(cast.ktp, Accept_Language="en") for _ in range(5)]

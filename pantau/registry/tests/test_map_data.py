@@ -17,7 +17,7 @@ from pantau.registry.models import Institution, Province, Regency
 from pantau.registry.regions import load_regions
 from tests.cast import publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
 # The cast: Tabalong's KTP-el has 14 components + the unit's maklumat (15 of 16 items), its PBG
 # 14 (DPMPTSP has no maklumat), Barito Selatan's KTP-el 14. Kalsel: (15 + 14) / 32 = 90.6 % → 91;

@@ -19,7 +19,7 @@ from pantau.registry import services
 from pantau.registry.models import Office
 from tests.cast import client_for, in_english, publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
 
 def page(client: Client, cast: Any, **headers: Any) -> str:
@@ -164,6 +164,8 @@ def test_a_change_the_cache_did_not_hear_of_shows_within_the_stamp_lifetime(cast
     # write bypasses save() (no signal), which is what that process sees.
     from pantau.registry.models import ServiceUnit
 
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # per process
+
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
         page(Client(), cast)
         ServiceUnit.objects.filter(pk=cast.dukcapil.pk).update(
@@ -183,17 +185,65 @@ def test_with_no_stamp_lifetime_every_visit_reads_the_stamp(cast: Any, settings:
 
 def test_the_stamp_is_forgotten_again_when_the_write_commits(cast: Any,
                                                              django_capture_on_commit_callbacks: Any) -> None:
-    from django.core.cache import cache
+    from pantau.core import cachegen
+    from pantau.registry.selectors import STAMP_KEY, product_generation
 
-    from pantau.registry.selectors import STAMP_KEY
+    def cached() -> Any:
+        return cachegen.get(STAMP_KEY.format(cast.ktp.pk), product_generation(cast.ktp.pk))[0]
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.unit_save(actor=cast.national_admin, unit=cast.dukcapil, data={"maklumat": "Janji baru."})
     page(Client(), cast)  # a visit before the commit caches a stamp again
-    assert cache.get(STAMP_KEY.format(cast.ktp.pk)) is not None
+    assert cached() is not None
     for callback in callbacks:
         callback()
-    assert cache.get(STAMP_KEY.format(cast.ktp.pk)) is None
+    assert cached() is None
+
+
+def test_a_stamp_read_before_a_commit_and_stored_after_it_is_never_served(
+        cast: Any, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stale-set race: a visit reads the stamp from the database, the write commits and
+    clears the cache, then the visit stores the stamp it read. The next visit must not use it."""
+    from pantau.registry import selectors
+
+    read = selectors.read_product_stamp
+    old = read(cast.ktp.pk)
+
+    def read_then_let_a_write_commit(pk: int) -> Any:
+        stamp = read(pk)  # the visitor's read, before the write
+        monkeypatch.setattr(selectors, "read_product_stamp", read)
+        with django_capture_on_commit_callbacks(execute=True):  # the write commits meanwhile
+            services.unit_save(actor=cast.national_admin, unit=cast.dukcapil, data={"maklumat": "Janji baru."})
+        return stamp
+
+    monkeypatch.setattr(selectors, "read_product_stamp", read_then_let_a_write_commit)
+    assert selectors.public_product_stamp(cast.ktp.pk) == old  # the racing visit itself shows the old page
+    assert selectors.public_product_stamp(cast.ktp.pk) != old
+    assert "Janji baru." in page(Client(), cast)
+
+
+def test_a_list_rendered_from_rows_read_before_a_commit_is_not_served_after_it(
+        cast: Any, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same race for the cached institution list, whose ``registry_stamp`` (the latest
+    ``updated_at``) cannot see a write that commits after a later one."""
+    from pantau.registry import views_manage
+
+    client = client_for(cast.national_admin)
+    url = reverse("manage:institutions")
+    build = views_manage._institutions_context
+
+    def build_then_let_a_write_commit(request: Any) -> Any:
+        context = build(request)
+        monkeypatch.setattr(views_manage, "_institutions_context", build)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.institution_save(actor=cast.national_admin, institution=cast.banjarmasin,
+                                      data={"name": "Pemerintah Kota Banjarmasin Baru"})
+        return context
+
+    monkeypatch.setattr(views_manage, "_institutions_context", build_then_let_a_write_commit)
+    monkeypatch.setattr(views_manage, "registry_stamp", lambda: ("fixed",))  # as if the write came too late
+    assert "Pemerintah Kota Banjarmasin Baru" not in client.get(url).content.decode()
+    assert "Pemerintah Kota Banjarmasin Baru" in client.get(url).content.decode()
 
 
 def test_a_user_moved_to_another_province_sees_the_new_list_and_menu_at_once(cast: Any) -> None:
