@@ -27,7 +27,6 @@ import os
 import resource
 import secrets
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -36,8 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.engines import BIN, BenchError, log, run, sqlite_engine  # noqa: E402
-from bench.engines import _db_url, _pg_admin, pg_reachable, pg_template  # noqa: E402
+from bench.engines import BIN, BenchError, _db_url, _pg_admin, log, pg_reachable, pg_template, run, sqlite_engine  # noqa: E402  # noqa: E402
 
 BUDGETS = {  # (seconds, queries per file row, peak RSS MB)
     "import-10000": (20.0, 0.2, 300.0),
@@ -66,8 +64,9 @@ def build_workbook(path: Path, products: int) -> dict[str, Any]:
     from pantau.reports import xlsx
 
     sheets = transfer.build_sheets()
-    institutions = list(Institution.objects.filter(kind__in=["pemkab", "pemkot", "pemprov"]).order_by("pk")
-                        .values_list("name", flat=True)[:50]) or list(Institution.objects.values_list("name", flat=True)[:50])
+    regional = Institution.objects.filter(kind__in=["pemkab", "pemkot", "pemprov"]).order_by("pk")
+    institutions = (list(regional.values_list("name", flat=True)[:50])
+                    or list(Institution.objects.values_list("name", flat=True)[:50]))
     units = max(1, products // 10)
     today = dt.date.today().isoformat()
 
