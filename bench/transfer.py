@@ -35,7 +35,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.engines import BIN, BenchError, _db_url, _pg_admin, log, pg_reachable, pg_template, run, sqlite_engine  # noqa: E402  # noqa: E402
+from bench.engines import (  # noqa: E402
+    BIN, BenchError, _db_url, _pg_admin, log, pg_reachable, pg_template, run, sqlite_engine,
+)
 
 BUDGETS = {  # (seconds, queries per file row, peak RSS MB)
     "import-10000": (20.0, 0.2, 300.0),
