@@ -36,7 +36,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.engines import (  # noqa: E402
-    BIN, BenchError, _db_url, _pg_admin, log, pg_reachable, pg_template, run, sqlite_engine,
+    BIN,
+    BenchError,
+    _db_url,
+    _pg_admin,
+    log,
+    pg_reachable,
+    pg_template,
+    run,
+    sqlite_engine,
 )
 
 BUDGETS = {  # (seconds, queries per file row, peak RSS MB)
