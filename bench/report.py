@@ -56,6 +56,8 @@ def judge(rows: list[dict[str, Any]], pages: dict[str, Any]) -> bool:
             reasons.append(f"< {BUDGET_SHARE:.0%} of {page.baseline}")
         if page.budget and row["p95_ms"] >= BUDGET_P95_MS:
             reasons.append(f"p95 ≥ {BUDGET_P95_MS:.0f} ms")
+        if not row["requests"]:
+            reasons.append("no response completed")
         if bad:
             reasons.append(f"{bad} errors")
         if reasons:
@@ -74,9 +76,13 @@ def _table(head: list[str], rows: list[list[str]], right: set[int]) -> str:
     return "\n".join(lines)
 
 
+def _ms(row: dict[str, Any], key: str) -> str:
+    return f"{row[key]:.1f}" if row["requests"] else "–"  # wrk gives 0 when nothing completed
+
+
 def table(rows: list[dict[str, Any]]) -> str:
     head = ["engine", "page", "req/s", "p50 ms", "p95 ms", "% of baseline", "CPU ms/req", "from cache", "budget"]
-    body = [[r["engine"], r["label"], f"{r['rps']:.0f}", f"{r['p50_ms']:.1f}", f"{r['p95_ms']:.1f}",
+    body = [[r["engine"], r["label"], f"{r['rps']:.0f}", _ms(r, "p50_ms"), _ms(r, "p95_ms"),
              f"{100 * r['share']:.0f} %" if r["baseline"] else "",
              f"{r['cpu_ms']:.2f}" if r["cpu_ms"] else "?", cache_share(r), r["budget"]] for r in rows]
     return _table(head, body, {2, 3, 4, 5, 6, 7})
