@@ -139,7 +139,8 @@ def test_a_short_bench_run_prints_the_table_and_writes_json(tmp_path: Path) -> N
     assert sum(r["requests"] for r in report["results"]) > 0
     assert sum(r["median_round"] for r in report["results"]) == len(pages)  # one whole round is judged
     product = [r for r in report["results"] if r["page"] == "product"]
-    assert all(r["cache_hits"] > 0 for r in product) and "round 2 of 2" in done.stdout
+    assert all(r["warm"]["passes"] >= 2 for r in product)  # every hot page was rendered, then served cached
+    assert any(r["cache_hits"] > 0 for r in product) and "round 2 of 2" in done.stdout
 
 
 def test_the_board_render_benchmark_renders_one_page_boards_and_judges_growth() -> None:
