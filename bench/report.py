@@ -77,7 +77,7 @@ def _table(head: list[str], rows: list[list[str]], right: set[int]) -> str:
 
 
 def _ms(row: dict[str, Any], key: str) -> str:
-    return f"{row[key]:.1f}" if row["requests"] else "–"  # wrk gives 0 when nothing completed
+    return f"{row[key]:.1f}" if row["requests"] and row[key] else "–"  # wrk gives 0 when nothing completed
 
 
 def table(rows: list[dict[str, Any]]) -> str:
