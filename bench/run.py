@@ -21,6 +21,7 @@ import os
 import platform
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -426,6 +427,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # A terminated run cleans up as an interrupted one does (its own databases and files).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work: Path = args.work_dir.resolve()
     work.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now(dt.UTC)

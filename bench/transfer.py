@@ -27,6 +27,7 @@ import os
 import resource
 import secrets
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -255,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "child":
         return child(argv[1:])
     from bench.run import PG_DEFAULT, base_env
+    # A terminated run cleans up as an interrupted one does (its own databases and files).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--engine", choices=["all", "sqlite", "postgres"], default="all")
