@@ -224,3 +224,9 @@ MANAGEMENT_TEXT = {
 VULNERABLE = "Kursi roda, jalur landai (ram), loket prioritas untuk lansia, ibu hamil dan penyandang disabilitas"
 STREETS = ["Jl. Jenderal Sudirman", "Jl. Ahmad Yani", "Jl. Diponegoro", "Jl. Pangeran Antasari",
            "Jl. Gatot Subroto", "Jl. Merdeka", "Jl. Pahlawan", "Jl. Imam Bonjol"]
+
+# Regional enterprises (BUMD) of the national profile, one of each per regency/city as needed.
+BUMD = [
+    "Perumda Air Minum Tirta {place} ({code})", "Perumda Pasar {place} ({code})",
+    "PT BPR Bank {place} ({code})", "Perumda Aneka Usaha {place} ({code})",
+]

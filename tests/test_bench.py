@@ -12,8 +12,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from bench.generate import BENCH_USERNAME, Scale, generate, login_session, url_lists
-from pantau.accounts.models import User
+from bench.generate import BENCH_USERNAME, Profile, Scale, generate, login_session, url_lists
+from bench.plan import Planner
+from pantau.accounts.models import Membership, User
+from pantau.core.models import AuditEvent
 from pantau.registry import completeness, components
 from pantau.registry.models import Institution, Province, Regency, ServiceProduct, ServiceStandard, ServiceUnit
 from pantau.registry.selectors import current_standard, institutions_for
@@ -65,20 +67,80 @@ def test_the_bench_user_sees_every_institution_and_its_session_opens_the_list() 
         assert Client().get(path).status_code == 200, path
 
 
+@pytest.mark.django_db
+def test_audit_events_are_shaped_as_the_services_write_them() -> None:
+    regions()
+    summary = generate(Scale(6, 30, 90), seed=5)
+    assert summary["audit_events"] == AuditEvent.objects.count() == 2 * 90
+    models = {"registry.institution": Institution, "registry.serviceunit": ServiceUnit,
+              "registry.serviceproduct": ServiceProduct, "registry.servicestandard": ServiceStandard}
+    for event in AuditEvent.objects.all():
+        obj = models[event.object_type].objects.get(pk=int(event.object_id))
+        institution = {Institution: lambda o: o, ServiceUnit: lambda o: o.institution,
+                       ServiceProduct: lambda o: o.unit.institution,
+                       ServiceStandard: lambda o: o.product.unit.institution}[type(obj)](obj)
+        assert (event.institution_id, event.province_id) == (institution.pk, institution.province_id)
+        assert event.object_repr == str(obj)
+        assert event.event_type.split(".")[0] == {"servicestandard": "standard", "serviceunit": "unit",
+                                                  "serviceproduct": "product"}.get(obj._meta.model_name,
+                                                                                   obj._meta.model_name)
+        assert event.actor is not None and event.actor_name == event.actor.username
+    assert len(set(AuditEvent.objects.values_list("event_type", flat=True))) >= 5
+    assert len(set(AuditEvent.objects.values_list("actor_id", flat=True))) > 3
+    ats = list(AuditEvent.objects.order_by("id").values_list("at", flat=True))
+    assert ats == sorted(ats)  # ids follow time, as when the services write them
+    # Every staff user has one membership in scope; every institution an admin.
+    admins = Membership.objects.filter(role="institution_admin")
+    assert set(admins.values_list("institution_id", flat=True)) == set(Institution.objects.values_list("pk", flat=True))
+    # The id sequences moved past the written rows: the ORM creates new rows after them.
+    new = Institution.objects.create(name="Instansi Baru", name_key="instansi baru", kind="lembaga",
+                                     office=Institution.objects.first().office)  # type: ignore[union-attr]
+    assert new.pk > max(Institution.objects.exclude(pk=new.pk).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_profile_with_copies_repeats_the_same_shape() -> None:
+    regions()
+    summary = generate(profile=Profile("t", Scale(5, 20, 60), copies=2), seed=2)
+    assert (summary["institutions"], summary["units"], summary["products"]) == (10, 40, 120)
+    names = list(Institution.objects.values_list("name", flat=True))
+    copies = [n for n in names if n.endswith(" (salinan 2)")]
+    assert len(copies) == 5 and {n.removesuffix(" (salinan 2)") for n in copies} <= set(names)
+
+
+@pytest.mark.django_db
+def test_the_national_plan_has_a_government_for_every_province_and_regency() -> None:
+    regions()
+    base = 30 + 15 + 10 + 3 + 9  # ministries, agencies, BUMN, provinces, regencies of the test regions
+    plans = Planner(Scale(base + 20, base + 20, base + 20), seed=1, national=True).plan_institutions()
+    assert len(plans) == base + 20 and len({p.name for p in plans}) == base + 20
+    assert {p.province.code for p in plans if p.kind == "pemprov"} == {"63", "62", "16"}
+    assert {p.regency.code for p in plans if p.kind in ("pemkab", "pemkot")} == set(
+        Regency.objects.values_list("code", flat=True))
+    assert sum(p.kind == "bumd" for p in plans) == 20
+    with pytest.raises(ValueError, match="national profile"):
+        Planner(Scale(10, 10, 10), seed=1, national=True).plan_institutions()
+
+
 @pytest.mark.slow
 def test_a_short_bench_run_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--engine", "sqlite", "--scale", "small",
-         "--duration", "1", "--warmup", "1", "--no-fail", "--work-dir", str(tmp_path / "work"),
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--engine", "sqlite", "--profile", "small",
+         "--duration", "1", "--rounds", "2", "--no-fail", "--work-dir", str(tmp_path / "work"),
          "--results-dir", str(tmp_path / "results")],
         capture_output=True, text=True, timeout=600, check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "trivial view, anonymous" in done.stdout and "/kelola/instansi/" in done.stdout
     report: dict[str, Any] = json.loads((tmp_path / "results" / "latest.json").read_text())
-    assert [r["page"] for r in report["results"]] == [
-        "trivial", "trivial-signed-in", "product", "product-all", "institutions"]
-    assert all(r["requests"] > 0 for r in report["results"])
+    pages = ["trivial", "trivial-signed-in", "product", "product-all", "institutions", "home", "search", "api",
+             "dashboard", "audit", "audit-institution", "audit-actor", "audit-type", "audit-dates", "audit-object"]
+    assert [r["page"] for r in report["results"]] == pages * 2
+    assert sum(r["requests"] for r in report["results"]) > 0
+    assert sum(r["median_round"] for r in report["results"]) == len(pages)  # one whole round is judged
+    product = [r for r in report["results"] if r["page"] == "product"]
+    assert all(r["warm"]["passes"] >= 2 for r in product)  # every hot page was rendered, then served cached
+    assert any(r["cache_hits"] > 0 for r in product) and "round 2 of 2" in done.stdout
 
 
 def test_the_board_render_benchmark_renders_one_page_boards_and_judges_growth() -> None:

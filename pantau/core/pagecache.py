@@ -32,6 +32,9 @@ PAGE_SECONDS = 6 * 3600
 # Fixed (not per process: processes share a cache). Only ever replaced by the viewer's own token.
 CSRF_PLACEHOLDER = "pantau-csrf-placeholder-0f6c2a9e"
 
+# "hit" or "miss": whether the page came from the cache (the benchmark reports the share).
+CACHE_HEADER = "X-Pantau-Cache"
+
 _digests: dict[str, str] = {}
 
 
@@ -65,7 +68,11 @@ def render_cached(request: HttpRequest, template_name: str, context: Callable[[]
         return render(request, template_name, context())
     key = page_key(request, parts, (template_name, "base.html", *templates))
     html = cache.get(key)
+    state = "hit"
     if html is None:
         html = render_to_string(template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request)
         cache.set(key, html, seconds)
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+        state = "miss"
+    response = HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    response[CACHE_HEADER] = state  # counted by the benchmark (bench/load.lua)
+    return response

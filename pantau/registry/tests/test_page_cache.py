@@ -14,7 +14,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from pantau.core.pagecache import CSRF_PLACEHOLDER, render_cached
+from pantau.core.pagecache import CACHE_HEADER, CSRF_PLACEHOLDER, render_cached
 from pantau.registry import services
 from pantau.registry.models import Office
 from tests.cast import client_for, in_english, publish
@@ -33,6 +33,14 @@ def test_a_second_visit_of_a_product_page_touches_no_database(cast: Any, django_
     with django_assert_max_num_queries(0):
         body = page(Client(), cast)
     assert "Fotokopi Kartu Keluarga" in body
+
+
+def test_the_cache_header_says_whether_the_page_came_from_the_cache(cast: Any) -> None:
+    url = reverse("public:product", args=[cast.ktp.pk])
+    assert Client().get(url)[CACHE_HEADER] == "miss"
+    assert Client().get(url)[CACHE_HEADER] == "hit"
+    services.unit_save(actor=cast.national_admin, unit=cast.dukcapil, data={"maklumat": "Janji layanan baru."})
+    assert Client().get(url)[CACHE_HEADER] == "miss"
 
 
 def test_the_product_page_shows_a_changed_maklumat_at_once(cast: Any) -> None:
