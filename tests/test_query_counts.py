@@ -90,7 +90,7 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], str], dict[str, Any], int]] =
     "accounts:users (national)": ("national_admin", _manage("accounts:users"), {}, 10),
     "core:audit": ("head_kalsel", _manage("core:audit"), {}, 12),
     "core:audit (filtered, htmx)": ("admin_tabalong", lambda c: reverse("core:audit") + "?jenis=unit",
-                                    {"HTTP_HX_REQUEST": "true"}, 12),
+                                    {"HTTP_HX_REQUEST": "true"}, 18),  # + one index range per event type of the prefix
 }
 
 

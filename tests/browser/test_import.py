@@ -70,7 +70,9 @@ def test_an_institution_admin_imports_the_template_fixing_a_bad_row(
     no_horizontal_scroll(phone)
     assert registry_counts() == before, "the good rows of a refused file must not be written either"
 
-    # Fixed: the same file with "rsud".
+    # Fixed: the same file with "rsud", uploaded again from the import page (the refused import's
+    # job page links back to it).
+    phone.get_by_role("link", name="Kembali ke impor dan ekspor").click()
     good = fill_template(template, tmp_path / "isian-benar.xlsx", hospital_kind="rsud")
     phone.get_by_label("Berkas XLSX").set_input_files(good)
     phone.get_by_role("button", name="Impor", exact=True).click()
