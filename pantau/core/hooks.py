@@ -136,7 +136,7 @@ class JobKind:
     name: str  # stored in ``Job.kind``, e.g. "registry.import"
     label: Label
     run: Callable[[Any], None]
-    result_template: str = ""  # included on the job page (with ``job``) when the job has ended (done, failed or interrupted)
+    result_template: str = ""  # included on the job page (with ``job``) once the job has ended
     # What the job page says when the worker died mid-job (default: a generic sentence).
     interrupted_message: Label = ""
 
