@@ -127,6 +127,17 @@ def build_workbook(path: Path, products: int) -> dict[str, Any]:
             "bytes": path.stat().st_size, "build_seconds": round(time.monotonic() - t, 1)}
 
 
+class _QueryCounter:
+    """A ``connection.execute_wrapper`` that counts the SQL statements run through it."""
+
+    def __init__(self) -> None:
+        self.queries = 0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.queries += 1
+        return execute(sql, params, many, context)
+
+
 def child_import(path: Path, rows: int) -> dict[str, Any]:
     from django.db import connection
 
@@ -135,20 +146,15 @@ def child_import(path: Path, rows: int) -> dict[str, Any]:
     from pantau.registry.importer import import_registry
 
     admin = User.objects.get(username=BENCH_USERNAME)
-    queries = 0
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
-
+    counter = _QueryCounter()
     start_rss = _rss_mb()
     t = time.monotonic()
-    with path.open("rb") as upload, connection.execute_wrapper(count):
+    with path.open("rb") as upload, connection.execute_wrapper(counter):
         result = import_registry(actor=admin, upload=upload, size=path.stat().st_size)
     seconds = time.monotonic() - t
     problems = [str(getattr(p, "message", p)) for p in getattr(result, "problems", [])][:3]
-    return {"seconds": round(seconds, 1), "queries": queries, "queries_per_row": round(queries / rows, 3),
+    return {"seconds": round(seconds, 1), "queries": counter.queries,
+            "queries_per_row": round(counter.queries / rows, 3),
             "rss_start_mb": round(start_rss), "peak_rss_mb": round(_peak_mb()), "ok": not problems,
             "problems": problems}
 
@@ -162,19 +168,13 @@ def child_export(path: Path) -> dict[str, Any]:
     from pantau.registry.models import ServiceProduct
 
     admin = User.objects.get(username=BENCH_USERNAME)
-    queries = 0
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
-
+    counter = _QueryCounter()
     start_rss = _rss_mb()
     t = time.monotonic()
-    with path.open("wb") as out, connection.execute_wrapper(count):
+    with path.open("wb") as out, connection.execute_wrapper(counter):
         write_registry(admin, out)
     return {"seconds": round(time.monotonic() - t, 1), "products": ServiceProduct.objects.count(),
-            "queries": queries, "bytes": path.stat().st_size, "rss_start_mb": round(start_rss),
+            "queries": counter.queries, "bytes": path.stat().st_size, "rss_start_mb": round(start_rss),
             "peak_rss_mb": round(_peak_mb())}
 
 
