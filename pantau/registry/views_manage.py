@@ -144,10 +144,12 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
                        ("inactive", "rank", "name", "pk"), INSTITUTION_UNITS_PAGE_SIZE)
     units = [completeness.UnitRow(u, u.n or 0, completeness.percent_of(u.s or 0, u.n) if u.n else None)
              for u in page.rows]
+    counts = completeness.component_counts(products)
     context = {
         "institution": inst, "units": units, "page": page,
-        "component_counts": completeness.component_counts(products),
-        "product_count": sum(row.products for row in units),
+        "component_counts": counts,
+        # every product the table counts (the viewer's scope), not only the units of this page
+        "product_count": counts[0].present + counts[0].missing if counts else 0,
         "can_edit": can_edit_institution(request.user, inst),
         "events": inst.unit_events.prefetch_related("links__unit")[:20],
         "today": timezone.localdate(),

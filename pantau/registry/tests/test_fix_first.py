@@ -103,6 +103,14 @@ def test_the_institution_page_shows_each_unit_least_complete_first(cast: Any) ->
     assert re.search(r">DPMPTSP</a>.*?88%", html, re.S) and re.search(r"Pencatatan Sipil</a>.*?94%", html, re.S)
 
 
+def test_the_institution_page_counts_the_products_of_every_unit_not_only_this_page(
+        cast: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(views_manage, "INSTITUTION_UNITS_PAGE_SIZE", 1)
+    html = client_for(cast.head_kalsel).get(reverse("manage:institution", args=[cast.tabalong.pk])).content.decode()
+    assert html.count('href="/kelola/unit/') == 1  # one unit on this page, two in the institution
+    assert "Kelengkapan standar (2 produk)" in html
+
+
 def test_a_missing_component_leads_to_the_products_that_lack_it(cast: Any) -> None:
     client = client_for(cast.assessor_kalsel)
     services.product_save(actor=cast.national_admin, unit=cast.dukcapil, data={"name": "Kartu Identitas Anak"})
