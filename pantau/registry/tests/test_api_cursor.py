@@ -148,3 +148,18 @@ def test_the_openapi_schema_documents_the_cursor(cast: Any) -> None:
     spec = Client().get("/api/openapi.json").json()
     params = {p["name"] for p in spec["paths"]["/api/registry/products"]["get"]["parameters"]}
     assert {"cursor", "limit", "offset"} <= params
+
+
+def test_the_product_list_reads_its_order_from_an_index_not_a_sort_of_every_product(cast: Any) -> None:
+    from django.db import connection
+
+    from pantau.registry.api.public import _products
+    qs = _products().order_by("name", "pk")[:51]
+    if connection.vendor == "sqlite":
+        plan = qs.explain()
+        assert "product_name_id" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, plan
+    else:  # a few rows: PostgreSQL sorts them whatever the indexes; the index must exist for large tables
+        from pantau.registry.models import ServiceProduct
+        with connection.cursor() as cursor:
+            existing = connection.introspection.get_constraints(cursor, ServiceProduct._meta.db_table)
+        assert existing["product_name_id"]["columns"] == ["name", "id"]
