@@ -291,6 +291,8 @@ def preflight(port: int, files: dict[str, Path], cookies: dict[bool, str], per_p
     """Every page answers 200 (a redirect to the login page would be measured as a success)."""
     sizes = {}
     for page in PAGES:
+        if page.name not in files:  # not asked for (--pages)
+            continue
         paths = sorted(set(files[page.name].read_text().split()))
         sample = paths[:: max(1, len(paths) // per_page)][:per_page]
         total = 0
