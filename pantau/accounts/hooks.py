@@ -34,6 +34,12 @@ def tokens_panel(request: HttpRequest) -> dict[str, Any] | None:
     return {}
 
 
+def viewer_only(request: HttpRequest) -> tuple[()]:
+    """The stamp of a panel that shows nothing besides what the viewer's roles decide (those are
+    in every cached page's key already)."""
+    return ()
+
+
 def register() -> None:
     hooks.audited(hooks.AuditedType("accounts.apitoken", label=_("Token API")),
                   hooks.AuditedType("accounts.invitation", label=_("Undangan")))
@@ -48,8 +54,10 @@ def register() -> None:
     hooks.viewer_key(viewer_key)
     hooks.token_authenticator(user_for_token)
     hooks.dashboard_panel(
-        hooks.DashboardPanel("no role", order=10, template="accounts/dashboard_no_role.html", context=no_role_panel),
-        hooks.DashboardPanel("api tokens", order=90, template="accounts/dashboard_tokens.html", context=tokens_panel),
+        hooks.DashboardPanel("no role", order=10, template="accounts/dashboard_no_role.html", context=no_role_panel,
+                            stamp=viewer_only),
+        hooks.DashboardPanel("api tokens", order=90, template="accounts/dashboard_tokens.html", context=tokens_panel,
+                            stamp=viewer_only),
     )
 
 

@@ -13,7 +13,7 @@ from django import forms
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import RegexValidator
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -27,6 +27,7 @@ from pantau.core.converters import parse_id
 from pantau.core.http import is_htmx
 from pantau.core.keyset import following
 from pantau.core.models import AuditEvent
+from pantau.core.pagecache import Uncached, render_cached
 from pantau.core.selectors import audit_events_for
 from pantau.core.text import fold_key
 from pantau.reports.cells import csv_cell
@@ -34,6 +35,9 @@ from pantau.reports.cells import csv_cell
 PAGE_SIZE = 50
 COUNT_CAP = 1000  # counting a trail of millions of rows is slow: above this we say "more than"
 EXPORT_CAP = 10_000
+ROWS_TEMPLATE = "core/audit/rows.html"
+# Bounds how long a cached page may show what its key misses (a name changed without an event).
+LIST_SECONDS = 300
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
@@ -325,29 +329,39 @@ def _chooser_links(request: HttpRequest, form: AuditFilterForm) -> list[dict[str
 
 @access(hooks.can_read_audit)
 def audit_list(request: HttpRequest) -> HttpResponse:
+    """The trail, filtered and paged by key; from the page cache (keyed by the viewer, the full
+    path and the newest event's id: every change writes an event) when it is there."""
+    htmx = is_htmx(request)
+    template = ROWS_TEMPLATE if htmx else "core/audit/list.html"
+    newest = AuditEvent.objects.aggregate(m=Max("pk"))["m"] or 0
+    return render_cached(request, template, lambda: _list_context(request, htmx),
+                         parts=("audit", htmx, newest, timezone.localdate()),
+                         templates=[ROWS_TEMPLATE, "core/fields.html"], seconds=LIST_SECONDS)
+
+
+def _list_context(request: HttpRequest, htmx: bool) -> dict[str, Any] | Uncached:
     form, qs = _filtered(request)
     context: dict[str, Any] = {"form": form, "event_types": hooks.known_event_types(), "events": [],
                                "query": "", "count": 0, "count_capped": False,
                                "choosers": _chooser_links(request, form)}
-    if qs is not None:
-        kind = form.cleaned_data.get("jenis", "").strip().rstrip(".") if request.GET else ""
-        events, older, newer = _page(qs, request.GET.get("sebelum", ""), request.GET.get("sesudah", ""),
-                                     event_types_of(kind) if kind else None)
-        count = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
-        names = hooks.institutions().names({e.institution_id for e in events if e.institution_id})
-        for event in events:
-            event.rows = changes(event)  # type: ignore[attr-defined]
-            event.url = _object_url(event)  # type: ignore[attr-defined]
-            event.institution_name = names.get(event.institution_id or 0, "")  # type: ignore[attr-defined]
-        query = request.GET.copy()
-        for key in ("sebelum", "sesudah"):
-            query.pop(key, None)
-        context.update(events=events, older=older, newer=newer, query=query.urlencode(),
-                       count=min(count, COUNT_CAP), count_capped=count > COUNT_CAP)
-    # htmx only swaps 2xx answers: the partial explains bad filters with a 200, the full page with 400.
-    if is_htmx(request):
-        return render(request, "core/audit/rows.html", context)
-    return render(request, "core/audit/list.html", context, status=200 if qs is not None else 400)
+    if qs is None:
+        # htmx only swaps 2xx answers: the partial explains bad filters with a 200, the full page with 400.
+        return Uncached(context, 200 if htmx else 400)
+    kind = form.cleaned_data.get("jenis", "").strip().rstrip(".") if request.GET else ""
+    events, older, newer = _page(qs, request.GET.get("sebelum", ""), request.GET.get("sesudah", ""),
+                                 event_types_of(kind) if kind else None)
+    count = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+    names = hooks.institutions().names({e.institution_id for e in events if e.institution_id})
+    for event in events:
+        event.rows = changes(event)  # type: ignore[attr-defined]
+        event.url = _object_url(event)  # type: ignore[attr-defined]
+        event.institution_name = names.get(event.institution_id or 0, "")  # type: ignore[attr-defined]
+    query = request.GET.copy()
+    for key in ("sebelum", "sesudah"):
+        query.pop(key, None)
+    context.update(events=events, older=older, newer=newer, query=query.urlencode(),
+                   count=min(count, COUNT_CAP), count_capped=count > COUNT_CAP)
+    return context
 
 
 def _options(request: HttpRequest, pairs: list[tuple[str, str]]) -> HttpResponse:

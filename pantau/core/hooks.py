@@ -93,6 +93,9 @@ class DashboardPanel:
     order: int
     template: str  # rendered with the context's values as ``panel``
     context: Callable[[HttpRequest], dict[str, Any] | None]  # None: not shown to this user
+    # A cheap key of everything ``context`` reads besides the viewer (``render_cached`` parts);
+    # the dashboard is served from the page cache only when every panel has one.
+    stamp: Callable[[HttpRequest], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -307,6 +310,18 @@ def dashboard(request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:
         if values is not None:
             shown.append((panel.template, values))
     return shown
+
+
+def dashboard_stamp(request: HttpRequest) -> tuple[tuple[Any, ...], list[str]] | None:
+    """The panels' stamps and templates (the dashboard's page-cache key), or None when a panel
+    has no stamp (then the dashboard is rendered on every visit)."""
+    panels = sorted(registered.dashboard_panels.values(), key=lambda panel: panel.order)
+    stamps = []
+    for panel in panels:
+        if panel.stamp is None:
+            return None
+        stamps.append((panel.name, panel.stamp(request)))
+    return tuple(stamps), [panel.template for panel in panels]
 
 
 def demo_steps() -> Iterable[DemoStep]:

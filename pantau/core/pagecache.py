@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.messages import get_messages
@@ -56,21 +57,40 @@ def page_key(request: HttpRequest, parts: Iterable[Any], templates: Iterable[str
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
-def render_cached(request: HttpRequest, template_name: str, context: Callable[[], dict[str, Any]], *,
+@dataclass(frozen=True)
+class Uncached:
+    """What ``context`` returns for a page that must not be kept: an answer to bad input (a
+    form's errors, with its status), rendered for this request only."""
+
+    context: dict[str, Any]
+    status: int
+
+
+def _uncached(request: HttpRequest, template_name: str, values: dict[str, Any] | Uncached) -> HttpResponse:
+    if isinstance(values, Uncached):
+        return render(request, template_name, values.context, status=values.status)
+    return render(request, template_name, values)
+
+
+def render_cached(request: HttpRequest, template_name: str, context: Callable[[], dict[str, Any] | Uncached], *,
                   parts: Iterable[Any], templates: Iterable[str] = (), seconds: int = PAGE_SECONDS) -> HttpResponse:
     """The page ``template_name`` with ``context()``, from the cache when it is there.
 
     ``parts`` must capture everything the page shows besides the viewer, language and path;
     ``templates`` names the templates it includes or extends (``base.html`` is always counted).
-    ``context`` is only called when the page is rendered.
+    ``context`` is only called when the page is rendered; it returns ``Uncached`` for an answer
+    that is not kept (a 400 for bad filters).
     """
     if len(get_messages(request)):
-        return render(request, template_name, context())
+        return _uncached(request, template_name, context())
     key = page_key(request, parts, (template_name, "base.html", *templates))
     html = cache.get(key)
     state = "hit"
     if html is None:
-        html = render_to_string(template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request)
+        values = context()
+        if isinstance(values, Uncached):
+            return _uncached(request, template_name, values)
+        html = render_to_string(template_name, {**values, "csrf_token": CSRF_PLACEHOLDER}, request)
         cache.set(key, html, seconds)
         state = "miss"
     response = HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))

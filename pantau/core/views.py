@@ -5,11 +5,17 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
 from pantau.core import hooks
 from pantau.core.access import PUBLIC, access
+from pantau.core.pagecache import render_cached
+
+# A cached dashboard is keyed by its panels' stamps; this bounds what a stamp may miss (a deletion
+# seen by another process with its own cache).
+DASHBOARD_SECONDS = 300
 
 
 @access(PUBLIC)
@@ -32,5 +38,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @access(hooks.signed_in)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The page after signing in (``/kelola/``): the panels the modules registered for this user."""
-    return render(request, "core/dashboard.html", {"panels": hooks.dashboard(request)})
+    """The page after signing in (``/kelola/``): the panels the modules registered for this user,
+    from the page cache when every panel gives a stamp (``hooks.DashboardPanel.stamp``)."""
+    keyed = hooks.dashboard_stamp(request)
+    if keyed is None:
+        return render(request, "core/dashboard.html", {"panels": hooks.dashboard(request)})
+    stamps, templates = keyed
+    return render_cached(request, "core/dashboard.html", lambda: {"panels": hooks.dashboard(request)},
+                         parts=("dashboard", stamps, timezone.localdate()), templates=templates,
+                         seconds=DASHBOARD_SECONDS)

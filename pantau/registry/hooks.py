@@ -18,7 +18,7 @@ from pantau.core.text import fold_key
 from pantau.registry import transfer_jobs
 from pantau.registry.models import Institution, Province, Regency
 from pantau.registry.selectors import institutions_for
-from pantau.registry.views_manage import dashboard_panel
+from pantau.registry.views_manage import dashboard_panel, dashboard_stamp
 
 
 def audit_scope(user: Any) -> Q | bool:
@@ -125,7 +125,7 @@ def register() -> None:
         hooks.NavItem("manage:institutions", _("Instansi"), order=40, rule=r.has_any_role),
     )
     hooks.dashboard_panel(hooks.DashboardPanel("registry", order=50, template="registry/manage/dashboard_panel.html",
-                                               context=dashboard_panel))
+                                               context=dashboard_panel, stamp=dashboard_stamp))
     transfer_jobs.register()
     hooks.demo_step(hooks.DemoStep("regions", order=10, run=load_regions),
                     hooks.DemoStep("demo data", order=20, run=load_demo))

@@ -187,7 +187,12 @@ class ProductStamp(NamedTuple):
 
 STAMP_KEY = "stamp:product:{}"
 _MISSING = "missing"
-LISTS = "registry-lists"  # the generation of the cached staff lists (``views_manage.institutions``)
+LISTS = "registry-lists"  # the generation of the cached lists (staff institutions, home, dashboard)
+# A cached list is keyed by the lists' generation (forgotten by every registry write after it
+# commits, ``selectors.forget_product_stamps``) and ``registry_stamp``: with a shared cache a
+# change shows at once everywhere; with a per-process cache another process sees a change through
+# ``registry_stamp`` and, for what it misses (a deletion, a late commit), after this many seconds.
+LIST_CACHE_SECONDS = 300
 
 
 def product_generation(pk: int) -> str:

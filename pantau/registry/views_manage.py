@@ -38,6 +38,7 @@ from pantau.registry import components as comp
 from pantau.registry.forms import InstitutionForm, ProductEditForm, ProductForm, ReasonForm, StandardForm, UnitForm
 from pantau.registry.models import Institution, Province, ServiceProduct
 from pantau.registry.selectors import (
+    LIST_CACHE_SECONDS,
     LISTS,
     can_create_institution,
     can_edit_institution,
@@ -54,11 +55,6 @@ PAGE_SIZE = 25
 UNIT_PRODUCTS_PAGE_SIZE = 100
 INSTITUTION_UNITS_PAGE_SIZE = 50
 INSTITUTION_ROWS = "registry/manage/institution_rows.html"
-# The cached list is keyed by the lists' generation (forgotten by every registry write after it
-# commits, ``selectors.forget_product_stamps``) and ``registry_stamp``: with a shared cache a
-# change shows at once everywhere; with a per-process cache another process sees a change through
-# ``registry_stamp`` and, for what it misses (a deletion, a late commit), after this many seconds.
-LIST_CACHE_SECONDS = 300
 
 
 def _status(request: HttpRequest) -> int:
@@ -92,6 +88,13 @@ def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
         "institution_count": totals.institutions, "unit_count": totals.units, "product_count": totals.products,
         "score": totals.percent, "can_import": r.can_edit_registry(request.user),
     }
+
+
+def dashboard_stamp(request: HttpRequest) -> tuple[Any, ...]:
+    """What the registry's panel reads besides the viewer (roles and scope are in the page key):
+    the summary rows, which change with the rows ``registry_stamp`` reads."""
+    generation = cachegen.token(LISTS)  # taken before anything is read
+    return generation, registry_stamp()
 
 
 @access(r.has_any_role)

@@ -10,39 +10,66 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from pantau.core import cachegen
 from pantau.core.access import PUBLIC, access
 from pantau.core.http import is_htmx, query_id, query_text
 from pantau.core.keyset import keyset_page
 from pantau.core.pagecache import render_cached
+from pantau.core.search import index as search_index
 from pantau.core.search import query as search_query
 from pantau.registry import components as comp
 from pantau.registry import search_docs, unit_changes
 from pantau.registry.models import Institution, Province, Regency, ServiceProduct
 from pantau.registry.regionmap import province_stats
 from pantau.registry.selectors import (
+    LIST_CACHE_SECONDS,
+    LISTS,
     current_standard,
     last_move,
     last_unit_change,
     public_product_stamp,
     public_products,
+    registry_stamp,
 )
 
 PAGE_SIZE = 20
+SEARCH_FORM = "registry/public/search_form.html"
 INSTITUTION_PAGE_SIZE = 100
 
 
 @access(PUBLIC)
 def home(request: HttpRequest) -> HttpResponse:
+    """The home page with the province table, from the page cache when it is there: keyed by the
+    lists' generation and ``registry_stamp`` (the summary rows change in the same transaction as
+    the product, unit or institution they count)."""
+    generation = cachegen.token(LISTS)  # taken before anything is read (pantau.core.cachegen)
+    return render_cached(request, "registry/public/home.html", _home_context,
+                         parts=("home", generation, registry_stamp(), timezone.localdate()),
+                         templates=[SEARCH_FORM], seconds=LIST_CACHE_SECONDS)
+
+
+def _home_context() -> dict[str, Any]:
     provinces = list(Province.objects.only("code", "name"))
     stats = province_stats()
     rows = [(p, stats.get(p.code)) for p in provinces]  # the map's data as a table, for everyone
-    return render(request, "registry/public/home.html", {"provinces": provinces, "map_rows": rows})
+    return {"provinces": provinces, "map_rows": rows}
 
 
 @access(PUBLIC)
 def search(request: HttpRequest) -> HttpResponse:
     """Public products by everyday words (``pantau.core.search``), ranked, with "did you mean"; a
-    bounded count and capped pages. Three queries for the results: count, page, its products."""
+    bounded count and capped pages. Three queries for the results: count, page, its products.
+    From the page cache when it is there, keyed by the search index's stamp (every index write
+    changes it) and the full path."""
+    htmx = is_htmx(request)
+    template = "registry/public/search_results.html" if htmx else "registry/public/search.html"
+    return render_cached(request, template, lambda: _search_context(request),
+                         parts=("public-search", htmx, search_index.stamp()),
+                         templates=[SEARCH_FORM, "registry/public/search_results.html"],
+                         seconds=LIST_CACHE_SECONDS)
+
+
+def _search_context(request: HttpRequest) -> dict[str, Any]:
     q = query_text(request, "q")
     province = query_text(request, "provinsi", 2)
     institution = query_text(request, "instansi", 20)
@@ -67,13 +94,11 @@ def search(request: HttpRequest) -> HttpResponse:
     if province:
         institutions = Institution.objects.filter(province__code=province).only("pk", "name")
         regencies = Regency.objects.filter(province__code=province).only("code", "name")
-    context = {
+    return {
         "q": q, "province": province, "institution": institution, "regency": regency, "page": page,
         "found": found, "provinces": Province.objects.only("code", "name"), "institutions": institutions,
         "regencies": regencies,
     }
-    template = "registry/public/search_results.html" if is_htmx(request) else "registry/public/search.html"
-    return render(request, template, context)
 
 
 @access(PUBLIC)

@@ -15,8 +15,9 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 
-from pantau.core import hooks
+from pantau.core import cachegen, hooks
 from pantau.core.search import backend
 from pantau.core.search.models import SearchDocument, SearchWord
 from pantau.core.search.text import document_terms, surface_words
@@ -28,6 +29,19 @@ _FIELDS = ("title", "sort_key", "title_terms", "body_terms", "is_public", "provi
            "institution_id", "unit_id", "office_id")
 
 _deferred: ContextVar[dict[str, set[int]] | None] = ContextVar("pantau_search_deferred", default=None)
+
+# The generation of pages cached from search results (``stamp``): forgotten by every index write.
+GENERATION = "search-index"
+
+
+def stamp() -> tuple[str, int]:
+    """A key for pages showing search results: the index's generation (taken first,
+    ``pantau.core.cachegen``) and its newest document id. A changed document is written as a new
+    row (``_write``), so another process with its own cache sees the change through the id; a
+    deletion alone is seen through the generation (shared cache) or the page's expiry."""
+    generation = cachegen.token(GENERATION)
+    newest = SearchDocument.objects.aggregate(m=Max("pk"))["m"] or 0
+    return generation, newest
 
 
 def _chunks(values: list[Any], size: int) -> Iterator[list[Any]]:
@@ -112,6 +126,8 @@ def _write(kind: str, ids: list[int]) -> None:
                  if object_id not in fresh or _row(fresh[object_id]) != values]
         new = [doc for object_id, doc in fresh.items()
                if object_id not in stored or _row(doc) != stored[object_id][1]]
+        if stale or new:
+            cachegen.forget_after_commit([GENERATION])
         _delete(stale)
         created = SearchDocument.objects.bulk_create(new)
         backend.add_documents([(doc.pk, doc.title_terms, doc.body_terms) for doc in created])
@@ -168,6 +184,7 @@ def rebuild(kinds: Iterable[str] | None = None, progress: Callable[[str, int], N
     SearchWord.objects.all().delete()
     backend.insert_words(sorted(frequency.items()))
     backend.rebuild()
+    cachegen.forget_after_commit([GENERATION])
     return written
 
 
