@@ -29,7 +29,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
 from ninja.operation import Operation, PathView
 
-from pantau.core import requestid
+from pantau.core import apicache, requestid
 from pantau.core.apitools import NUL_MESSAGE, PUBLIC_READ, TokenAuth
 
 __all__ = ["PUBLIC_READ", "TokenAuth", "api"]
@@ -70,10 +70,25 @@ class PantauAPI(NinjaAPI):
         return urls
 
 
+def _path_view(view: Callable[..., Any]) -> PathView | None:
+    return next((cell.cell_contents for cell in getattr(view, "__closure__", None) or ()
+                 if isinstance(cell.cell_contents, PathView)), None)
+
+
+def _stamps(view: Callable[..., Any]) -> dict[str, Callable[[], Any]]:
+    """The cache stamps of the methods whose operation is marked ``apicache.cached_answer``."""
+    path_view = _path_view(view)
+    found: dict[str, Callable[[], Any]] = {}
+    for operation in path_view.operations if path_view is not None else ():
+        stamp = apicache.stamp_of(operation.view_func)
+        if stamp is not None:
+            found.update(dict.fromkeys(operation.methods, stamp))
+    return found
+
+
 def _query_names(view: Callable[..., Any]) -> dict[str, frozenset[str]]:
     """The query parameters each method of a ninja path view accepts (from its parameter models)."""
-    path_view = next((cell.cell_contents for cell in getattr(view, "__closure__", None) or ()
-                      if isinstance(cell.cell_contents, PathView)), None)
+    path_view = _path_view(view)
     if path_view is None:
         return {}
     names: dict[str, frozenset[str]] = {}
@@ -91,6 +106,7 @@ def _strict(view: Callable[..., Any]) -> Callable[..., Any]:
     """Refuse unknown query parameters (a typo in a filter must not silently list everything) and
     answer a wrong method with JSON like every other error (ninja's 405 is plain text)."""
     accepted = _query_names(view)
+    stamps = _stamps(view)
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
@@ -103,7 +119,11 @@ def _strict(view: Callable[..., Any]) -> Callable[..., Any]:
             return JsonResponse({"detail": _("Parameter tidak dikenal: %(unknown)s. Yang dapat dipakai: %(known)s.")
                                  % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(names or ())) or "-"}},
                                 status=422)
-        response = view(request, *args, **kwargs)
+        stamp = stamps.get(request.method or "")
+        if stamp is not None:
+            response = apicache.serve(request, stamp, lambda: view(request, *args, **kwargs))
+        else:
+            response = view(request, *args, **kwargs)
         if getattr(response, "status_code", None) == 405 and "json" not in response.get("Content-Type", ""):
             allowed = response.get("Allow", "")
             answer = JsonResponse(

@@ -266,6 +266,13 @@ def registry_stamp() -> tuple[Any, ...]:
     return tuple(str(x) for x in row)
 
 
+def list_stamp() -> tuple[Any, ...]:
+    """A key for cached lists of the registry (pages, dashboard panel, API answers): the lists'
+    generation, taken before anything is read, and ``registry_stamp``."""
+    generation = cachegen.token(LISTS)
+    return generation, registry_stamp()
+
+
 def public_products() -> QuerySet[ServiceProduct]:
     """Active products of active units whose standard has been published and is in force."""
     return ServiceProduct.objects.filter(is_active=True, unit__is_active=True, current_standard__isnull=False)

@@ -44,6 +44,7 @@ from pantau.registry.selectors import (
     can_edit_institution,
     can_edit_unit,
     institutions_for,
+    list_stamp,
     product_history,
     products_for,
     registry_stamp,
@@ -93,8 +94,7 @@ def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
 def dashboard_stamp(request: HttpRequest) -> tuple[Any, ...]:
     """What the registry's panel reads besides the viewer (roles and scope are in the page key):
     the summary rows, which change with the rows ``registry_stamp`` reads."""
-    generation = cachegen.token(LISTS)  # taken before anything is read
-    return generation, registry_stamp()
+    return list_stamp()
 
 
 @access(r.has_any_role)

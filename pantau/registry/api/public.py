@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja.pagination import paginate
 from ninja.params.functions import Query
 
+from pantau.core.apicache import cached_answer
 from pantau.core.apitools import MAX_ID, PUBLIC_READ, READ_ERRORS, Pagination
 from pantau.registry import search_docs
 from pantau.registry.api.base import FOUND, PUBLIC_TAGS, SEARCH, found, narrowed, route
@@ -29,7 +30,7 @@ from pantau.registry.api.schemas import (
     UnitOut,
 )
 from pantau.registry.models import Institution, Office, Province, Regency, ServiceProduct, ServiceStandard, ServiceUnit
-from pantau.registry.selectors import public_products
+from pantau.registry.selectors import list_stamp, public_products
 
 get = route("get", PUBLIC_TAGS, auth=PUBLIC_READ)
 
@@ -109,6 +110,7 @@ def _products() -> QuerySet[ServiceProduct]:
 
 @get("/products", response={200: list[ProductOut], **READ_ERRORS})
 @paginate(Pagination)
+@cached_answer(list_stamp)
 def products(request: HttpRequest, q: str = FOUND, province: str | None = PROVINCE,
              institution: int | None = Query(None, ge=1, le=MAX_ID, description="Institution id")) -> Any:
     """Service products with a published standard in force, by words (in the name, description, unit,

@@ -7,6 +7,7 @@ data: only what the public pages of the registry already show.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any, Literal
 
 from django.urls import reverse
@@ -24,10 +25,28 @@ ProductCategory = Literal["adminduk", "perizinan", "nonperizinan", "kesehatan", 
 RegencyKind = Literal["kabupaten", "kota"]
 
 
+_PLACEHOLDER = 2147483646  # an id no object has: the URL pattern is reversed once per name
+
+
+@functools.lru_cache(maxsize=64)
+def _around_id(name: str) -> tuple[str, str]:
+    head, _, tail = reverse(name, args=[_PLACEHOLDER]).partition(str(_PLACEHOLDER))
+    return head, tail
+
+
 def absolute(context: Any, name: str, pk: int) -> str:
-    path = reverse(name, args=[pk])
+    """The object's absolute URL: the pattern reversed once per process and the origin once per
+    request (a page of the API lists up to 100 objects with a URL each)."""
+    head, tail = _around_id(name)
+    path = f"{head}{pk}{tail}"
     request = (context or {}).get("request")
-    return request.build_absolute_uri(path) if request is not None else path
+    if request is None:
+        return path
+    origin = getattr(request, "_pantau_origin", None)
+    if origin is None:
+        origin = request.build_absolute_uri("/")[:-1]
+        request._pantau_origin = origin
+    return f"{origin}{path}"
 
 
 class ProvinceOut(Schema):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from pantau.registry import services, unit_changes
 from pantau.registry.api import schemas
@@ -219,7 +220,8 @@ PUBLIC_PATHS: list[Callable[[Any], str]] = [
 def test_public_reads_keep_a_flat_query_count(cast: Any) -> None:
     api = Api()
 
-    def measure() -> list[int]:
+    def measure() -> list[int]:  # the answers as computed, not kept ones (pantau.core.apicache)
+        cache.clear()
         return [count_queries(lambda p=path: api.get(p(cast))) for path in PUBLIC_PATHS]
 
     grow(cast, 2)
@@ -231,4 +233,4 @@ def test_public_reads_keep_a_flat_query_count(cast: Any) -> None:
     assert len(json.loads(api.get("/products").content)["items"]) > 20
     large = measure()
     assert small == large
-    assert max(large) <= 3, large
+    assert max(large) <= 4, large  # a cached list: its stamp (pantau.core.apicache), count, page, search
