@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,10 +23,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from tests.processes import ROOT, Server, process_env
+
 pytestmark = [pytest.mark.cache]
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 ROUNDS = 8
 
 
@@ -55,55 +51,11 @@ class Writer:
         self.process.stdout.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = _free_port()
-        self.log = log.open("w")
-        self.process = subprocess.Popen(  # noqa: S603 - gunicorn from our virtualenv
-            [str(BIN / "gunicorn"), "pantau.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "1", "--timeout", "60"], cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                self.get("/healthz")
-                return
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.close()
-                    raise RuntimeError(f"gunicorn did not start; see {log}") from None
-                time.sleep(0.2)
-
-    def get(self, path: str, session: str = "") -> str:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}")  # noqa: S310 - local
-        if session:
-            request.add_header("Cookie", f"sessionid={session}")
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - local
-            body: str = response.read().decode()
-            return body
-
-    def close(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(10)
-        self.log.close()
-
-
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, Any]]:
     """A migrated file database with the test cast: the environment to serve it, and its ids."""
     work = tmp_path_factory.mktemp("two-servers")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_", "CACHE_URL"))}
-    env.update(DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}", DEBUG="true", PANTAU_VAR_DIR=str(work),
-               BOARD_PRERENDER="false", PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
+    env = process_env(work, DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}")
     done = subprocess.run([sys.executable, "-m", "tests.twoservers", "setup"], cwd=ROOT, env=env,  # noqa: S603
                           capture_output=True, text=True, timeout=300, check=True)
     return env, json.loads(done.stdout.strip().splitlines()[-1])
