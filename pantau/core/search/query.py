@@ -39,15 +39,19 @@ def bounded_count(qs: QuerySet[Any], limit: int = LIMIT) -> int:
     return qs.order_by().values("pk")[: limit + 1].count()
 
 
-def _matching(base: QuerySet[SearchDocument], terms: tuple[str, ...], *, any_term: bool = False
+def _matching(base: QuerySet[SearchDocument], kind: str, terms: tuple[str, ...], *, any_term: bool = False
               ) -> QuerySet[SearchDocument]:
-    docs = base.filter(id__search_matches=backend.match_text(terms, any_term=any_term))
-    in_title = Case(When(id__search_matches=backend.match_text(terms, any_term=any_term, title=True), then=Value(0)),
+    """``base`` (documents of ``kind``) matching ``terms``, ranked. Every full-text match names the
+    kind (``match_text(kind=…)``): the engine intersects a common word with the kind's documents
+    itself; ``base`` keeps its ``kind = …`` filter all the same."""
+    docs = base.filter(id__search_matches=backend.match_text(terms, any_term=any_term, kind=kind))
+    in_title = Case(When(id__search_matches=backend.match_text(terms, any_term=any_term, title=True, kind=kind),
+                         then=Value(0)),
                     default=Value(1), output_field=IntegerField())
     tier: Combinable = in_title
     if any_term:  # some words: fewer missing words first
         for term in terms:
-            tier = tier + Case(When(id__search_matches=backend.match_text((term,)), then=Value(0)),
+            tier = tier + Case(When(id__search_matches=backend.match_text((term,), kind=kind), then=Value(0)),
                                default=Value(2), output_field=IntegerField())
     return docs.annotate(tier=tier).order_by("tier", "sort_key", "id")
 
@@ -67,7 +71,7 @@ def find(kind: str, value: str, *, where: Q | None = None) -> Found:
             return Found(base.none(), 0)
         everything = base.annotate(tier=Value(0, output_field=IntegerField())).order_by("sort_key", "id")
         return Found(everything, bounded_count(everything))
-    docs = _matching(base, query.terms)
+    docs = _matching(base, kind, query.terms)
     count = bounded_count(docs)
     if count:
         return Found(docs, count)
@@ -75,12 +79,12 @@ def find(kind: str, value: str, *, where: Q | None = None) -> Found:
     terms = query.terms
     if suggestion:
         terms = t.query(suggestion).terms
-        docs = _matching(base, terms)
+        docs = _matching(base, kind, terms)
         count = bounded_count(docs)
         if count:
             return Found(docs, count, suggestion, corrected=True)
     if len(terms) > 1:
-        docs = _matching(base, terms, any_term=True)
+        docs = _matching(base, kind, terms, any_term=True)
         return Found(docs, bounded_count(docs), suggestion)
     return Found(base.none(), 0, suggestion)
 
