@@ -89,19 +89,33 @@ def test_a_search_of_one_kind_never_matches_other_kinds_in_the_engine(searchable
         assert engine_kinds(terms, any_term=True, title=True, kind="institution") == ["institution"]
 
 
+def document_matches(kind: str, query: str) -> list[str]:
+    """The SQL of the full-text matches of documents (not the vocabulary's) that ``find`` runs;
+    asserts that it finds documents of ``kind`` only."""
+    with CaptureQueriesContext(connection) as queries:
+        found = find(kind, query)
+        rows = list(found.documents.values_list("kind", "title", "tier"))
+    assert rows and {row[0] for row in rows} == {kind}, (kind, query)
+    match = f"{backend.FTS} MATCH" if connection.vendor == "sqlite" else '"search_vector" @@'
+    matches = [q["sql"] for q in queries.captured_queries if match in q["sql"]]
+    assert matches and max(sql.count(match) for sql in matches) > 1  # the page's query: the filter and the tiers
+    return matches
+
+
 def test_find_returns_its_kind_only_and_every_match_names_it(searchable: Any) -> None:
     for kind, query in (("institution", "kabupaten"), ("unit", "kabupaten tabalong"), ("institution", "kabupaten zzqx"),
-                        ("product", "pemerintah kabupaten")):
-        with CaptureQueriesContext(connection) as queries:
-            found = find(kind, query)
-            rows = list(found.documents.values_list("kind", "title", "tier"))
-        assert rows and {row[0] for row in rows} == {kind}, (kind, query)
-        match = f"{backend.FTS} MATCH" if connection.vendor == "sqlite" else '"search_vector" @@'
-        matches = [q["sql"] for q in queries.captured_queries if match in q["sql"]]  # not the vocabulary's
-        assert matches, (kind, query)
-        for sql in matches:  # every full-text match of documents (the filter and each tier) names the kind
-            assert sql.count(t.kind_marker(kind)) == sql.count(match), sql
-        assert max(sql.count(match) for sql in matches) > 1  # the page's query: the filter and the tiers
+                        ("unit", "dinas zzqx")):
+        for sql in document_matches(kind, query):  # every match of documents (the filter and each tier) names it
+            assert sql.count(t.kind_marker(kind)) == sql.count("MATCH") + sql.count("@@"), sql
+
+
+def test_the_bulk_kind_is_not_named_to_the_engine(searchable: Any) -> None:
+    """Products are most of the index (``SearchSource(bulk=True)``): their marker would exclude few
+    documents and cost a walk of the longest posting list; the ``kind`` filter keeps them apart."""
+    sources = hooks.search_sources()
+    assert [kind for kind in KINDS if sources[kind].bulk] == ["product"]
+    for query in ("pemerintah kabupaten", "akta kelahiran", "kabupaten zzqx"):
+        assert not [sql for sql in document_matches("product", query) if t.KIND_PREFIX in sql], query
     found = find("institution", "kabupaten")
     assert set(found.documents.values_list("title", flat=True)) == {
         "Pemerintah Kabupaten Tabalong", "Pemerintah Kabupaten Barito Selatan"}
