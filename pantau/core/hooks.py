@@ -124,10 +124,15 @@ class SearchItem:
 @dataclass(frozen=True)
 class SearchSource:
     """A kind of searchable document. ``items(ids)`` yields the ``SearchItem`` of each object of
-    ``ids`` that exists (all objects when ``ids`` is None, streamed in id order)."""
+    ``ids`` that exists (all objects when ``ids`` is None, streamed in id order).
+
+    ``bulk``: most of the index is of this kind (the registry's products). Its searches do not ask
+    the full-text engine for the kind's marker (ADR 0012): the marker would exclude few documents
+    and cost a walk of the longest posting list; the ``kind = …`` filter keeps them exact."""
 
     kind: str
     items: Callable[[Iterable[int] | None], Iterable[SearchItem]]
+    bulk: bool = False
 
 
 @dataclass(frozen=True)

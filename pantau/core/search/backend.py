@@ -18,6 +18,8 @@ from typing import Any
 
 from django.db import connection
 
+from pantau.core.search.text import kind_marker
+
 DOCUMENTS = "core_searchdocument"
 FTS = "core_search_fts"
 WORD_FTS = "core_search_word_fts"
@@ -29,14 +31,24 @@ def vendor() -> str:
 
 # Queries --------------------------------------------------------------------------------------
 
-def match_text(terms: Sequence[str], *, any_term: bool = False, title: bool = False) -> str:
+def match_text(terms: Sequence[str], *, any_term: bool = False, title: bool = False, kind: str | None = None) -> str:
     """The engine's full-text query for ``terms`` (letters and digits only, see ``text``): all of
-    them (or any, ``any_term``), anywhere (or in the title only, ``title``)."""
+    them (or any, ``any_term``), anywhere (or in the title only, ``title``); with ``kind``, in the
+    documents of that kind only (its marker, ``text.kind_marker``, ANDed with the terms: the engine
+    skips through a common word's long posting list with the kind's short one instead of handing
+    every kind's matches to the SQL filter on ``kind``).
+
+    The terms are parenthesised so that OR binds inside: ``"zkunit" AND ("a" OR "b")``. The marker
+    is in ``body_terms``, so it stays outside the title column filter (SQLite) and unweighted
+    (PostgreSQL)."""
     if vendor() == "postgresql":
         weight = ":A" if title else ""
-        return (" | " if any_term else " & ").join(f"{t}{weight}" for t in terms)
+        inner = (" | " if any_term else " & ").join(f"{t}{weight}" for t in terms)
+        return f"{kind_marker(kind)} & ({inner})" if kind is not None else inner
     inner = (" OR " if any_term else " ").join(f'"{t}"' for t in terms)
-    return f"title_terms : ({inner})" if title else inner
+    if title:
+        inner = f"title_terms : ({inner})"
+    return f'"{kind_marker(kind)}" AND ({inner})' if kind is not None else inner
 
 
 def match_sql(engine: str, lhs: str, rhs: str) -> str:

@@ -20,7 +20,7 @@ from django.db.models import Max
 from pantau.core import cachegen, hooks
 from pantau.core.search import backend
 from pantau.core.search.models import SearchDocument, SearchWord
-from pantau.core.search.text import document_terms, surface_words
+from pantau.core.search.text import document_terms, kind_marker, surface_words
 from pantau.core.text import fold_key
 
 BATCH = 2000  # documents per statement in a rebuild, objects per read on a write
@@ -57,11 +57,12 @@ def _source(kind: str) -> hooks.SearchSource:
 
 
 def document(kind: str, item: hooks.SearchItem) -> SearchDocument:
-    """The row of ``item`` (not saved)."""
+    """The row of ``item`` (not saved). The body ends with the kind's marker (``kind_marker``): the
+    engine finds "this kind and these words" without visiting every other kind's match."""
     body = " ".join(document_terms(part) for part in item.body if part)
     return SearchDocument(
         kind=kind, object_id=item.object_id, title=item.title[:300], sort_key=fold_key(item.title)[:300],
-        title_terms=document_terms(item.title), body_terms=" ".join(dict.fromkeys(body.split())),
+        title_terms=document_terms(item.title), body_terms=" ".join(dict.fromkeys([*body.split(), kind_marker(kind)])),
         is_public=item.is_public, province_id=item.province_id, regency_id=item.regency_id,
         institution_id=item.institution_id, unit_id=item.unit_id, office_id=item.office_id,
     )

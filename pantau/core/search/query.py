@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import Combinable
 
+from pantau.core import hooks
 from pantau.core.search import backend
 from pantau.core.search import text as t
 from pantau.core.search.models import SearchDocument, SearchWord
@@ -39,17 +40,29 @@ def bounded_count(qs: QuerySet[Any], limit: int = LIMIT) -> int:
     return qs.order_by().values("pk")[: limit + 1].count()
 
 
-def _matching(base: QuerySet[SearchDocument], terms: tuple[str, ...], *, any_term: bool = False
+def _matching(base: QuerySet[SearchDocument], kind: str | None, terms: tuple[str, ...], *, any_term: bool = False
               ) -> QuerySet[SearchDocument]:
-    docs = base.filter(id__search_matches=backend.match_text(terms, any_term=any_term))
-    in_title = Case(When(id__search_matches=backend.match_text(terms, any_term=any_term, title=True), then=Value(0)),
+    """``base`` (documents of one kind) matching ``terms``, ranked. Every full-text match names
+    ``kind`` when given (``match_text(kind=…)``, see ``_narrowing``): the engine intersects a common
+    word with the kind's documents itself; ``base`` keeps its ``kind = …`` filter all the same."""
+    docs = base.filter(id__search_matches=backend.match_text(terms, any_term=any_term, kind=kind))
+    in_title = Case(When(id__search_matches=backend.match_text(terms, any_term=any_term, title=True, kind=kind),
+                         then=Value(0)),
                     default=Value(1), output_field=IntegerField())
     tier: Combinable = in_title
     if any_term:  # some words: fewer missing words first
         for term in terms:
-            tier = tier + Case(When(id__search_matches=backend.match_text((term,)), then=Value(0)),
+            tier = tier + Case(When(id__search_matches=backend.match_text((term,), kind=kind), then=Value(0)),
                                default=Value(2), output_field=IntegerField())
     return docs.annotate(tier=tier).order_by("tier", "sort_key", "id")
+
+
+def _narrowing(kind: str) -> str | None:
+    """The kind to name in the engine's queries: every kind but a ``bulk`` one (most of the index,
+    ``hooks.SearchSource``), whose marker would exclude few documents at the cost of its long
+    posting list."""
+    source = hooks.search_sources().get(kind)
+    return None if source is not None and source.bulk else kind
 
 
 def find(kind: str, value: str, *, where: Q | None = None) -> Found:
@@ -67,7 +80,8 @@ def find(kind: str, value: str, *, where: Q | None = None) -> Found:
             return Found(base.none(), 0)
         everything = base.annotate(tier=Value(0, output_field=IntegerField())).order_by("sort_key", "id")
         return Found(everything, bounded_count(everything))
-    docs = _matching(base, query.terms)
+    narrow = _narrowing(kind)
+    docs = _matching(base, narrow, query.terms)
     count = bounded_count(docs)
     if count:
         return Found(docs, count)
@@ -75,12 +89,12 @@ def find(kind: str, value: str, *, where: Q | None = None) -> Found:
     terms = query.terms
     if suggestion:
         terms = t.query(suggestion).terms
-        docs = _matching(base, terms)
+        docs = _matching(base, narrow, terms)
         count = bounded_count(docs)
         if count:
             return Found(docs, count, suggestion, corrected=True)
     if len(terms) > 1:
-        docs = _matching(base, terms, any_term=True)
+        docs = _matching(base, narrow, terms, any_term=True)
         return Found(docs, bounded_count(docs), suggestion)
     return Found(base.none(), 0, suggestion)
 

@@ -26,6 +26,7 @@ from pantau.core.text import fold_key
 
 DATA = Path(__file__).with_name("words_id.toml")
 KEY_PREFIX = "syn"  # synonym keys are words no document contains: "synkk", "synpbg"
+KIND_PREFIX = "zk"  # kind markers ("zkproduct"): no Indonesian word starts with "zk" (see ``kind_marker``)
 MAX_QUERY_WORDS = 12
 _WORD = re.compile(r"[a-z0-9]+")
 _STEM_CACHE_SIZE = 200_000
@@ -162,6 +163,16 @@ def query(value: str) -> Query:
                 free.append(toks[i])
             i += 1
     return Query(toks, tuple(dict.fromkeys(terms)), tuple(free))
+
+
+@functools.lru_cache(maxsize=64)
+def kind_marker(kind: str) -> str:
+    """The term every document of ``kind`` has in its body (``index.document``), so that the
+    full-text engine itself keeps the kind: a query ANDs it with its terms (``backend.match_text``)
+    and walks the kind's short posting list instead of every document with a common word. Letters
+    and digits only, like every term ("test.thing" → "zktestthing"). Never a word people see: the
+    vocabulary and "did you mean" take surface words (``surface_words``), not terms."""
+    return KIND_PREFIX + "".join(_WORD.findall(fold(kind)))
 
 
 def distance(a: str, b: str, limit: int = 3) -> int:

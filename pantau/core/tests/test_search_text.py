@@ -68,6 +68,18 @@ def test_the_synonym_file_is_well_formed() -> None:
         assert all(phrase for phrase in phrases), key
 
 
+def test_no_word_or_synonym_becomes_a_kind_marker() -> None:
+    """Kind markers ("zkproduct", ``t.kind_marker``) come from no everyday text: no word of the data
+    file, no spelling or synonym key, no stem of them, and no ordinary text starts with "zk"."""
+    w = t.words()
+    words = set(w.known) | set(w.stopwords) | set(w.groups)
+    texts = [*words, *(" ".join(phrase) for phrase in w.phrases), "Zakat Zikir Zona Kabupaten Produk Unit Instansi"]
+    terms = {term for text in texts for term in (*t.query(text).terms, *t.document_terms(text).split())}
+    assert terms and not [term for term in terms | words if term.startswith(t.KIND_PREFIX)]
+    assert t.query("ZK.Unit z-k-product").terms == ("zk", "unit", "z", "k", "product")  # words stay apart
+    assert t.query("zkproduct").terms == ("zkproduct",)  # only typed as one word: a word like any other
+
+
 @pytest.mark.parametrize(("a", "b", "d"), [
     ("kelurga", "keluarga", 1), ("klahiran", "kelahiran", 1), ("imunsasi", "imunisasi", 1),
     ("kartu", "katru", 1), ("akta", "akta", 0), ("abc", "xyzuvw", 3),
