@@ -107,17 +107,25 @@ def stale(job: Job, now: dt.datetime | None = None) -> bool:
 
 
 def refresh(job: Job) -> Job:
-    """Mark the job interrupted when its heartbeat is stale (the change is saved when the database
-    lets it; the returned row says so either way)."""
+    """Mark the job interrupted when its heartbeat is stale, and say so only once that is saved.
+
+    A database too busy to save it means a writer holds it: on SQLite that is usually this very
+    job, whose transaction keeps its heartbeat from being saved, so it is still shown as running
+    (the next look tries again). A job that ended meanwhile is shown as it ended."""
     if not stale(job):
         return job
-    message = stopped_message(job)
-    job.state, job.message, job.finished_at = Job.State.INTERRUPTED, message[:MESSAGE_LENGTH], timezone.now()
+    message = stopped_message(job)[:MESSAGE_LENGTH]
+    finished = timezone.now()
     try:
-        Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(
-            state=job.state, message=job.message, finished_at=job.finished_at)
-    except DatabaseError:  # SQLite busy with another writer: the next look saves it
+        changed = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(
+            state=Job.State.INTERRUPTED, message=message, finished_at=finished)
+    except DatabaseError:  # SQLite busy with a writer (perhaps the job itself): look again later
         log.warning("job %s: could not mark it interrupted yet", job.pk)
+        return job
+    if not changed:  # it ended (or was marked) meanwhile
+        job.refresh_from_db()
+        return job
+    job.state, job.message, job.finished_at = Job.State.INTERRUPTED, message, finished
     _delete(job.input_name)
     return job
 

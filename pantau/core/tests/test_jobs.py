@@ -74,6 +74,41 @@ def test_a_job_whose_worker_died_is_marked_interrupted_and_says_nothing_was_save
     assert alive.state == Job.State.RUNNING
 
 
+def test_a_stale_job_the_database_is_too_busy_to_mark_still_shows_as_running(
+        cast: Any, settings: Any, monkeypatch: Any) -> None:
+    """On SQLite a long import's own transaction keeps its heartbeat from being saved and keeps
+    others from writing: its page must not say it stopped (nor delete its input) meanwhile."""
+    from django.db import OperationalError
+    from django.db.models.query import QuerySet
+
+    settings.JOB_STALE_SECONDS = 60
+    job = running_job(cast.admin_tabalong, heartbeat=timezone.now() - dt.timedelta(seconds=61),
+                      input_name="input/besar.xlsx")
+    jobs.storage().save("input/besar.xlsx", io.BytesIO(b"data"))
+    real = QuerySet.update
+
+    def busy(self: Any, **kwargs: Any) -> Any:
+        if self.model is Job:
+            raise OperationalError("database is locked")
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", busy)
+    html = client_for(cast.admin_tabalong).get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "Terhenti" not in html and "<strong>Berjalan</strong>" in html
+    assert jobs.storage().exists("input/besar.xlsx")
+    monkeypatch.setattr(QuerySet, "update", real)
+    html = client_for(cast.admin_tabalong).get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "<strong>Terhenti</strong>" in html and not jobs.storage().exists("input/besar.xlsx")
+
+
+def test_a_job_that_ended_while_it_looked_stale_shows_how_it_ended(cast: Any, settings: Any) -> None:
+    settings.JOB_STALE_SECONDS = 60
+    job = running_job(cast.admin_tabalong, heartbeat=timezone.now() - dt.timedelta(seconds=61))
+    Job.objects.filter(pk=job.pk).update(state=Job.State.DONE, message="Selesai: 5 baris.")
+    shown = jobs.refresh(job)  # the row read before the worker's last save
+    assert shown.state == Job.State.DONE and shown.message == "Selesai: 5 baris."
+
+
 def import_upload(rows: int) -> SimpleUploadedFile:
     data = xlsx_bytes({"Produk": [
         {"Instansi": TABALONG, "Unit": "DPMPTSP", "Nama produk": f"Layanan {i}"}
