@@ -248,17 +248,17 @@ def _write_rows(spool: IO[bytes], rows: Iterable[Sequence[Any]], first: int, dat
                 if not text:
                     continue
                 style = quote_style if cells.looks_like_formula(text) else ""
-                out.append(f'<c r="{letter}{number}"{style} t="inlineStr"><is><t xml:space="preserve">'
-                           f'{_escape(text)}</t></is></c>')
+                # (cleaned text never starts or ends with white space: no xml:space="preserve" needed)
+                out.append(f'<c r="{letter}{number}"{style} t="inlineStr"><is><t>{_escape(text)}</t></is></c>')
             elif isinstance(value, bool):
                 out.append(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int | float | decimal.Decimal):
-                out.append(f'<c r="{letter}{number}" t="n"><v>{value}</v></c>')
+                out.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
             elif isinstance(value, dt.date):
                 serial = to_excel(value)
                 if isinstance(serial, float) and serial.is_integer():
                     serial = int(serial)
-                out.append(f'<c r="{letter}{number}"{date_style} t="n"><v>{serial}</v></c>')
+                out.append(f'<c r="{letter}{number}"{date_style}><v>{serial}</v></c>')
             else:
                 raise TypeError(f"cannot write {type(value).__name__} to a spreadsheet cell")
         out.append("</row>")
