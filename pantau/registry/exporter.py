@@ -1,14 +1,15 @@
 """Export the registry a user may see to XLSX, and the import template (the same workbook, prefilled).
 
 The export is the import format: importing an export unchanged changes nothing. Institution, unit
-and product rows carry their id, so a name changed in the file renames the record on import. Each sheet is one
-query streamed into openpyxl's write-only workbook, so the number of queries does not grow with
-the number of rows. Standards: each product's latest version (its draft when one is open).
+and product rows carry their id, so a name changed in the file renames the record on import. Each
+sheet is one query read as tuples (``values_list``, no model instances) in chunks and streamed
+into ``reports.xlsx``, so the number of queries does not grow with the number of rows. Standards:
+each product's latest version (its draft when one is open).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 from django.db.models import OuterRef, Subquery
@@ -22,43 +23,52 @@ CHUNK = 2000
 PROGRESS_EVERY = 1000  # rows between two progress reports
 
 
-def _row(sheet: xlsx.Sheet, values: dict[str, Any]) -> list[Any]:
-    return [values.get(c.key) for c in sheet.columns]
+def _reader(sheet: xlsx.Sheet, fields: dict[str, str]) -> tuple[tuple[str, ...], list[int | None]]:
+    """The ``values_list`` fields for ``fields`` (column key → field path) and, for each column of
+    ``sheet``, where its value sits in a fetched tuple (None: the column is not filled)."""
+    names = tuple(fields.values())
+    keys = list(fields)
+    return names, [keys.index(c.key) if c.key in fields else None for c in sheet.columns]
 
 
-def _name(obj: Any) -> str:
-    return obj.name if obj is not None else ""
+def _rows(qs: Any, sheet: xlsx.Sheet, fields: dict[str, str],
+          convert: dict[str, Callable[[Any], Any]]) -> Iterator[list[Any]]:
+    """The sheet's rows from ``qs`` read as tuples (no model instances), ``convert`` applied per key."""
+    names, where = _reader(sheet, fields)
+    keys = list(fields)
+    converters = [(keys.index(key), fn) for key, fn in convert.items()]
+    for values in qs.values_list(*names).iterator(chunk_size=CHUNK):
+        if converters:
+            values = list(values)
+            for index, fn in converters:
+                values[index] = fn(values[index])
+        yield [values[i] if i is not None else None for i in where]
+
+
+def _blank_if_none(value: Any) -> Any:
+    return "" if value is None else value
 
 
 def _institution_rows(user: Any, sheet: xlsx.Sheet) -> Iterator[list[Any]]:
-    qs = institutions_for(user).select_related("province", "regency", "office").order_by("name", "pk")
-    for inst in qs.iterator(chunk_size=CHUNK):
-        yield _row(sheet, {
-            "name": inst.name, "kind": inst.kind, "province": _name(inst.province),
-            "regency": _name(inst.regency), "office": inst.office.name, "website": inst.website, "id": inst.pk,
-        })
+    qs = institutions_for(user).order_by("name", "pk")
+    fields = {"name": "name", "kind": "kind", "province": "province__name", "regency": "regency__name",
+              "office": "office__name", "website": "website", "id": "pk"}
+    return _rows(qs, sheet, fields, {"province": _blank_if_none, "regency": _blank_if_none})
 
 
 def _unit_rows(user: Any, sheet: xlsx.Sheet) -> Iterator[list[Any]]:
-    qs = units_for(user).select_related("institution", "regency").order_by("institution__name", "name", "pk")
-    for unit in qs.iterator(chunk_size=CHUNK):
-        yield _row(sheet, {
-            "institution": unit.institution.name, "name": unit.name, "kind": unit.kind,
-            "address": unit.address, "regency": _name(unit.regency), "phone": unit.phone,
-            "lat": unit.lat, "lng": unit.lng, "maklumat": unit.maklumat, "maklumat_date": unit.maklumat_date,
-            "vulnerable_facilities": unit.vulnerable_facilities, "id": unit.pk,
-        })
+    qs = units_for(user).order_by("institution__name", "name", "pk")
+    fields = {"institution": "institution__name", "name": "name", "kind": "kind", "address": "address",
+              "regency": "regency__name", "phone": "phone", "lat": "lat", "lng": "lng", "maklumat": "maklumat",
+              "maklumat_date": "maklumat_date", "vulnerable_facilities": "vulnerable_facilities", "id": "pk"}
+    return _rows(qs, sheet, fields, {"regency": _blank_if_none})
 
 
 def _product_rows(user: Any, sheet: xlsx.Sheet) -> Iterator[list[Any]]:
-    qs = (products_for(user).select_related("unit__institution")
-          .order_by("unit__institution__name", "unit__name", "name", "pk"))
-    for product in qs.iterator(chunk_size=CHUNK):
-        yield _row(sheet, {
-            "institution": product.unit.institution.name, "unit": product.unit.name, "name": product.name,
-            "category": product.category, "description": product.description,
-            "is_active": xlsx.yes_no(product.is_active), "id": product.pk,
-        })
+    qs = products_for(user).order_by("unit__institution__name", "unit__name", "name", "pk")
+    fields = {"institution": "unit__institution__name", "unit": "unit__name", "name": "name",
+              "category": "category", "description": "description", "is_active": "is_active", "id": "pk"}
+    return _rows(qs, sheet, fields, {"is_active": xlsx.yes_no})
 
 
 def latest_standards(user: Any) -> Any:
@@ -69,18 +79,16 @@ def latest_standards(user: Any) -> Any:
             .order_by("product__unit__institution__name", "product__unit__name", "product__name", "product_id"))
 
 
+def _published(status: str) -> str:
+    return xlsx.yes_no(status == ServiceStandard.Status.PUBLISHED)
+
+
 def _standard_rows(user: Any, sheet: xlsx.Sheet) -> Iterator[list[Any]]:
-    for std in latest_standards(user).iterator(chunk_size=CHUNK):
-        product = std.product
-        values: dict[str, Any] = {
-            "institution": product.unit.institution.name, "unit": product.unit.name, "product": product.name,
-            "is_free": xlsx.yes_no(std.is_free), "completion_days": std.completion_days,
-            "effective_date": std.effective_date,
-            "publish": xlsx.yes_no(std.status == ServiceStandard.Status.PUBLISHED),
-        }
-        for field in components.STANDARD_FIELDS:
-            values[field] = getattr(std, field)
-        yield _row(sheet, values)
+    fields = {"institution": "product__unit__institution__name", "unit": "product__unit__name",
+              "product": "product__name", "is_free": "is_free", "completion_days": "completion_days",
+              "effective_date": "effective_date", "publish": "status"}
+    fields.update((field, field) for field in components.STANDARD_FIELDS)
+    return _rows(latest_standards(user), sheet, fields, {"is_free": xlsx.yes_no, "publish": _published})
 
 
 def _choice_lists() -> dict[str, Sequence[str]]:
@@ -110,7 +118,7 @@ def write_registry(user: Any, out: IO[bytes], *, template: bool = False, progres
     return the number of rows written. ``progress`` (a job's ``Work``) hears of the rows written.
 
     Memory stays flat whatever the size: every sheet is one query read in chunks
-    (``.iterator(chunk_size)``) into openpyxl's write-only workbook, which keeps rows on disk."""
+    (``.iterator(chunk_size)``) into ``reports.xlsx``, which spools the rows to disk as sheet XML."""
     counted = _Counted(progress)
     sheets = transfer.build_sheets()
     lists = _choice_lists()

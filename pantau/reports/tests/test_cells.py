@@ -9,13 +9,16 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from pantau.core import audit
+from pantau.core.text import clean_text
 from pantau.registry.exporter import write_registry
 from pantau.registry.models import Institution, ServiceProduct
 from pantau.reports import xlsx
-from pantau.reports.cells import csv_cell, looks_like_formula
+from pantau.reports.cells import csv_cell, looks_like_formula, xlsx_text
 from pantau.reports.xlsx import Column, Sheet
 
 HOSTILE = [
@@ -92,3 +95,15 @@ def test_the_audit_csv_neutralises_a_formula_behind_a_control_character(cast: An
     response = client.get(reverse("core:audit_export"), {"jenis": "unit"})
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0]["reason"] == "'=HYPERLINK(\"http://contoh.invalid\")"
+
+
+# ``xlsx_text`` returns text that cleaning would not change as it is, without cleaning it: the
+# shortcut must agree with ``clean_text`` on every text.
+_ALPHABET = ("ab =é\u00e9e\u0301\n\t\r \x00\x01\x1f\x7f\x85\x9f\u00a0\u2028\u3000\ud800\udfff\ufffe"
+             "\u00ad\u200b\u200e\u202e\u2066\ufeff\u3164＝中")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=12) | st.text(max_size=12))
+def test_the_xlsx_text_shortcut_agrees_with_cleaning(text: str) -> None:
+    assert xlsx_text(text) == clean_text(text)
