@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import itertools
+import math
 import re
 import shutil
 import tempfile
@@ -255,6 +256,8 @@ def _write_rows(spool: IO[bytes], rows: Iterable[Sequence[Any]], first: int, dat
             elif isinstance(value, bool):
                 out.append(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int | float | decimal.Decimal):
+                if not math.isfinite(value):  # no spreadsheet cell holds NaN or infinity
+                    raise ValueError(f"cannot write {value} to a spreadsheet cell")
                 out.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
             elif isinstance(value, dt.date):
                 serial = to_excel(value)

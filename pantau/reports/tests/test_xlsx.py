@@ -223,9 +223,11 @@ def test_a_sheet_part_too_large_for_plain_zip_headers_gets_zip64_ones(monkeypatc
         ["satu", "dua"], ["tiga", None]]
 
 
-def test_a_value_no_cell_can_hold_is_refused() -> None:
+@pytest.mark.parametrize(("value", "error"), [(object(), TypeError), (float("nan"), ValueError),
+                                              (float("inf"), ValueError)])
+def test_a_value_no_cell_can_hold_is_refused(value: Any, error: type[Exception]) -> None:
     wb = xlsx.new_workbook()
-    with pytest.raises(TypeError):
-        xlsx.add_sheet(wb, Sheet("Data", (Column("Isi", "text"),)), [["baik"], [object()]])
+    with pytest.raises(error):
+        xlsx.add_sheet(wb, Sheet("Data", (Column("Isi", "text"),)), [["baik"], [value]])
     for ws in wb.worksheets:  # what saving would do: openpyxl finishes the header it began
         ws.close()
