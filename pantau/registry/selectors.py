@@ -273,6 +273,27 @@ def list_stamp() -> tuple[Any, ...]:
     return generation, registry_stamp()
 
 
+PUBLIC_LIST_STAMP_KEY = "stamp:registry-lists"
+
+
+def public_list_stamp() -> tuple[Any, ...]:
+    """``list_stamp`` for public pages (home, the API's product list), itself kept in the cache
+    for ``settings.PUBLIC_STAMP_SECONDS`` under the lists' generation, as the product page's stamp
+    is: a visit served from the cache then touches no database. Every registry write forgets the
+    generation (``forget_product_stamps``): the writing process — every process with a shared
+    cache — shows the change at once; another process with its own cache at most
+    ``PUBLIC_STAMP_SECONDS`` later. Staff pages read ``list_stamp`` every time."""
+    seconds = settings.PUBLIC_STAMP_SECONDS
+    if seconds <= 0:
+        return list_stamp()
+    cached, generation = cachegen.get(PUBLIC_LIST_STAMP_KEY, LISTS)  # the token is taken before the read
+    if cached is not None:
+        return generation, cached
+    stamp = registry_stamp()
+    cachegen.put(PUBLIC_LIST_STAMP_KEY, generation, stamp, seconds)
+    return generation, stamp
+
+
 def public_products() -> QuerySet[ServiceProduct]:
     """Active products of active units whose standard has been published and is in force."""
     return ServiceProduct.objects.filter(is_active=True, unit__is_active=True, current_standard__isnull=False)

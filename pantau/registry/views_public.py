@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from pantau.core import cachegen
 from pantau.core.access import PUBLIC, access
 from pantau.core.http import is_htmx, query_id, query_text
 from pantau.core.keyset import keyset_page
@@ -23,13 +22,12 @@ from pantau.registry.models import Institution, Province, Regency, ServiceProduc
 from pantau.registry.regionmap import province_stats
 from pantau.registry.selectors import (
     LIST_CACHE_SECONDS,
-    LISTS,
     current_standard,
     last_move,
     last_unit_change,
+    public_list_stamp,
     public_product_stamp,
     public_products,
-    registry_stamp,
 )
 
 PAGE_SIZE = 20
@@ -39,12 +37,11 @@ INSTITUTION_PAGE_SIZE = 100
 
 @access(PUBLIC)
 def home(request: HttpRequest) -> HttpResponse:
-    """The home page with the province table, from the page cache when it is there: keyed by the
-    lists' generation and ``registry_stamp`` (the summary rows change in the same transaction as
-    the product, unit or institution they count)."""
-    generation = cachegen.token(LISTS)  # taken before anything is read (pantau.core.cachegen)
+    """The home page with the province table, from the page cache when it is there: keyed by
+    ``public_list_stamp`` (the summary rows change in the same transaction as the product, unit or
+    institution they count)."""
     return render_cached(request, "registry/public/home.html", _home_context,
-                         parts=("home", generation, registry_stamp(), timezone.localdate()),
+                         parts=("home", public_list_stamp(), timezone.localdate()),
                          templates=[SEARCH_FORM], seconds=LIST_CACHE_SECONDS)
 
 

@@ -30,7 +30,7 @@ from pantau.registry.api.schemas import (
     UnitOut,
 )
 from pantau.registry.models import Institution, Office, Province, Regency, ServiceProduct, ServiceStandard, ServiceUnit
-from pantau.registry.selectors import list_stamp, public_products
+from pantau.registry.selectors import public_list_stamp, public_products
 
 get = route("get", PUBLIC_TAGS, auth=PUBLIC_READ)
 
@@ -110,7 +110,7 @@ def _products() -> QuerySet[ServiceProduct]:
 
 @get("/products", response={200: list[ProductOut], **READ_ERRORS})
 @paginate(Pagination)
-@cached_answer(list_stamp)
+@cached_answer(public_list_stamp)
 def products(request: HttpRequest, q: str = FOUND, province: str | None = PROVINCE,
              institution: int | None = Query(None, ge=1, le=MAX_ID, description="Institution id")) -> Any:
     """Service products with a published standard in force, by words (in the name, description, unit,
