@@ -23,26 +23,14 @@ CHUNK = 2000
 PROGRESS_EVERY = 1000  # rows between two progress reports
 
 
-def _reader(sheet: xlsx.Sheet, fields: dict[str, str]) -> tuple[tuple[str, ...], list[int | None]]:
-    """The ``values_list`` fields for ``fields`` (column key → field path) and, for each column of
-    ``sheet``, where its value sits in a fetched tuple (None: the column is not filled)."""
-    names = tuple(fields.values())
-    keys = list(fields)
-    return names, [keys.index(c.key) if c.key in fields else None for c in sheet.columns]
-
-
 def _rows(qs: Any, sheet: xlsx.Sheet, fields: dict[str, str],
           convert: dict[str, Callable[[Any], Any]]) -> Iterator[list[Any]]:
-    """The sheet's rows from ``qs`` read as tuples (no model instances), ``convert`` applied per key."""
-    names, where = _reader(sheet, fields)
+    """The sheet's rows from ``qs`` read as tuples (no model instances): ``fields`` maps a column
+    key to its field path, ``convert`` a key to what its value becomes; other columns stay empty."""
     keys = list(fields)
-    converters = [(keys.index(key), fn) for key, fn in convert.items()]
-    for values in qs.values_list(*names).iterator(chunk_size=CHUNK):
-        if converters:
-            values = list(values)
-            for index, fn in converters:
-                values[index] = fn(values[index])
-        yield [values[i] if i is not None else None for i in where]
+    where = [(keys.index(c.key), convert.get(c.key)) if c.key in fields else (None, None) for c in sheet.columns]
+    for values in qs.values_list(*fields.values()).iterator(chunk_size=CHUNK):
+        yield [None if i is None else fn(values[i]) if fn is not None else values[i] for i, fn in where]
 
 
 def _blank_if_none(value: Any) -> Any:

@@ -26,7 +26,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pantau.accounts import rules as r
-from pantau.core import cachegen
 from pantau.core.access import access
 from pantau.core.forms import edit_base, posted, save_form, submit_once, track_edits
 from pantau.core.http import is_htmx, query_text
@@ -39,7 +38,6 @@ from pantau.registry.forms import InstitutionForm, ProductEditForm, ProductForm,
 from pantau.registry.models import Institution, Province, ServiceProduct
 from pantau.registry.selectors import (
     LIST_CACHE_SECONDS,
-    LISTS,
     can_create_institution,
     can_edit_institution,
     can_edit_unit,
@@ -47,7 +45,6 @@ from pantau.registry.selectors import (
     list_stamp,
     product_history,
     products_for,
-    registry_stamp,
     unit_history,
     units_for,
 )
@@ -93,7 +90,7 @@ def dashboard_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 def dashboard_stamp(request: HttpRequest) -> tuple[Any, ...]:
     """What the registry's panel reads besides the viewer (roles and scope are in the page key):
-    the summary rows, which change with the rows ``registry_stamp`` reads."""
+    the summary rows, which change with the rows ``list_stamp`` reads."""
     return list_stamp()
 
 
@@ -103,9 +100,8 @@ def institutions(request: HttpRequest) -> HttpResponse:
     the viewer, the full path, the lists' generation and ``registry_stamp``) when it is there."""
     htmx = is_htmx(request)
     template = INSTITUTION_ROWS if htmx else "registry/manage/institutions.html"
-    generation = cachegen.token(LISTS)  # taken before anything is read (pantau.core.cachegen)
     return render_cached(request, template, lambda: _institutions_context(request),
-                         parts=("manage-institutions", htmx, generation, registry_stamp()),
+                         parts=("manage-institutions", htmx, list_stamp()),
                          templates=[INSTITUTION_ROWS],
                          seconds=LIST_CACHE_SECONDS)
 
