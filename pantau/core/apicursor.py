@@ -60,7 +60,7 @@ class CursorPage(Schema):
     offset: int
 
 
-def _ordering(queryset: QuerySet[Any]) -> tuple[str, ...]:
+def ordering_of(queryset: QuerySet[Any]) -> tuple[str, ...]:
     names = tuple(str(name) for name in queryset.query.order_by)
     if any(not isinstance(name, str) or "(" in name or name.startswith("?") for name in queryset.query.order_by):
         raise TypeError("cursor pages need an ordering by column names")
@@ -80,9 +80,13 @@ def _plain(value: Any) -> Any:
 
 
 def _value(item: Any, path: str) -> Any:
-    value = item
-    for part in path.removeprefix("-").split("__"):
-        value = getattr(value, part)
+    """The ordering value ``path`` of a model object, or of a row read with ``values()`` (a dict)."""
+    if isinstance(item, dict):
+        value = item[path.removeprefix("-")]
+    else:
+        value = item
+        for part in path.removeprefix("-").split("__"):
+            value = getattr(value, part)
     if value is None:
         raise TypeError(f"cursor pages need non-null ordering values ({path})")
     return _plain(value)
@@ -121,27 +125,55 @@ class CursorPagination(PaginationBase):
 
     def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest,
                           **params: Any) -> Any:
-        ordering = _ordering(queryset)
-        limit, offset, cursor = pagination.limit, pagination.offset, pagination.cursor.strip()
-        if offset > MAX_OFFSET:
-            raise HttpError(422, _("offset: paling banyak %(max)d. Untuk halaman sesudahnya ikuti 'next' "
-                                   "(parameter cursor) dari halaman sebelumnya.") % {"max": MAX_OFFSET})
-        if cursor and offset:
-            raise HttpError(422, _("offset: tidak dapat dipakai bersama cursor; cursor sudah menunjuk awal halaman."))
-        ordered = queryset.order_by(*ordering)
-        count: int | None = None
-        if cursor:
-            rows = list(ordered.filter(following(decode(request, ordering, cursor), ordering))[: limit + 1])
-        else:
-            rows = list(ordered[offset: offset + limit + 1])
-            count = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
-        following_cursor = encode(request, ordering, rows[limit - 1]) if len(rows) > limit else None
-        return {
-            "items": rows[:limit],
-            "next": following_cursor,
-            "next_url": _next_url(request, following_cursor) if following_cursor else None,
-            "count": None if count is None else min(count, COUNT_CAP),
-            "count_capped": count is not None and count > COUNT_CAP,
-            "limit": limit,
-            "offset": offset,
-        }
+        return page(queryset, pagination, request)
+
+
+def checked(pagination: Any) -> tuple[int, int, str]:
+    """``limit``, ``offset`` and ``cursor`` of the query, refused (422) when they cannot go together."""
+    limit, offset, cursor = pagination.limit, pagination.offset, pagination.cursor.strip()
+    if offset > MAX_OFFSET:
+        raise HttpError(422, _("offset: paling banyak %(max)d. Untuk halaman sesudahnya ikuti 'next' "
+                               "(parameter cursor) dari halaman sebelumnya.") % {"max": MAX_OFFSET})
+    if cursor and offset:
+        raise HttpError(422, _("offset: tidak dapat dipakai bersama cursor; cursor sudah menunjuk awal halaman."))
+    return limit, offset, cursor
+
+
+def page(queryset: QuerySet[Any], pagination: Any, request: HttpRequest,
+         fields: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """One page of ``queryset`` as the list's answer (see the module); its items are model objects,
+    or with ``fields`` the rows of ``values(*fields)`` (each ordering name is read too)."""
+    ordering = ordering_of(queryset)
+    limit, offset, cursor = checked(pagination)
+    ordered = ordered_rows(queryset, ordering, fields)
+    count: int | None = None
+    if cursor:
+        rows = list(ordered.filter(following(decode(request, ordering, cursor), ordering))[: limit + 1])
+    else:
+        rows = list(ordered[offset: offset + limit + 1])
+        count = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return answer(request, ordering, rows, limit, offset, count)
+
+
+def ordered_rows(queryset: QuerySet[Any], ordering: tuple[str, ...], fields: tuple[str, ...] | None
+                 ) -> QuerySet[Any]:
+    ordered: QuerySet[Any] = queryset.order_by(*ordering)
+    if fields is not None:
+        keys = tuple(name.removeprefix("-") for name in ordering)
+        ordered = ordered.values(*fields, *(name for name in keys if name not in fields))
+    return ordered
+
+
+def answer(request: HttpRequest, ordering: tuple[str, ...], rows: list[Any], limit: int, offset: int,
+           count: int | None) -> dict[str, Any]:
+    """The list's answer from the page's rows (``limit + 1`` of them when there is a next page)."""
+    following_cursor = encode(request, ordering, rows[limit - 1]) if len(rows) > limit else None
+    return {
+        "items": rows[:limit],
+        "next": following_cursor,
+        "next_url": _next_url(request, following_cursor) if following_cursor else None,
+        "count": None if count is None else min(count, COUNT_CAP),
+        "count_capped": count is not None and count > COUNT_CAP,
+        "limit": limit,
+        "offset": offset,
+    }

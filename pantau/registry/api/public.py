@@ -15,10 +15,12 @@ from ninja.pagination import paginate
 from ninja.params.functions import Query
 
 from pantau.core.apicache import cached_answer
+from pantau.core.apirows import shaped_pages
 from pantau.core.apitools import MAX_ID, PUBLIC_READ, READ_ERRORS, Pagination
 from pantau.registry import search_docs
 from pantau.registry.api.base import FOUND, PUBLIC_TAGS, SEARCH, found, narrowed, route
 from pantau.registry.api.schemas import (
+    PRODUCT_ROW,
     InstitutionKind,
     InstitutionOut,
     OfficeOut,
@@ -28,6 +30,7 @@ from pantau.registry.api.schemas import (
     RegencyOut,
     StandardVersionOut,
     UnitOut,
+    product_item,
 )
 from pantau.registry.models import Institution, Office, Province, Regency, ServiceProduct, ServiceStandard, ServiceUnit
 from pantau.registry.selectors import public_list_stamp, public_products
@@ -109,7 +112,7 @@ def _products() -> QuerySet[ServiceProduct]:
 
 
 @get("/products", response={200: list[ProductOut], **READ_ERRORS})
-@paginate(Pagination)
+@shaped_pages(PRODUCT_ROW, product_item, pure=lambda arguments: not arguments.get("q"))
 @cached_answer(public_list_stamp)
 def products(request: HttpRequest, q: str = FOUND, province: str | None = PROVINCE,
              institution: int | None = Query(None, ge=1, le=MAX_ID, description="Institution id")) -> Any:
