@@ -48,20 +48,21 @@ def scope_of(user: Any) -> Scope:
     institutions: set[int] = set()
     units: set[int] = set()
     unit_institutions: set[int] = set()
-    memberships = Membership.objects.filter(user=user).select_related("office", "unit")
-    for m in memberships:
-        roles.add(m.role)
-        if m.role == Role.NATIONAL_ADMIN:
+    memberships = Membership.objects.filter(user=user).values_list(
+        "role", "office_id", "office__is_national", "institution_id", "unit_id", "unit__institution_id")
+    for role, office_id, office_national, institution_id, unit_id, unit_institution_id in memberships:
+        roles.add(role)
+        if role == Role.NATIONAL_ADMIN:
             national = True
-        elif m.office_id is not None:
-            offices.add(m.office_id)
-            if m.office is not None and m.office.is_national:
+        elif office_id is not None:
+            offices.add(office_id)
+            if office_national:
                 national = True
-        elif m.institution_id is not None:
-            institutions.add(m.institution_id)
-        elif m.unit_id is not None and m.unit is not None:
-            units.add(m.unit_id)
-            unit_institutions.add(m.unit.institution_id)
+        elif institution_id is not None:
+            institutions.add(institution_id)
+        elif unit_id is not None and unit_institution_id is not None:
+            units.add(unit_id)
+            unit_institutions.add(unit_institution_id)
     if offices and not national:
         from pantau.registry.models import Office
 
