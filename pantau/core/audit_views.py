@@ -13,7 +13,7 @@ from django import forms
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import RegexValidator
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pantau.core import hooks
+from pantau.core import audit, hooks
 from pantau.core.access import access
 from pantau.core.converters import parse_id
 from pantau.core.http import is_htmx
@@ -333,7 +333,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     path and the newest event's id: every change writes an event) when it is there."""
     htmx = is_htmx(request)
     template = ROWS_TEMPLATE if htmx else "core/audit/list.html"
-    newest = AuditEvent.objects.aggregate(m=Max("pk"))["m"] or 0
+    newest = audit.newest_id()
     return render_cached(request, template, lambda: _list_context(request, htmx),
                          parts=("audit", htmx, newest, timezone.localdate()),
                          templates=[ROWS_TEMPLATE, "core/fields.html"], seconds=LIST_SECONDS)
