@@ -11,7 +11,7 @@ turns each into the item's JSON object, which is answered without a second valid
 **Compiled once.** With ``pure`` (a test of the operation's arguments, e.g. "no search words"),
 the operation declares that for such arguments its queryset depends on the arguments alone —
 not on the user, the clock or the data. Its cursor pages then reuse the SQL compiled for the
-first one (per process, per arguments and ``limit``): the cursor's values are put in the slots of
+first one (per process and thread, per arguments and ``limit``): the cursor's values are put in the slots of
 the parameters and the rows go through the same converters as Django's own ``values()``. Building
 and compiling the ORM query cost more than running it. Ordering columns must be text or integers
 (others fall back to the ORM every time).
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -53,10 +54,18 @@ Item = Callable[[dict[str, Any], HttpRequest], dict[str, Any]]
 Pure = Callable[[dict[str, Any]], bool]
 
 CONTENT_TYPE = "application/json; charset=utf-8"  # as ninja's JSON renderer answers
-MAX_STATEMENTS = 256  # compiled statements kept per process (forgotten all at once beyond)
+MAX_STATEMENTS = 256  # compiled statements kept per thread (forgotten all at once beyond)
 _TEXT_SLOT = "\x1fpantau-cursor-slot-%d\x1f"  # values no cursor carries, found again in the parameters
 _INT_SLOT = -7_340_000_000_000_000_000
-_statements: dict[Hashable, Statement | None] = {}
+_local = threading.local()  # a statement holds its thread's connection (through its compiler)
+
+
+def statements() -> dict[Hashable, Statement | None]:
+    """This thread's compiled statements."""
+    kept: dict[Hashable, Statement | None] | None = getattr(_local, "statements", None)
+    if kept is None:
+        kept = _local.statements = {}
+    return kept
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,7 @@ class Statement:
     params: tuple[Any, ...]
     slots: tuple[int | None, ...]  # per parameter: the ordering value it carries, or None
     compiler: Any  # the SQLCompiler whose converters read the rows
+    converters: Any  # ``compiler.get_converters`` of the columns, found once
     alias: str
 
     def rows(self, values: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -76,7 +86,8 @@ class Statement:
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             fetched = cursor.fetchall()
-        return [dict(zip(self.names, row, strict=True)) for row in self.compiler.results_iter(results=[fetched])]
+        rows = self.compiler.apply_converters(fetched, self.converters) if self.converters else fetched
+        return [dict(zip(self.names, row, strict=True)) for row in rows]
 
 
 def _slot_value(field: Any, i: int) -> Any:
@@ -108,7 +119,8 @@ def compile_statement(queryset: QuerySet[Any], fields: tuple[str, ...], limit: i
     slots = tuple(slots_values.index(p) if isinstance(p, str | int) and p in slots_values else None for p in params)
     if set(range(len(ordering))) - {s for s in slots if s is not None}:
         return None
-    return Statement(ordering, tuple(query.values_select), sql, tuple(params), slots, compiler, rows.db)
+    converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+    return Statement(ordering, tuple(query.values_select), sql, tuple(params), slots, compiler, converters, rows.db)
 
 
 def _field(model: Any, path: str) -> Any:
@@ -121,11 +133,12 @@ def _field(model: Any, path: str) -> Any:
 
 
 def _statement(key: Hashable, build: Callable[[], Statement | None]) -> Statement | None:
-    if key not in _statements:
-        if len(_statements) >= MAX_STATEMENTS:
-            _statements.clear()
-        _statements[key] = build()
-    return _statements[key]
+    kept = statements()
+    if key not in kept:
+        if len(kept) >= MAX_STATEMENTS:
+            kept.clear()
+        kept[key] = build()
+    return kept[key]
 
 
 def shaped_pages(fields: tuple[str, ...], item: Item, pure: Pure | None = None) -> Callable[[F], F]:
