@@ -6,15 +6,17 @@ names, places); then (only when no document has every word) some of the words, m
 a tier by title (``sort_key``), then id: a stable order for paging.
 
 Only the first ``LIMIT + 1`` are ever ranked (pages stop at ``LIMIT``, counts say "more than
-1 000"), and they are ranked once: ``find`` computes the list of their (document id, object id,
-tier) — the *hits* — and keeps it in the cache, keyed by the kind, the query's words, the
-``where`` filter and ``index.stamp()`` (every index write changes the stamp: a kept list is never
-served after a write, ADR 0017). The count is the list's length, every page a slice of it.
+1 000"): ``find`` gives them as a list of (document id, object id, tier) — the *hits* — the count
+is the list's length and every page a slice of it. A caller that passes ``index.stamp()`` has the
+list kept in the cache, keyed by the kind, the query's words, the ``where`` filter and that stamp
+(every index write changes the stamp: a kept list is never served after a write, ADR 0017): the
+public search's pages 2–5 and its count reuse the ranking of page 1.
 
-Every word: two bounded queries instead of a tier computed over every match and sorted: the
-title matches by (``sort_key``, id) up to ``LIMIT + 1``; only when there are fewer, the first
-``LIMIT + 1`` matches anywhere by (``sort_key``, id), less those already listed. Some words (the
-fallback): one query, the tier as a sum over the words, ``LIMIT + 1`` rows.
+Every word: one statement of two bounded branches instead of a tier computed over every match
+and sorted: the title matches by (``sort_key``, id), ``LIMIT + 1``, then the matches anywhere
+but not in the title, the same; the engine stops before the second branch when the first fills
+the limit. Some words (the fallback, only when nothing has every word): the tier as a sum over
+the words, ``LIMIT + 1`` rows.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
 from django.db.models.expressions import Combinable
 
 from pantau.core import hooks
-from pantau.core.search import backend, index
+from pantau.core.search import backend
 from pantau.core.search import text as t
 from pantau.core.search.models import SearchDocument, SearchWord
 
@@ -94,17 +97,25 @@ def _matching(base: QuerySet[SearchDocument], kind: str | None, terms: tuple[str
 
 def _every_word(base: QuerySet[SearchDocument], kind: str | None, terms: tuple[str, ...]) -> list[Hit]:
     """The first LIMIT + 1 documents with every term: those with every term in the title first
-    (tier 0), then the others (tier 1), each by (``sort_key``, id). At most two queries of at most
-    LIMIT + 1 rows, each walking the matches in title order: no tier computed over every match."""
+    (tier 0), then the others (tier 1), each by (``sort_key``, id). One statement, two bounded
+    branches (``UNION ALL``, each ``ORDER BY sort_key, id LIMIT`` LIMIT + 1, the whole limited too):
+    no tier computed over every match, and the engine stops before the second branch when the
+    first fills the limit. The branches' rows are put in tier order here (a stable sort), whatever
+    order the engine appends them in."""
     size = LIMIT + 1
-    in_title = base.filter(id__search_matches=backend.match_text(terms, title=True, kind=kind))
-    hits: list[Hit] = [(doc, obj, 0) for doc, obj in
-                       in_title.order_by("sort_key", "id").values_list("id", "object_id")[:size]]
-    if len(hits) < size:  # every title match is listed: the rest are the first others by title
-        listed = {doc for doc, _, _ in hits}
-        anywhere = _matching(base, kind, terms).order_by("sort_key", "id").values_list("id", "object_id")[:size]
-        hits += [(doc, obj, 1) for doc, obj in anywhere if doc not in listed][:size - len(hits)]
-    return hits
+    parts: list[str] = []
+    params: list[Any] = []
+    for tier, text in enumerate((backend.match_text(terms, title=True, kind=kind),
+                                 backend.match_text(terms, not_title=True, kind=kind))):
+        ranked = base.filter(id__search_matches=text).order_by("sort_key", "id").values_list("id", "object_id")
+        sql, values = ranked[:size].query.sql_with_params()
+        parts.append(f"SELECT t{tier}.id, t{tier}.object_id, {tier} FROM ({sql}) t{tier}")  # noqa: S608  ORM SQL
+        params += values
+    with connection.cursor() as cursor:
+        cursor.execute(f"{' UNION ALL '.join(parts)} LIMIT {size}", params)
+        rows = [(int(doc), int(obj), int(tier)) for doc, obj, tier in cursor.fetchall()]
+    rows.sort(key=lambda row: row[2])
+    return rows
 
 
 def _some_words(base: QuerySet[SearchDocument], kind: str | None, terms: tuple[str, ...]) -> list[Hit]:
@@ -136,11 +147,12 @@ def find(kind: str, value: str, *, where: Q | None = None, stamp: Hashable | Non
     Every word first; when nothing has every word, the mistyped words corrected (``suggestion``,
     ``corrected``); then some of the words. An empty query gives every admitted document by title.
 
-    From the cache when the same words were searched with the same ``where`` since the index's
-    last write: ``stamp`` is ``index.stamp()`` (taken now when not given; a caller that has one
-    already, taken before it read anything, passes it)."""
+    With ``stamp`` (``index.stamp()``, taken by the caller before it read anything): from the
+    cache when the same words were searched with the same ``where`` under the same stamp, else
+    kept there. Without: computed (a caller that keeps its answers itself, such as the API, or
+    one that shows the first page only, pays no stamp query)."""
     query = t.query(value)
-    key = _cache_key(kind, query, bool(value.strip()), where, index.stamp() if stamp is None else stamp)
+    key = None if stamp is None else _cache_key(kind, query, bool(value.strip()), where, stamp)
     if key is not None:
         kept = cache.get(key)
         if isinstance(kept, tuple) and len(kept) == 3:
