@@ -58,10 +58,11 @@ def search(request: HttpRequest) -> HttpResponse:
     bounded count and capped pages. The ranked hits come from ``find`` (kept in the cache under
     the same stamp: pages 2–5 and the count reuse them), a page is a slice of them, then one query
     for its products. From the page cache when it is there, keyed by the search index's stamp
-    (every index write changes it) and the full path."""
+    (every index write changes it; kept in the cache for ``PUBLIC_STAMP_SECONDS``, so a hit
+    touches no database) and the full path."""
     htmx = is_htmx(request)
     template = "registry/public/search_results.html" if htmx else "registry/public/search.html"
-    stamp = search_index.stamp()
+    stamp = search_index.public_stamp()
     return render_cached(request, template, lambda: _search_context(request, stamp),
                          parts=("public-search", htmx, stamp),
                          templates=[SEARCH_FORM, "registry/public/search_results.html"],

@@ -174,3 +174,16 @@ def test_page_three_of_a_common_word_costs_a_few_queries(cast: Any, django_asser
     assert first.status_code == second.status_code == 200
     assert len(queries.captured_queries) <= 3  # stamp, products, provinces
     assert not [q for q in queries.captured_queries if "core_searchdocument" in q["sql"] and "MAX" not in q["sql"]]
+
+
+def test_a_search_served_from_the_page_cache_touches_no_database(cast: Any, settings: Any,
+                                                                 django_assert_num_queries: Any) -> None:
+    from pantau.core.pagecache import CACHE_HEADER
+
+    url = reverse("public:search")
+    assert Client().get(url, {"q": "ktp", "hal": "2"})[CACHE_HEADER] == "miss"
+    with django_assert_num_queries(0):  # the index stamp is kept in the cache too (index.public_stamp)
+        assert Client().get(url, {"q": "ktp", "hal": "2"})[CACHE_HEADER] == "hit"
+    settings.PUBLIC_STAMP_SECONDS = 0
+    with django_assert_num_queries(1):  # read every visit
+        assert Client().get(url, {"q": "ktp", "hal": "2"})[CACHE_HEADER] == "hit"
