@@ -91,6 +91,25 @@ def test_the_order_is_the_single_querys_on_every_page_across_the_tier_boundary(m
     assert [doc.object_id for page in pages for doc in page] == public.object_ids[:20]  # the queryset: the same
 
 
+def test_a_term_inside_a_longer_title_word_is_not_in_the_title(db: Any) -> None:
+    """PostgreSQL checks the title tier on ``title_terms`` words: "1" is not a word of "Barang 13"."""
+    items = {1: ("Barang 13", ("nomor 1",)), 2: ("Barang 1", ()), 3: ("Kotak 1", ("barang",)), 4: ("Barang 1 13", ()),
+             5: ("Barang 113", ("1",))}
+
+    def source(ids: Iterable[int] | None) -> Iterator[hooks.SearchItem]:
+        for i in (items if ids is None else [i for i in ids if i in items]):
+            yield hooks.SearchItem(i, items[i][0], body=items[i][1])
+
+    hooks.search_source(hooks.SearchSource(KIND, source))
+    try:
+        index.refresh(KIND, items)
+        found = find(KIND, "barang 1")
+        assert {obj: tier for _, obj, tier in found.hits} == {2: 0, 4: 0, 1: 1, 3: 1, 5: 1}
+        assert found.object_ids == reference(("barang", "1")) == [2, 4, 5, 1, 3]
+    finally:
+        hooks.registered.search_sources.pop(KIND, None)
+
+
 @pytest.mark.parametrize("limit", [5, 25, 39, 40, 41, 59])
 def test_the_limit_keeps_the_first_of_the_same_order(mixed: Mixed, monkeypatch: Any, limit: int) -> None:
     """Fewer title matches than the limit, as many, more: the first ``limit + 1`` of the same order."""
