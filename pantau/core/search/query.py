@@ -12,11 +12,12 @@ list kept in the cache, keyed by the kind, the query's words, the ``where`` filt
 (every index write changes the stamp: a kept list is never served after a write, ADR 0017): the
 public search's pages 2–5 and its count reuse the ranking of page 1.
 
-Every word: one statement of two bounded branches instead of a tier computed over every match
-and sorted: the title matches by (``sort_key``, id), ``LIMIT + 1``, then the matches anywhere
-but not in the title, the same; the engine stops before the second branch when the first fills
-the limit. Some words (the fallback, only when nothing has every word): the tier as a sum over
-the words, ``LIMIT + 1`` rows.
+Every word (``_every_word``), one statement of at most ``LIMIT + 1`` rows: on SQLite two bounded
+branches instead of a tier computed over every match — the title matches by (``sort_key``, id),
+then the matches anywhere but not in the title, the same — the engine stopping before the second
+when the first fills the limit; on PostgreSQL (GIN knows no weights) one pass over the matches
+with the tier, a top-N sort. Some words (the fallback, only when nothing has every word): the
+tier as a sum over the words, ``LIMIT + 1`` rows. ADR 0012.
 """
 
 from __future__ import annotations
