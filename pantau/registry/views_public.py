@@ -55,18 +55,21 @@ def _home_context() -> dict[str, Any]:
 @access(PUBLIC)
 def search(request: HttpRequest) -> HttpResponse:
     """Public products by everyday words (``pantau.core.search``), ranked, with "did you mean"; a
-    bounded count and capped pages. Three queries for the results: count, page, its products.
-    From the page cache when it is there, keyed by the search index's stamp (every index write
-    changes it) and the full path."""
+    bounded count and capped pages. The ranked hits come from ``find`` (kept in the cache under
+    the same stamp: pages 2–5 and the count reuse them), a page is a slice of them, then one query
+    for its products. From the page cache when it is there, keyed by the search index's stamp
+    (every index write changes it; kept in the cache for ``PUBLIC_STAMP_SECONDS``, so a hit
+    touches no database) and the full path."""
     htmx = is_htmx(request)
     template = "registry/public/search_results.html" if htmx else "registry/public/search.html"
-    return render_cached(request, template, lambda: _search_context(request),
-                         parts=("public-search", htmx, search_index.stamp()),
+    stamp = search_index.public_stamp()
+    return render_cached(request, template, lambda: _search_context(request, stamp),
+                         parts=("public-search", htmx, stamp),
                          templates=[SEARCH_FORM, "registry/public/search_results.html"],
                          seconds=LIST_CACHE_SECONDS)
 
 
-def _search_context(request: HttpRequest) -> dict[str, Any]:
+def _search_context(request: HttpRequest, stamp: tuple[str, int]) -> dict[str, Any]:
     q = query_text(request, "q")
     province = query_text(request, "provinsi", 2)
     institution = query_text(request, "instansi", 20)
@@ -79,13 +82,11 @@ def _search_context(request: HttpRequest) -> dict[str, Any]:
     institution_id = query_id(request, "instansi")
     if institution_id is not None:
         where &= Q(institution_id=institution_id)
-    found = search_query.find(search_docs.PRODUCT, q, where=where)
-    page = search_query.capped_page(found.documents.only("object_id"), request.GET.get("hal"), PAGE_SIZE,
-                                    count=found.count)
+    found = search_query.find(search_docs.PRODUCT, q, where=where, stamp=stamp)
+    page = search_query.capped_page(found.object_ids, request.GET.get("hal"), PAGE_SIZE, count=found.count)
     products = ServiceProduct.objects.select_related("unit__institution__province").only(
-        "name", "unit__name", "unit__institution__name", "unit__institution__province__name").in_bulk(
-        [doc.object_id for doc in page])
-    page.rows = [products[doc.object_id] for doc in page if doc.object_id in products]
+        "name", "unit__name", "unit__institution__name", "unit__institution__province__name").in_bulk(page.rows)
+    page.rows = [products[pk] for pk in page.rows if pk in products]
     institutions = Institution.objects.none()
     regencies = Regency.objects.none()
     if province:

@@ -31,7 +31,8 @@ def vendor() -> str:
 
 # Queries --------------------------------------------------------------------------------------
 
-def match_text(terms: Sequence[str], *, any_term: bool = False, title: bool = False, kind: str | None = None) -> str:
+def match_text(terms: Sequence[str], *, any_term: bool = False, title: bool = False, kind: str | None = None,
+               not_title: bool = False) -> str:
     """The engine's full-text query for ``terms`` (letters and digits only, see ``text``): all of
     them (or any, ``any_term``), anywhere (or in the title only, ``title``); with ``kind``, in the
     documents of that kind only (its marker, ``text.kind_marker``, ANDed with the terms: the engine
@@ -40,13 +41,22 @@ def match_text(terms: Sequence[str], *, any_term: bool = False, title: bool = Fa
 
     The terms are parenthesised so that OR binds inside: ``"zkunit" AND ("a" OR "b")``. The marker
     is in ``body_terms``, so it stays outside the title column filter (SQLite) and unweighted
-    (PostgreSQL)."""
+    (PostgreSQL).
+
+    ``not_title``: the terms anywhere but not in the title (not all of them, or not any of them
+    with ``any_term``): the second tier, excluded by the engine itself (``a & !(a:A)``,
+    ``("a") NOT (title_terms : ("a"))``)."""
     if vendor() == "postgresql":
+        join = " | " if any_term else " & "
         weight = ":A" if title else ""
-        inner = (" | " if any_term else " & ").join(f"{t}{weight}" for t in terms)
+        inner = join.join(f"{t}{weight}" for t in terms)
+        if not_title:
+            inner = f"({inner}) & !({join.join(f'{t}:A' for t in terms)})"
         return f"{kind_marker(kind)} & ({inner})" if kind is not None else inner
     inner = (" OR " if any_term else " ").join(f'"{t}"' for t in terms)
-    if title:
+    if not_title:
+        inner = f"({inner}) NOT (title_terms : ({inner}))"
+    elif title:
         inner = f"title_terms : ({inner})"
     return f'"{kind_marker(kind)}" AND ({inner})' if kind is not None else inner
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
@@ -41,6 +42,26 @@ def stamp() -> tuple[str, int]:
     deletion alone is seen through the generation (shared cache) or the page's expiry."""
     generation = cachegen.token(GENERATION)
     newest = SearchDocument.objects.aggregate(m=Max("pk"))["m"] or 0
+    return generation, newest
+
+
+PUBLIC_STAMP_KEY = "stamp:search-index"
+
+
+def public_stamp() -> tuple[str, int]:
+    """``stamp`` for public pages, itself kept in the cache for ``settings.PUBLIC_STAMP_SECONDS``
+    under the index's generation (as the home page's and the product page's stamps are): a visit
+    served from the page cache then touches no database. Every index write forgets the generation:
+    the writing process — every process with a shared cache — sees the change at once; another
+    process with its own cache at most ``PUBLIC_STAMP_SECONDS`` later (0: read every time)."""
+    seconds = settings.PUBLIC_STAMP_SECONDS
+    if seconds <= 0:
+        return stamp()
+    cached, generation = cachegen.get(PUBLIC_STAMP_KEY, GENERATION)  # the token is taken before the read
+    if isinstance(cached, int):
+        return generation, cached
+    newest = SearchDocument.objects.aggregate(m=Max("pk"))["m"] or 0
+    cachegen.put(PUBLIC_STAMP_KEY, generation, newest, seconds)
     return generation, newest
 
 

@@ -18,7 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pantau.core import hooks
+from pantau.core import cachegen, hooks
 from pantau.core.search import backend, index
 from pantau.core.search import text as t
 from pantau.core.search.models import SearchDocument, SearchWord
@@ -98,7 +98,7 @@ def document_matches(kind: str, query: str) -> list[str]:
     assert rows and {row[0] for row in rows} == {kind}, (kind, query)
     match = f"{backend.FTS} MATCH" if connection.vendor == "sqlite" else '"search_vector" @@'
     matches = [q["sql"] for q in queries.captured_queries if match in q["sql"]]
-    assert matches and max(sql.count(match) for sql in matches) > 1  # the page's query: the filter and the tiers
+    assert matches  # the ranking's queries (each tier its own query, or the filter and the tiers in one)
     return matches
 
 
@@ -155,6 +155,9 @@ def test_an_index_written_before_the_marker_gets_it_from_the_migration(searchabl
     assert find("institution", "kabupaten").count == 0  # the marker is required: an old index finds nothing
     changed = migration.mark(apps.get_model("core", "SearchDocument"), connection)
     assert changed == len(current)
+    # Raw SQL writes no new document and forgets no generation: the hits ``find`` kept stand until
+    # the cache is emptied (a migration runs before the server starts; here, forget the generation).
+    cachegen.forget([index.GENERATION])
     assert sorted(SearchDocument.objects.values_list("id", "kind", "body_terms")) == current  # what the indexer writes
     assert find("institution", "kabupaten").count == 2 and find("product", "akta kelahiran").count >= 4
     assert migration.mark(SearchDocument, connection) == 0  # again: nothing to do
