@@ -95,8 +95,9 @@ class Writer:
 
     def load_in_force(self, products: Any) -> None:
         """Read the standard in force of these products (a queryset) in one query."""
-        ids = products.annotate(cs=current_standard_subquery(self.today)).values("cs")
-        for std in ServiceStandard.objects.filter(pk__in=ids).only("pk", "product_id", "version", "effective_date"):
+        ids = products.order_by().annotate(cs=current_standard_subquery(self.today)).values("cs")
+        for std in ServiceStandard.objects.filter(pk__in=ids).order_by().only("pk", "product_id", "version",
+                                                                               "effective_date"):
             self.in_force[std.product_id] = std
 
     # Queueing.
@@ -249,7 +250,7 @@ class Writer:
         products shown changed (now and after the commit) and enqueue their boards."""
         ids = set(product_ids)
         for part in chunks(unit_ids):
-            ids.update(ServiceProduct.objects.filter(unit__in=part).values_list("pk", flat=True))
+            ids.update(ServiceProduct.objects.filter(unit__in=part).order_by().values_list("pk", flat=True))
         # The search documents, as ``search_docs``' signals keep them (once, at the end of the
         # importer's ``search_index.deferred()``).
         search_refresh(search_docs.UNIT, unit_ids)
@@ -263,6 +264,6 @@ class Writer:
         boards: list[int] = []
         for part in chunks(ids):
             boards.extend(ServiceProduct.objects.filter(pk__in=part, is_active=True, current_standard__isnull=False)
-                          .values_list("pk", flat=True))
+                          .order_by().values_list("pk", flat=True))
         if boards:
             transaction.on_commit(lambda: tasks.enqueue_boards(boards))
