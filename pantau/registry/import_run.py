@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from pantau.core.errors import NotInScope
 from pantau.registry import bulk
 from pantau.registry.exporter import latest_standards
-from pantau.registry.import_sheets import Counts, SheetChecks
+from pantau.registry.import_sheets import ByParent, Counts, SheetChecks
 from pantau.registry.models import Institution, Office, Province, Regency, ServiceProduct, ServiceUnit
 from pantau.registry.selectors import institutions_for, units_for
 from pantau.registry.transfer import INSTITUTIONS, PRODUCTS, SHEET_ORDER, STANDARDS, UNITS, key
@@ -77,10 +77,10 @@ class Run(SheetChecks):
         self.visible_institutions = set(institutions_for(actor).values_list("pk", flat=True))
         # Units by (institution id, name key) and products by (unit id, name key), loaded per
         # institution and per unit the first time a chunk names them.
-        self.units: dict[tuple[int, str], Ref] = {}
+        self.units = ByParent()
         self.units_loaded: set[int] = set()
         self.visible_units: set[int | None] = set()
-        self.products: dict[tuple[int, str], Ref] = {}
+        self.products = ByParent()
         self.products_loaded: set[int] = set()
         # Old names of records renamed by this file: rows of later sheets may still use them.
         self.renamed: dict[str, dict[Any, Any]] = {"i": {}, "u": {}, "p": {}}
@@ -92,10 +92,10 @@ class Run(SheetChecks):
         self.visible_products: set[int] = set()
         self.latest: dict[int, Any] = {}
         self.keys: dict[str, str] = {}
-        self.staged: list[tuple[dict[Any, Ref], Any]] = []
+        self.staged: list[tuple[Any, Any]] = []  # (lookup, key)
         self.created: list[ServiceUnit] = []
         # The current sheet: the keys and ids seen (duplicates), whether a flush failed.
-        self.seen: dict[tuple[str, ...], int] = {}
+        self.seen = ByParent()
         self.seen_ids: dict[int, int] = {}
         self.flush_failed = False
 
@@ -145,7 +145,7 @@ class Run(SheetChecks):
     # Sheets and chunks.
 
     def begin(self, sheet: str) -> None:
-        self.seen, self.seen_ids, self.flush_failed = {}, {}, False
+        self.seen, self.seen_ids, self.flush_failed = ByParent(), {}, False
 
     def chunk(self, sheet: str, rows: list[Row]) -> None:
         """Check a chunk of the sheet's rows and write them."""
@@ -162,7 +162,7 @@ class Run(SheetChecks):
         self.unit_cache, self.product_cache, self.visible_products, self.latest = {}, {}, set(), {}
 
     def end(self, sheet: str) -> None:
-        self.seen, self.seen_ids = {}, {}
+        self.seen, self.seen_ids = ByParent(), {}
 
     def key(self, text: str | None) -> str:
         """``transfer.key``, computed once per text in a chunk (names of parents repeat)."""
@@ -304,7 +304,7 @@ class Run(SheetChecks):
             self.cache_products([ref])
         return self.product_cache.get(ref)
 
-    def remember(self, names: dict[Any, Any], kind: str, old_key: Any, new_key: Any, saved: Any) -> None:
+    def remember(self, names: Any, kind: str, old_key: Any, new_key: Any, saved: Any) -> None:
         """Keep the lookups current after a save; a renamed record stays findable by its old name."""
         if old_key is not None and old_key != new_key and names.get(old_key) is not None \
                 and pk_of(names[old_key]) == saved.pk:

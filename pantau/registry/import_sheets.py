@@ -31,6 +31,36 @@ class Counts:
     published: int = 0
 
 
+class ByParent:
+    """A map keyed by tuples ``(*parent, name key)``, kept per parent: no tuple is kept per entry
+    (the import keeps one entry per product of the file: names and ids only, a few in a hundred bytes)."""
+
+    __slots__ = ("parents",)
+
+    def __init__(self) -> None:
+        self.parents: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def get(self, k: tuple[Any, ...], default: Any = None) -> Any:
+        inner = self.parents.get(k[:-1])
+        return default if inner is None else inner.get(k[-1], default)
+
+    def __contains__(self, k: tuple[Any, ...]) -> bool:
+        inner = self.parents.get(k[:-1])
+        return inner is not None and k[-1] in inner
+
+    def __getitem__(self, k: tuple[Any, ...]) -> Any:
+        return self.parents[k[:-1]][k[-1]]
+
+    def __setitem__(self, k: tuple[Any, ...], value: Any) -> None:
+        self.parents.setdefault(k[:-1], {})[k[-1]] = value
+
+    def __delitem__(self, k: tuple[Any, ...]) -> None:
+        del self.parents[k[:-1]][k[-1]]
+
+    def setdefault(self, k: tuple[Any, ...], value: Any) -> Any:
+        return self.parents.setdefault(k[:-1], {}).setdefault(k[-1], value)
+
+
 class SheetChecks:
     """The row checks, mixed into ``import_run.Run`` (which defines what is declared here)."""
 
@@ -42,9 +72,9 @@ class SheetChecks:
     institutions: dict[str, Any]
     institution_ids: dict[int, Institution]
     visible_institutions: set[int]
-    units: dict[tuple[int, str], Any]
+    units: ByParent
     visible_units: set[int | None]
-    products: dict[tuple[int, str], Any]
+    products: ByParent
     visible_products: set[int]
     unit_cache: dict[int, ServiceUnit]
     product_cache: dict[int, ServiceProduct]
@@ -52,7 +82,7 @@ class SheetChecks:
     renamed: dict[str, dict[Any, Any]]
     writer: bulk.Writer
     created: list[ServiceUnit]
-    seen: dict[tuple[str, ...], int]
+    seen: ByParent
     seen_ids: dict[int, int]
 
     problem: Callable[[str, Row, str, str], None]
@@ -65,7 +95,7 @@ class SheetChecks:
     find_product: Callable[[int, str | None], Any]
     unit_record: Callable[[Any], Any]
     product_record: Callable[[Any], Any]
-    remember: Callable[[dict[Any, Any], str, Any, Any, Any], None]
+    remember: Callable[[Any, str, Any, Any, Any], None]
 
     # Helpers.
 
