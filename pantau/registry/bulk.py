@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -96,8 +97,8 @@ class Writer:
         self.in_force: dict[int, ServiceStandard] = {}
         # Products whose page stamps are forgotten again, and boards enqueued, once the import
         # commits (one set of ids for all the flushes: see ``_after_commit``).
-        self.forgotten: set[int] = set()
-        self.boards: set[int] = set()
+        self.forgotten = array("q")  # ids, 8 bytes each (repeats removed at the end)
+        self.boards = array("q")
         self.hooked = False
 
     def load_in_force(self, products: Any) -> None:
@@ -268,18 +269,18 @@ class Writer:
         if not self.hooked:
             transaction.on_commit(self._after_commit)
             self.hooked = True
-        self.forgotten |= ids
+        self.forgotten.extend(ids)
         if not settings.BOARD_PRERENDER:
             return
         for part in chunks(ids):
-            self.boards.update(ServiceProduct.objects.filter(pk__in=part, is_active=True,
+            self.boards.extend(ServiceProduct.objects.filter(pk__in=part, is_active=True,
                                                              current_standard__isnull=False)
                                .order_by().values_list("pk", flat=True))
 
     def _after_commit(self) -> None:
         """After the commit, as ``forget_product_stamps`` does: the stamps forgotten once more (a
         reader may have taken a token before the commit made the change visible); then the boards."""
-        for part in chunks(sorted(self.forgotten)):
+        for part in chunks(sorted(set(self.forgotten))):
             forget_product_stamps(part)
         if self.boards:
-            tasks.enqueue_boards(sorted(self.boards))
+            tasks.enqueue_boards(list(self.boards))  # (sorted and without repeats there)
