@@ -8,8 +8,8 @@ temporary file (about 1.5 µs a cell instead of openpyxl's 15-20 µs), and ``sav
 into the sheet openpyxl wrote, copying the rest of the ZIP unchanged (memory stays flat: the
 spooled rows are copied in chunks).
 
-Reading uses read-only mode and yields each row as a dict of typed values plus the problems found
-in its cells, in plain words, with the sheet, row and column they belong to.
+Reading streams each sheet (``xlsx_reader``) and yields each row as a dict of typed values plus the
+problems found in its cells, in plain words, with the sheet, row and column they belong to.
 
 Nothing here knows about the registry: modules describe their sheets with ``Column``/``Sheet``.
 """
@@ -401,8 +401,7 @@ def _blank(value: Any) -> bool:
 
 
 class SheetRefused(Exception):
-    """Raised while iterating a sheet's rows: the sheet as a whole is refused (too many rows, a
-    filled cell too far right); ``problem`` says why."""
+    """Raised while iterating a sheet's rows: the whole sheet is refused; ``problem`` says why."""
 
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.message)
@@ -411,8 +410,7 @@ class SheetRefused(Exception):
 
 def read_sheet(book: Book, title: str, sheet: Sheet, *, max_rows: int,
                max_columns: int = MAX_COLUMNS) -> tuple[list[Row], list[Problem]]:
-    """Check the header row and read the data rows with their cell problems (``stream_sheet``, all
-    at once): ``([], [problem])`` when the sheet is refused."""
+    """``stream_sheet``'s rows all at once (``([], [problem])`` when the sheet is refused)."""
     rows, problems = stream_sheet(book, title, sheet, max_rows=max_rows, max_columns=max_columns)
     if problems:
         return [], problems
