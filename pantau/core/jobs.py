@@ -193,11 +193,12 @@ class Work:
         with suppress(DatabaseError):
             self._save(*PROGRESS_FIELDS)
 
-    def problems(self, problems: Sequence[Mapping[str, Any]]) -> None:
-        """Record the problems found (the first ``KEPT_PROBLEMS``; the count of all)."""
+    def problems(self, problems: Sequence[Mapping[str, Any]], count: int | None = None) -> None:
+        """Record the problems found (the first ``KEPT_PROBLEMS``; the count of all: ``count`` when
+        the caller kept only some of them)."""
         with self.lock:
             self.job.problems = [dict(p) for p in problems[:KEPT_PROBLEMS]]
-            self.job.error_count = len(problems)
+            self.job.error_count = len(problems) if count is None else max(count, len(problems))
 
     def summary(self, data: Mapping[str, Any]) -> None:
         self.job.summary = dict(data)

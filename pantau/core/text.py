@@ -40,6 +40,11 @@ _HOMOGLYPHS = str.maketrans({
 })
 
 _SPACES = re.compile(r"\s+")
+# What ``_is_removed`` removes, as one character class (Cc is U+0000-U+001F and U+007F-U+009F, Cs
+# the surrogates): ``clean_text`` drops them in one pass of C code instead of a test per character.
+_REMOVED = "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(INVISIBLE))
+_REMOVED_MULTILINE = re.compile(f"[{_REMOVED}]")
+_REMOVED_ONE_LINE = re.compile(f"[\n{_REMOVED}]")
 
 
 def _is_removed(char: str, multiline: bool) -> bool:
@@ -57,7 +62,7 @@ def clean_text(value: str, *, multiline: bool = True) -> str:
     value = unicodedata.normalize("NFC", value)
     if not multiline:
         value = value.replace("\n", " ").replace("\t", " ")
-    value = "".join(c for c in value if not _is_removed(c, multiline))
+    value = (_REMOVED_MULTILINE if multiline else _REMOVED_ONE_LINE).sub("", value)
     if multiline:
         value = "\n".join(line.rstrip() for line in value.split("\n"))
     return value.strip()
@@ -65,7 +70,7 @@ def clean_text(value: str, *, multiline: bool = True) -> str:
 
 def has_hidden_characters(value: str) -> bool:
     """True when ``value`` holds control or invisible format characters (other than tab/newline)."""
-    return any(_is_removed(c, True) for c in value)
+    return _REMOVED_MULTILINE.search(value) is not None
 
 
 def clean_name(value: str) -> str:
@@ -77,5 +82,7 @@ def clean_name(value: str) -> str:
 def fold_key(value: str) -> str:
     """The comparison key of a name: equal keys mean the same name to a reader."""
     value = clean_name(value).casefold()
+    if value.isascii():  # nothing to decompose, no lookalike letters
+        return value
     value = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
     return value.translate(_HOMOGLYPHS)

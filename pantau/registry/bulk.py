@@ -1,14 +1,14 @@
 """The import's writes in bulk: the services' rules, values and audit events, a few queries per hundred rows.
 
 ``pantau.registry.services`` writes one record per call (a lock, a validation with its unique
-queries, a save, an audit event, the signals): about ten queries per row. The importer checks
-every row in memory anyway (it holds every record it may touch, by id and by name), so it hands
-the rows to a ``Writer`` instead. For each row the writer applies the same steps as the service
+queries, a save, an audit event, the signals): about ten queries per row. The importer loads, for
+each chunk of rows, every record the chunk may touch (and knows every name by id), so it hands the
+rows to a ``Writer`` instead. For each row the writer applies the same steps as the service
 — the same text cleaning (``services.apply``), the same scope rules before and after the change,
 the same field validation (``full_clean``; the unique names are the importer's own lookups, and
 the database constraints stay as the last guard), the same standard rules (``check_cost``,
 ``check_publishable``, ``check_effective_date``) — and queues the record and its audit event.
-``flush`` (at the end of each sheet) writes them with ``bulk_create`` / ``bulk_update`` in
+``flush`` (at the end of each chunk of rows) writes them with ``bulk_create`` / ``bulk_update`` in
 batches, the audit events with ``audit.record_many`` (the same content as ``audit.record``: same
 types, before/after, institution and province), and then does what the ``post_save`` signals do
 for a service write: forget the products' page stamps and enqueue their boards. The completeness
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pantau.core import audit
+from pantau.core import audit, cachegen
 from pantau.core.errors import NotInScope
 from pantau.core.models import AuditEvent
 from pantau.core.search.index import refresh as search_refresh
@@ -39,10 +40,12 @@ from pantau.core.text import fold_key
 from pantau.registry import completeness, search_docs, services, tasks
 from pantau.registry.models import Institution, ServiceProduct, ServiceStandard, ServiceUnit
 from pantau.registry.selectors import (
+    LISTS,
     can_edit_institution,
     can_edit_unit,
     current_standard_subquery,
     forget_product_stamps,
+    product_generation,
 )
 
 BATCH = 500
@@ -92,11 +95,17 @@ class Writer:
         self.written = 0
         # The version in force of a product (as ``selectors.current_standard``), read once.
         self.in_force: dict[int, ServiceStandard] = {}
+        # Products whose page stamps are forgotten again, and boards enqueued, once the import
+        # commits (one set of ids for all the flushes: see ``_after_commit``).
+        self.forgotten = array("q")  # ids, 8 bytes each (repeats removed at the end)
+        self.boards = array("q")
+        self.hooked = False
 
     def load_in_force(self, products: Any) -> None:
         """Read the standard in force of these products (a queryset) in one query."""
-        ids = products.annotate(cs=current_standard_subquery(self.today)).values("cs")
-        for std in ServiceStandard.objects.filter(pk__in=ids).only("pk", "product_id", "version", "effective_date"):
+        ids = products.order_by().annotate(cs=current_standard_subquery(self.today)).values("cs")
+        for std in ServiceStandard.objects.filter(pk__in=ids).order_by().only("pk", "product_id", "version",
+                                                                               "effective_date"):
             self.in_force[std.product_id] = std
 
     # Queueing.
@@ -246,23 +255,32 @@ class Writer:
 
     def _after_write(self, *, unit_ids: set[int], product_ids: set[int]) -> None:
         """What the ``post_save`` signals do after a service write: forget the page stamps of the
-        products shown changed (now and after the commit) and enqueue their boards."""
+        products shown changed (now and after the commit) and enqueue their boards (after it)."""
         ids = set(product_ids)
         for part in chunks(unit_ids):
-            ids.update(ServiceProduct.objects.filter(unit__in=part).values_list("pk", flat=True))
+            ids.update(ServiceProduct.objects.filter(unit__in=part).order_by().values_list("pk", flat=True))
         # The search documents, as ``search_docs``' signals keep them (once, at the end of the
         # importer's ``search_index.deferred()``).
         search_refresh(search_docs.UNIT, unit_ids)
         search_refresh(search_docs.PRODUCT, ids)
         if not ids:
             return
-        forget_product_stamps(ids)
-        transaction.on_commit(lambda: forget_product_stamps(ids))
+        cachegen.forget([LISTS, *(product_generation(pk) for pk in ids)])
+        if not self.hooked:
+            transaction.on_commit(self._after_commit)
+            self.hooked = True
+        self.forgotten.extend(ids)
         if not settings.BOARD_PRERENDER:
             return
-        boards: list[int] = []
         for part in chunks(ids):
-            boards.extend(ServiceProduct.objects.filter(pk__in=part, is_active=True, current_standard__isnull=False)
-                          .values_list("pk", flat=True))
-        if boards:
-            transaction.on_commit(lambda: tasks.enqueue_boards(boards))
+            self.boards.extend(ServiceProduct.objects.filter(pk__in=part, is_active=True,
+                                                             current_standard__isnull=False)
+                               .order_by().values_list("pk", flat=True))
+
+    def _after_commit(self) -> None:
+        """After the commit, as ``forget_product_stamps`` does: the stamps forgotten once more (a
+        reader may have taken a token before the commit made the change visible); then the boards."""
+        for part in chunks(sorted(set(self.forgotten))):
+            forget_product_stamps(part)
+        if self.boards:
+            tasks.enqueue_boards(list(self.boards))  # (sorted and without repeats there)

@@ -28,11 +28,11 @@ def run_import(work: Work) -> None:
         except FileProblem as exc:
             raise JobFailed(exc.message) from exc
     log.info("registry import job %s: %s, %d problems, dry run %s", work.job.pk,
-             "valid" if result.ok else "refused", len(result.problems), dry_run)
+             "valid" if result.ok else "refused", result.total_problems, dry_run)
     if not result.ok:
         work.problems([{"sheet": p.sheet, "row": p.row, "column": p.column, "message": p.message}
-                       for p in result.problems])
-        n = len(result.problems)
+                       for p in result.problems[:jobs.KEPT_PROBLEMS]], count=result.total_problems)
+        n = result.total_problems
         raise JobFailed(_("Ditemukan %d kesalahan. Tidak ada data yang disimpan: perbaiki berkasnya, lalu unggah "
                           "lagi.") % n)
     work.summary({"dry_run": dry_run, "sheets": result.summary()})

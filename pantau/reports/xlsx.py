@@ -8,8 +8,8 @@ temporary file (about 1.5 µs a cell instead of openpyxl's 15-20 µs), and ``sav
 into the sheet openpyxl wrote, copying the rest of the ZIP unchanged (memory stays flat: the
 spooled rows are copied in chunks).
 
-Reading uses read-only mode and yields each row as a dict of typed values plus the problems found
-in its cells, in plain words, with the sheet, row and column they belong to.
+Reading streams each sheet (``xlsx_reader``) and yields each row as a dict of typed values plus the
+problems found in its cells, in plain words, with the sheet, row and column they belong to.
 
 Nothing here knows about the registry: modules describe their sheets with ``Column``/``Sheet``.
 """
@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import weakref
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -400,20 +400,42 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+class SheetRefused(Exception):
+    """Raised while iterating a sheet's rows: the whole sheet is refused; ``problem`` says why."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
 def read_sheet(book: Book, title: str, sheet: Sheet, *, max_rows: int,
                max_columns: int = MAX_COLUMNS) -> tuple[list[Row], list[Problem]]:
-    """Check the header row and read the data rows with their cell problems.
+    """``stream_sheet``'s rows all at once (``([], [problem])`` when the sheet is refused)."""
+    rows, problems = stream_sheet(book, title, sheet, max_rows=max_rows, max_columns=max_columns)
+    if problems:
+        return [], problems
+    try:
+        return list(rows), []
+    except SheetRefused as exc:
+        return [], [exc.problem]
+
+
+def stream_sheet(book: Book, title: str, sheet: Sheet, *, max_rows: int,
+                 max_columns: int = MAX_COLUMNS) -> tuple[Iterator[Row], list[Problem]]:
+    """Check the header row; then the data rows with their cell problems, one at a time as the
+    file is read (nothing is kept). ``(rows, [])``, or ``(no rows, header problems)``.
 
     Every row the file holds counts against ``max_rows``, blank or not, and so does its number (a
     single row at 1 048 576 is refused, not padded); blank rows are then skipped. A filled cell past
-    ``max_columns``, or under no header, is reported rather than dropped."""
+    ``max_columns``, or under no header, is reported rather than dropped. Past ``max_rows``, or at a
+    filled cell past ``max_columns``, iterating raises ``SheetRefused``."""
     rows_iter = book.rows(title)
     first = next(rows_iter, None)
     header = first[1] if first is not None and first[0] == 1 else {}
     problems: list[Problem] = []
     too_wide = [c for c in header if c > max_columns]
     if too_wide:
-        return [], [_too_wide(sheet, 1, max(too_wide), max_columns)]
+        return iter(()), [_too_wide(sheet, 1, max(too_wide), max_columns)]
     known = {c.header.lower(): c for c in sheet.columns}
     positions: dict[str, int] = {}
     for index in sorted(header):
@@ -434,20 +456,24 @@ def read_sheet(book: Book, title: str, sheet: Sheet, *, max_rows: int,
         problems.append(Problem(sheet.name, 1, "", _("Kolom berikut tidak ada di baris judul: %s. Pakai templat "
                                                     "terbaru dari Pantau.") % ", ".join(missing)))
     if problems:
-        return [], problems
+        return iter(()), problems
     pending = [] if first is None or first[0] == 1 else [first]
+    return _data_rows(sheet, itertools.chain(pending, rows_iter), positions, max_rows, max_columns), []
+
+
+def _data_rows(sheet: Sheet, source: Iterator[tuple[int, dict[int, Any]]], positions: dict[str, int],
+               max_rows: int, max_columns: int) -> Iterator[Row]:
     headed = set(positions.values())
-    rows: list[Row] = []
+    columns = [(column, positions.get(column.key, 0)) for column in sheet.columns]
     read = 1
-    for number, filled in itertools.chain(pending, rows_iter):
+    for number, filled in source:
         read += 1
         if number > max_rows + 1 or read > max_rows + 1:
-            return [], [Problem(sheet.name, number, "", _("Lembar ini berisi lebih dari %d baris (baris kosong yang "
-                                                         "masih tersimpan di berkas ikut dihitung). Hapus baris "
-                                                         "kosong di bawah data, atau bagi datanya ke beberapa "
-                                                         "berkas.") % max_rows)]
+            raise SheetRefused(Problem(sheet.name, number, "", _(
+                "Lembar ini berisi lebih dari %d baris (baris kosong yang masih tersimpan di berkas ikut "
+                "dihitung). Hapus baris kosong di bawah data, atau bagi datanya ke beberapa berkas.") % max_rows))
         if any(c > max_columns for c in filled):
-            return [], [_too_wide(sheet, number, max(filled), max_columns)]
+            raise SheetRefused(_too_wide(sheet, number, max(filled), max_columns))
         if all(_blank(v) for v in filled.values()):
             continue
         row = Row(number=number, values={})
@@ -456,16 +482,14 @@ def read_sheet(book: Book, title: str, sheet: Sheet, *, max_rows: int,
                 row.problems.append(Problem(sheet.name, number, get_column_letter(index),
                                             _("Sel ini berisi data di kolom tanpa judul, jadi tidak dapat dibaca. "
                                               "Pindahkan isinya ke kolom yang benar atau hapus.")))
-        for column in sheet.columns:
-            index = positions.get(column.key, 0)
+        for column, index in columns:
             value = filled.get(index)
             try:
                 row.values[column.key] = parse(column, value)
             except ValidationError as exc:
                 row.values[column.key] = None
                 row.problems.append(Problem(sheet.name, number, column.header, " ".join(exc.messages)))
-        rows.append(row)
-    return rows, []
+        yield row
 
 
 def _too_wide(sheet: Sheet, number: int, column: int, max_columns: int) -> Problem:
