@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AssessmentsConfig(AppConfig):
+    name = "pantau.assessments"
+    label = "assessments"
+    verbose_name = "Penilaian kepatuhan"
