@@ -6,6 +6,7 @@ Each problem is ``path: reason``; paths count list entries from 0, as in
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import Decimal
 from typing import Any
@@ -296,15 +297,19 @@ class Checker:
                 self.fail(f"{path}.weight", f"dimension {code!r}: the weight must be above 0, not {weight}")
             variables = self.variables(table.get("variables"), path, code, levels, scales)
             if weight is not None:
-                points = weight * 100 / total_points
-                out.append(Dimension(code, self.text(table, "title", path), weight, points, variables))
-        if len(out) == len(data):
-            total = sum((d.weight for d in out), Decimal(0))
-            if abs(total - total_points) > WEIGHT_TOLERANCE * total_points:
-                terms = " + ".join(str(d.weight) for d in out)
-                self.fail("dimensions", f"the dimension weights ({terms}) sum to {total}, not {total_points} "
-                          f"(weights = {weights!r}; tolerance ±{WEIGHT_TOLERANCE * total_points})")
-        return tuple(out)
+                out.append(Dimension(code, self.text(table, "title", path), weight, weight, variables))
+        if len(out) != len(data) or not out:
+            return ()
+        total = sum((d.weight for d in out), Decimal(0))
+        if abs(total - total_points) > WEIGHT_TOLERANCE * total_points:
+            terms = " + ".join(str(d.weight) for d in out)
+            self.fail("dimensions", f"the dimension weights ({terms}) sum to {total}, not {total_points} "
+                      f"(weights = {weights!r}; tolerance ±{WEIGHT_TOLERANCE * total_points})")
+            return ()
+        if total == 100:
+            return tuple(out)
+        # Points on the 0–100 scale, scaled so that they sum to exactly 100 (fractions, tolerance).
+        return tuple(dataclasses.replace(d, points=d.weight * 100 / total) for d in out)
 
     def variables(self, data: Any, parent: str, dimension: str, levels: tuple[str, ...],
                   scales: dict[str, Scale]) -> tuple[Variable, ...]:
