@@ -210,6 +210,8 @@ class Methodology:
                 "rounding": self.aggregation.rounding, "decimals": self.aggregation.decimals,
                 "round_at": list(self.aggregation.round_at),
             },
+            "scales": {s.name: {"points": list(s.points), **({"labels": list(s.labels)} if s.labels else {})}
+                       for s in self.scales},
             "zones": [{"code": z.code, "label": z.label} for z in self.zones],
             "categories": [
                 {"code": b.code, "label": b.label, "min": b.minimum, "max": b.maximum, "zone": b.zone.code}

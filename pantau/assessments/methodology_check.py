@@ -239,6 +239,7 @@ class Checker:
         step = Decimal(1).scaleb(-decimals)
         bands: list[tuple[int, Band]] = []
         seen: set[str] = set()
+        before = len(self.problems)
         for n, body in enumerate(data):
             path = f"categories[{n}]"
             table = self.table(body, path, ("code", "label", "min", "max", "zone"), ())
@@ -263,6 +264,8 @@ class Checker:
                 self.fail(path, f"min {low} is above max {high}")
                 continue
             bands.append((n, Band(code, self.text(table, "label", path), low, high, zone)))
+        if len(self.problems) > before:
+            return ()  # the coverage of 0–100 is checked once each band is right
         bands.sort(key=lambda nb: nb[1].minimum)
         if bands and bands[0][1].minimum != 0:
             self.fail(f"categories[{bands[0][0]}].min", f"the lowest band starts at {bands[0][1].minimum}; "
@@ -349,6 +352,7 @@ class Checker:
         methods = self.texts(table, "methods", path, allowed=METHODS)
         if "methods" in table and not methods:
             self.fail(f"{path}.methods", f"item {code!r}: say who answers it ({', '.join(METHODS)})")
+        evidence = self.texts(table, "evidence", path, allowed=EVIDENCE)
         points: tuple[Decimal, ...] = ()
         labels: tuple[str, ...] = ()
         low = high = None
@@ -407,6 +411,6 @@ class Checker:
             code=code, text=self.text(table, "text", path), answer=answer, level=level,
             dimension=dimension, variable=variable, points=points, labels=labels, minimum=low, maximum=high,
             weight=weight, methods=methods, respondent=self.text(table, "respondent", path, default=""),
-            evidence=self.texts(table, "evidence", path, allowed=EVIDENCE), na_allowed=self.flag(table, "na", path),
+            evidence=evidence, na_allowed=self.flag(table, "na", path),
             derived=derived, derived_from=derived_from, source=source,
         )
