@@ -16,11 +16,11 @@ as in a spreadsheet) and the column. Pure Python.
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from pantau.assessments import scoring
 from pantau.assessments.methodology import Methodology, parse_number
@@ -36,8 +36,11 @@ class InputError(ValueError):
     """A file that cannot be scored; the message names the file, row and column."""
 
 
-def score_file(methodology: Methodology, path: Path, *, max_bytes: int = MAX_BYTES,
-               max_rows: int = MAX_ROWS) -> scoring.Scorecard:
+def score_file(methodology: Methodology, path: Path, *, max_bytes: int | None = None,
+               max_rows: int | None = None) -> scoring.Scorecard:
+    """Score a CSV file (see the module docstring); InputError if it cannot be, before any output."""
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+    max_rows = MAX_ROWS if max_rows is None else max_rows
     name = path.name
     try:
         size = path.stat().st_size
@@ -50,8 +53,7 @@ def score_file(methodology: Methodology, path: Path, *, max_bytes: int = MAX_BYT
         if b"\x00" in raw.read(8192):
             raise InputError(f"{name}: is not a CSV text file (it holds binary data); save it as CSV UTF-8")
         raw.seek(0)
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
-        reader = _Reader(name, text, max_rows)
+        reader = _Reader(name, _decoded(name, raw), max_rows)
         header = reader.header()
         try:
             if "item" in header or "value" in header:
@@ -63,10 +65,20 @@ def score_file(methodology: Methodology, path: Path, *, max_bytes: int = MAX_BYT
             raise InputError(f"{name}: {exc}") from exc
 
 
+def _decoded(name: str, raw: BinaryIO) -> Iterator[str]:
+    """The file's lines as text, so that a byte that is not UTF-8 is reported with its line."""
+    for number, line in enumerate(raw, start=1):
+        try:
+            yield line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}, line {number}: is not UTF-8 text ({exc.reason} at byte {exc.start + 1} of "
+                             "the line); save the file as CSV UTF-8") from exc
+
+
 class _Reader:
     """Rows of a CSV stream as (row number, {column: text}), with the limits checked on the way."""
 
-    def __init__(self, name: str, text: io.TextIOWrapper, max_rows: int) -> None:
+    def __init__(self, name: str, text: Iterator[str], max_rows: int) -> None:
         self.name = name
         self.text = text
         self.max_rows = max_rows
@@ -81,10 +93,7 @@ class _Reader:
         return InputError(f"{self.where(column, row)}: {reason}")
 
     def header(self) -> tuple[str, ...]:
-        try:
-            first = self.text.readline()
-        except UnicodeDecodeError as exc:
-            raise self.fail(f"is not UTF-8 text ({exc.reason}); save the file as CSV UTF-8") from exc
+        first = next(self.text, "")
         if not first.strip():
             raise InputError(f"{self.name}: is empty (no header row)")
         self.delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -107,8 +116,6 @@ class _Reader:
             return next(self.reader)
         except StopIteration:
             return None
-        except UnicodeDecodeError as exc:
-            raise self.fail(f"is not UTF-8 text ({exc.reason}); save the file as CSV UTF-8") from exc
         except csv.Error as exc:
             raise self.fail(f"is not valid CSV ({exc})") from exc
 
