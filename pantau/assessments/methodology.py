@@ -32,8 +32,8 @@ EVIDENCE = ("photo", "document", "url", "note")
 #: Weights may miss their total (100 points, or 1 when ``weights = "fraction"``) by at most this
 #: share of it: 0.001 points of 100, 0.00001 of 1. Shipped files are exact.
 WEIGHT_TOLERANCE = Decimal("0.00001")
-YES = ("1", "ya", "yes", "y", "true")
-NO = ("0", "tidak", "no", "t", "false")
+YES = ("1", "ya", "yes", "true")
+NO = ("0", "tidak", "no", "false")
 NOT_APPLICABLE = ("na", "n/a", "tidak berlaku", "tb")
 
 
