@@ -23,7 +23,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-SHIPPED_DIR = Path(__file__).resolve().parent / "methodologies"
+# Under data/ so that the package data of pyproject.toml ("data/**/*") installs them with the code.
+SHIPPED_DIR = Path(__file__).resolve().parent / "data" / "methodologies"
 
 ANSWER_TYPES = ("yes-no", "partial", "ordinal", "numeric")
 ITEM_LEVELS = ("unit", "product")

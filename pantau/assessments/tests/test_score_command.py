@@ -178,7 +178,7 @@ def test_an_unknown_methodology_is_refused_listing_the_known_ones(tmp_path: Path
 
 
 def test_an_edited_methodology_file_is_used_or_refused_with_its_problems(tmp_path: Path) -> None:
-    source = (ROOT / "pantau/assessments/methodologies/self-assessment.toml").read_text(encoding="utf-8")
+    source = (ROOT / "pantau/assessments/data/methodologies/self-assessment.toml").read_text(encoding="utf-8")
     own = tmp_path / "kalsel.toml"
     own.write_text(source.replace('id = "self-assessment"', 'id = "kalsel"'), encoding="utf-8")
     assert _score(_file(tmp_path, WORKED), str(own))[0]["score"] == "68.33"
