@@ -181,9 +181,10 @@ def methodology_version(request: HttpRequest, slug: str = SLUG, version: str = V
     stored = selectors.public_version(slug, version)
     if stored is None:
         raise Http404
-    S = VersionSummaryOut
-    summary = {"id": S.resolve_id(stored), "version": stored.version, "title": stored.title, "era": S.resolve_era(stored),
-               "official": stored.official, "is_custom": stored.is_custom, "copied_from": S.resolve_copied_from(stored),
-               "content_hash": stored.content_hash, "loaded_at": stored.loaded_at, "frozen_at": stored.frozen_at,
-               "url": S.resolve_url(stored, {"request": request})}
+    s = VersionSummaryOut
+    summary = {"id": s.resolve_id(stored), "version": stored.version, "title": stored.title,
+               "era": s.resolve_era(stored), "official": stored.official, "is_custom": stored.is_custom,
+               "copied_from": s.resolve_copied_from(stored), "content_hash": stored.content_hash,
+               "loaded_at": stored.loaded_at, "frozen_at": stored.frozen_at,
+               "url": s.resolve_url(stored, {"request": request})}
     return {**summary, **document_answer(services.document_of(stored))}
