@@ -47,6 +47,14 @@ class DocumentDecoder(json.JSONDecoder):
         super().__init__(*args, **kwargs)
 
 
+class VersionQuerySet(models.QuerySet["MethodologyVersion"]):
+    def update(self, **kwargs: Any) -> int:
+        """A bulk update may not touch the document of a frozen version either."""
+        if {"document", "content_hash"} & set(kwargs) and self.filter(frozen_at__isnull=False).exists():
+            raise FrozenVersionError("a frozen methodology version's document cannot change")
+        return super().update(**kwargs)
+
+
 class Methodology(models.Model):
     """A methodology by its id (``ombudsman-2022``); title and era of its newest stored version."""
 
@@ -81,6 +89,8 @@ class MethodologyVersion(models.Model):
     frozen_at = models.DateTimeField(null=True, blank=True)
     is_custom = models.BooleanField(default=False)
     copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="copies")
+
+    objects = VersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["methodology__slug", "pk"]

@@ -115,6 +115,9 @@ def test_freezing_is_audited_once_and_a_frozen_document_never_changes() -> None:
     stored.document, stored.content_hash = {}, "0" * 64  # not through the service: refused as well
     with pytest.raises(FrozenVersionError):
         stored.save()
+    with pytest.raises(FrozenVersionError):
+        MethodologyVersion.objects.filter(pk=copy.pk).update(document={})
+    MethodologyVersion.objects.filter(pk=copy.pk).update(title="Judul boleh diubah")  # not the document
     assert MethodologyVersion.objects.get(pk=copy.pk).content_hash == copy.content_hash
 
 
