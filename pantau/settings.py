@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "pantau.core",
     "pantau.accounts",
     "pantau.registry",
+    "pantau.assessments",
 ]
 
 MIDDLEWARE = [

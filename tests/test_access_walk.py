@@ -51,6 +51,14 @@ def _export_job(c: Any) -> list[Any]:
     return [transfer_jobs.start_export(c.admin_tabalong).pk]
 
 
+def _methodology(c: Any) -> list[Any]:
+    """ombudsman-2022 as stored by ``load_methodologies`` (loading it again changes nothing)."""
+    from pantau.assessments import methodology, services
+
+    version, _ = services.load_version(services.SYSTEM_ACTOR, methodology.load_shipped("ombudsman-2022"))
+    return [version.methodology.slug, version.version]
+
+
 # url name -> (arguments from the cast, roles that may open it with a 200)
 ACCESS: dict[str, tuple[Args, set[str]]] = {
     "public:home": (NONE, PUBLIC),
@@ -63,6 +71,8 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "public:map_completeness": (NONE, PUBLIC),
     "public:institution": (lambda c: [c.tabalong.pk], PUBLIC),
     "public:help": (NONE, PUBLIC),
+    "assessments:methodologies": (NONE, PUBLIC),
+    "assessments:methodology_version": (_methodology, PUBLIC),
     "manage:dashboard": (NONE, SIGNED_IN),
     "manage:institutions": (NONE, ANY_ROLE),
     "manage:institution_new": (NONE, CREATES_INSTITUTIONS),

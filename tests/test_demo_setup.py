@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from pantau.accounts.models import User
+from pantau.assessments.models import MethodologyVersion
 from pantau.core.models import AuditEvent
 from pantau.registry.demo import DEMO_PASSWORD, KECAMATAN_BY_REGENCY
 from pantau.registry.models import Institution, Office, Province, Regency, ServiceProduct, ServiceUnit
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in (
-        Province, Regency, Office, Institution, ServiceUnit, ServiceProduct, User, AuditEvent)}
+        Province, Regency, Office, Institution, ServiceUnit, ServiceProduct, User, AuditEvent, MethodologyVersion)}
 
 
 def demo_setup() -> str:
@@ -43,6 +44,8 @@ def test_demo_setup_builds_the_demo_on_an_empty_database_and_prints_working_logi
     made = counts()
     assert made["Province"] == 38 and made["Regency"] == 514
     assert made["Institution"] >= 10 and made["ServiceProduct"] >= 100 and made["User"] >= 5
+    assert made["MethodologyVersion"] == 3  # the shipped methodologies, shown at /metodologi/
+    assert "ombudsman-2022@1.0: stored" in output
     assert (static_root / "pantau" / "map.js").exists()  # collectstatic ran into STATIC_ROOT
     assert f"password for all: {DEMO_PASSWORD}" in output
     usernames = re.findall(r"^  (\S+)\s", output, re.MULTILINE)

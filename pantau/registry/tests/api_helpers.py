@@ -16,9 +16,10 @@ from pantau.accounts.services import api_token_create
 class Api:
     """``Api()`` is anonymous; ``Api.as_user(user)`` sends ``Authorization: Bearer <token>``."""
 
-    def __init__(self, token: str | None = None) -> None:
+    def __init__(self, token: str | None = None, prefix: str = "/api/registry") -> None:
         self.client = Client()
         self.token = token
+        self.prefix = prefix  # "" to send full paths (/api/assessments/…)
 
     @classmethod
     def as_user(cls, user: Any) -> Api:
@@ -29,11 +30,11 @@ class Api:
         return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"} if self.token else {}
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        return self.client.get("/api/registry" + path, params or {}, **self.headers())
+        return self.client.get(self.prefix + path, params or {}, **self.headers())
 
     def send(self, method: str, path: str, body: Any = None) -> Any:
         data = b"" if body is None else json.dumps(body).encode()
-        return self.client.generic(method, "/api/registry" + path, data, content_type="application/json",
+        return self.client.generic(method, self.prefix + path, data, content_type="application/json",
                                    **self.headers())
 
     def post(self, path: str, body: Any = None) -> Any:

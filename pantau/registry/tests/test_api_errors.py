@@ -127,6 +127,7 @@ EXPECTED_OPERATIONS = {
     "my_institutions", "my_institution", "my_units", "my_unit", "my_products", "my_product",
     "institution_create", "institution_update", "unit_create", "unit_update", "product_create", "product_update",
     "draft_save", "draft_publish",
+    "methodologies", "methodology_version",  # /api/assessments/ (pantau/assessments/api.py)
 }
 
 
