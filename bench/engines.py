@@ -1,9 +1,9 @@
 """The bench databases: generated once per profile and generator version, reused between runs.
 
 SQLite: a file in the work directory (``var/bench/``) named after the profile, the generator
-version and a hash of the generator's sources and of Pantau's migrations and management commands
-(a new migration or rebuild command means new data); each run copies nothing: the file is served
-as it is (``migrate`` first, which is a no-op on an up-to-date file).
+version and a hash of the generator's sources and of Pantau's migrations and data commands (a
+new migration or rebuild command means new data; other commands do not); each run copies nothing:
+the file is served as it is (``migrate`` first, which is a no-op on an up-to-date file).
 
 PostgreSQL: a template database ``pantau_bench_tpl_<profile>_<hash>`` is generated once (under a
 temporary name, renamed when complete); each run creates its own database
@@ -64,12 +64,18 @@ class Engine:
     info: dict[str, Any] = field(default_factory=dict)
 
 
+# The management commands whose presence changes the generated data (``generate.rebuild`` runs the
+# rebuilds when they exist); other commands (``score`` …) leave the cached data valid.
+DATA_COMMANDS = ("load_regions", "rebuild_aggregates", "search_reindex")
+
+
 def source_hash() -> str:
-    """Generator sources, plus the names of Pantau's migrations and management commands."""
+    """Generator sources, plus the names of Pantau's migrations and of the data commands."""
     digest = hashlib.sha256()
     for name in GENERATOR_SOURCES:
         digest.update((BENCH / name).read_bytes())
-    for path in sorted(ROOT.glob("pantau/*/migrations/0*.py")) + sorted(ROOT.glob("pantau/*/management/commands/*.py")):
+    commands = [path for path in sorted(ROOT.glob("pantau/*/management/commands/*.py")) if path.stem in DATA_COMMANDS]
+    for path in sorted(ROOT.glob("pantau/*/migrations/0*.py")) + commands:
         digest.update(str(path.relative_to(ROOT)).encode())
     return digest.hexdigest()[:10]
 
