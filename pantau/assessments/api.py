@@ -48,7 +48,7 @@ class _VersionFields(Schema):
     url: str = Field(description="The public page of this version")
 
 
-class VersionSummaryOut(_VersionFields):
+class MethodologyVersionSummaryOut(_VersionFields):
     @staticmethod
     def resolve_id(obj: MethodologyVersion) -> str:
         return obj.methodology.slug
@@ -69,7 +69,7 @@ class VersionSummaryOut(_VersionFields):
         return request.build_absolute_uri(path) if request is not None else path
 
 
-class ItemOut(Schema):
+class MethodologyItemOut(Schema):
     code: str
     text: str
     answer: str = Field(description="yes-no, partial, ordinal or numeric")
@@ -88,21 +88,21 @@ class ItemOut(Schema):
     source: str
 
 
-class VariableOut(Schema):
+class MethodologyVariableOut(Schema):
     code: str
     title: str
-    items: list[ItemOut]
+    items: list[MethodologyItemOut]
 
 
-class DimensionOut(Schema):
+class MethodologyDimensionOut(Schema):
     code: str
     title: str
     weight: str = Field(description="As written in the file")
     points: str = Field(description="The weight on the 0–100 scale")
-    variables: list[VariableOut]
+    variables: list[MethodologyVariableOut]
 
 
-class CategoryOut(Schema):
+class MethodologyCategoryOut(Schema):
     code: str
     label: str
     minimum: str
@@ -111,7 +111,7 @@ class CategoryOut(Schema):
     zone_label: str
 
 
-class AggregationOut(Schema):
+class MethodologyAggregationOut(Schema):
     scored_level: str
     institution_from: str
     rounding: str
@@ -119,22 +119,22 @@ class AggregationOut(Schema):
     round_at: list[str]
 
 
-class ScaleOut(Schema):
+class MethodologyScaleOut(Schema):
     name: str
     points: list[str]
     labels: list[str]
 
 
-class VersionOut(_VersionFields):
+class MethodologyVersionOut(_VersionFields):
     description: str
     based_on: str
     sources: list[str]
     levels: list[str]
     weights: str = Field(description="points (dimension weights sum to 100) or fraction (they sum to 1)")
-    aggregation: AggregationOut
-    scales: list[ScaleOut]
-    categories: list[CategoryOut]
-    dimensions: list[DimensionOut]
+    aggregation: MethodologyAggregationOut
+    scales: list[MethodologyScaleOut]
+    categories: list[MethodologyCategoryOut]
+    dimensions: list[MethodologyDimensionOut]
 
 
 def _item(i: Item) -> dict[str, Any]:
@@ -146,7 +146,7 @@ def _item(i: Item) -> dict[str, Any]:
 
 
 def document_answer(document: Methodology) -> dict[str, Any]:
-    """The document's part of ``VersionOut``."""
+    """The document's part of ``MethodologyVersionOut``."""
     agg = document.aggregation
     return {
         "description": document.description, "based_on": document.based_on, "sources": list(document.sources),
@@ -165,7 +165,8 @@ def document_answer(document: Methodology) -> dict[str, Any]:
     }
 
 
-@router.get("/methodologies", response={200: list[VersionSummaryOut], **READ_ERRORS}, tags=TAGS, auth=PUBLIC_READ)
+@router.get("/methodologies", response={200: list[MethodologyVersionSummaryOut], **READ_ERRORS}, tags=TAGS,
+            auth=PUBLIC_READ)
 @paginate(Pagination)
 def methodologies(request: HttpRequest) -> Any:
     """The stored methodology versions (Ombudsman methodologies of each era and copies for
@@ -173,7 +174,7 @@ def methodologies(request: HttpRequest) -> Any:
     return selectors.public_versions()
 
 
-@router.get("/methodologies/{slug}/{version}", response={200: VersionOut, **READ_ERRORS}, tags=TAGS,
+@router.get("/methodologies/{slug}/{version}", response={200: MethodologyVersionOut, **READ_ERRORS}, tags=TAGS,
             auth=PUBLIC_READ)
 def methodology_version(request: HttpRequest, slug: str = SLUG, version: str = VERSION) -> Any:
     """One version in full: dimensions with weights, variables, items (answer type, scale, who
@@ -181,7 +182,7 @@ def methodology_version(request: HttpRequest, slug: str = SLUG, version: str = V
     stored = selectors.public_version(slug, version)
     if stored is None:
         raise Http404
-    s = VersionSummaryOut
+    s = MethodologyVersionSummaryOut
     summary = {"id": s.resolve_id(stored), "version": stored.version, "title": stored.title,
                "era": s.resolve_era(stored), "official": stored.official, "is_custom": stored.is_custom,
                "copied_from": s.resolve_copied_from(stored), "content_hash": stored.content_hash,

@@ -170,4 +170,4 @@ def test_the_openapi_spec_describes_both_operations_as_public() -> None:
     assert listed["operationId"] == "methodologies" and one["operationId"] == "methodology_version"
     assert "security" not in listed and "security" not in one  # no token needed
     assert listed["tags"] == one["tags"] == ["assessments: public"]
-    assert "VersionOut" in spec["components"]["schemas"]
+    assert "MethodologyVersionOut" in spec["components"]["schemas"]

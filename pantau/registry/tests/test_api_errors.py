@@ -196,3 +196,25 @@ def test_text_with_a_nul_character_is_refused_before_it_reaches_the_database(cas
                   422).startswith("name: ")
     assert detail(api.patch(f"/products/{cast.ktp.pk}/draft", {"requirements": "\x00"}), 422).startswith(
         "requirements: ")
+
+
+def test_no_two_answer_schemas_of_any_module_share_a_name() -> None:
+    """The spec names each schema by its class: a second ``VersionOut`` in another module silently
+    replaced the first in ``components`` and every answer of the first broke its contract."""
+    import ninja
+
+    import pantau.api  # noqa: F401 - every module's router is mounted there
+
+    seen: dict[str, str] = {}
+    stack = list(ninja.Schema.__subclasses__())
+    clashes = []
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if not cls.__module__.startswith("pantau.") or ".tests" in cls.__module__:
+            continue
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        if cls.__name__ in seen and seen[cls.__name__] != where:
+            clashes.append((seen[cls.__name__], where))
+        seen.setdefault(cls.__name__, where)
+    assert not clashes
