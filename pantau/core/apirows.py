@@ -31,6 +31,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -124,11 +125,11 @@ def compile_statement(queryset: QuerySet[Any], fields: tuple[str, ...], limit: i
 
 
 def _field(model: Any, path: str) -> Any:
-    for part in path.split("__")[:-1]:
-        model = model._meta.get_field(part).related_model
     try:
+        for part in path.split("__")[:-1]:
+            model = model._meta.get_field(part).related_model
         return model._meta.get_field(path.split("__")[-1])
-    except Exception:  # noqa: BLE001 - not a concrete field: no statement, the ORM answers
+    except (FieldDoesNotExist, AttributeError):  # not a column path: no statement, the ORM answers
         return None
 
 

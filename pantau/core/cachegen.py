@@ -22,7 +22,7 @@ With a shared cache (``CACHE_URL=redis://…``) a write is seen by every process
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import cache
@@ -75,6 +75,18 @@ def get(key: str, name: str) -> tuple[Any, str]:
 def put(key: str, generation: str, value: Any, seconds: int) -> None:
     """Keep ``value`` (read after ``generation`` was taken) under ``key`` for ``seconds``."""
     cache.set(key, (generation, value), seconds)
+
+
+def kept(key: str, name: str, seconds: int, read: Callable[[], Any]) -> tuple[str, Any]:
+    """``read()``, kept under ``key`` for ``seconds`` while ``name``'s generation stays, and that
+    generation (taken before the read, so a value read before a write's commit is never kept as
+    current after it). ``read()`` must not return ``None``."""
+    cached, generation = get(key, name)
+    if cached is not None:
+        return generation, cached
+    value = read()
+    put(key, generation, value, seconds)
+    return generation, value
 
 
 def forget(names: Iterable[str]) -> None:

@@ -212,13 +212,12 @@ def public_product_stamp(pk: int) -> ProductStamp | None:
     seconds = settings.PUBLIC_STAMP_SECONDS
     if seconds <= 0:
         return read_product_stamp(pk)
-    key = STAMP_KEY.format(pk)
-    cached, generation = cachegen.get(key, product_generation(pk))  # the token is taken before the read
-    if cached is not None:
-        return None if cached == _MISSING else ProductStamp(*cached)
-    stamp = read_product_stamp(pk)
-    cachegen.put(key, generation, _MISSING if stamp is None else tuple(stamp), seconds)
-    return stamp
+    def read() -> Any:
+        stamp = read_product_stamp(pk)
+        return _MISSING if stamp is None else tuple(stamp)
+
+    _generation, kept = cachegen.kept(STAMP_KEY.format(pk), product_generation(pk), seconds, read)
+    return None if kept == _MISSING else ProductStamp(*kept)
 
 
 def forget_product_stamps(pks: Iterable[int]) -> None:
@@ -286,12 +285,7 @@ def public_list_stamp() -> tuple[Any, ...]:
     seconds = settings.PUBLIC_STAMP_SECONDS
     if seconds <= 0:
         return list_stamp()
-    cached, generation = cachegen.get(PUBLIC_LIST_STAMP_KEY, LISTS)  # the token is taken before the read
-    if cached is not None:
-        return generation, cached
-    stamp = registry_stamp()
-    cachegen.put(PUBLIC_LIST_STAMP_KEY, generation, stamp, seconds)
-    return generation, stamp
+    return cachegen.kept(PUBLIC_LIST_STAMP_KEY, LISTS, seconds, registry_stamp)
 
 
 def public_products() -> QuerySet[ServiceProduct]:

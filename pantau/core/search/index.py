@@ -41,8 +41,11 @@ def stamp() -> tuple[str, int]:
     row (``_write``), so another process with its own cache sees the change through the id; a
     deletion alone is seen through the generation (shared cache) or the page's expiry."""
     generation = cachegen.token(GENERATION)
-    newest = SearchDocument.objects.aggregate(m=Max("pk"))["m"] or 0
-    return generation, newest
+    return generation, _newest_id()
+
+
+def _newest_id() -> int:
+    return SearchDocument.objects.aggregate(m=Max("pk"))["m"] or 0
 
 
 PUBLIC_STAMP_KEY = "stamp:search-index"
@@ -57,12 +60,8 @@ def public_stamp() -> tuple[str, int]:
     seconds = settings.PUBLIC_STAMP_SECONDS
     if seconds <= 0:
         return stamp()
-    cached, generation = cachegen.get(PUBLIC_STAMP_KEY, GENERATION)  # the token is taken before the read
-    if isinstance(cached, int):
-        return generation, cached
-    newest = SearchDocument.objects.aggregate(m=Max("pk"))["m"] or 0
-    cachegen.put(PUBLIC_STAMP_KEY, generation, newest, seconds)
-    return generation, newest
+    generation, newest = cachegen.kept(PUBLIC_STAMP_KEY, GENERATION, seconds, _newest_id)
+    return generation, int(newest)
 
 
 def _chunks(values: list[Any], size: int) -> Iterator[list[Any]]:
