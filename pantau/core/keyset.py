@@ -95,13 +95,16 @@ class RowBeyond(Expression):
 
 def following(values: tuple[Any, ...], ordering: tuple[str, ...]) -> Q:
     """Rows that come after ``values`` in ``ordering`` (field names, ``-name`` for descending; the
-    last one unique). One direction throughout: a row-value comparison (``RowBeyond``), one range
-    of the ordering's index. Mixed directions: the expanded form, with a leading range on the first
-    column so the database starts the scan in the index instead of filtering the whole list."""
+    last one unique). One direction throughout: a row-value comparison (``RowBeyond``), which
+    PostgreSQL reads as one range of the ordering's index, beside a plain range on the first
+    column, without which SQLite's planner builds a Bloom filter over every joined table (57 ms a
+    page of the national product list instead of 6). Mixed directions: the expanded form, with the
+    same leading range so the database starts the scan in the index instead of filtering the whole
+    list."""
     names = tuple(name.removeprefix("-") for name in ordering)
     ops = tuple("lt" if name.startswith("-") else "gt" for name in ordering)
     if None not in values and len(set(ops)) == 1:
-        return Q(RowBeyond(names, values, "<" if ops[0] == "lt" else ">"))
+        return Q(**{f"{names[0]}__{ops[0]}e": values[0]}) & Q(RowBeyond(names, values, "<" if ops[0] == "lt" else ">"))
     q = Q(pk__in=[])
     for i, name in enumerate(names):
         q |= Q(**{names[j]: values[j] for j in range(i)}, **{f"{name}__{ops[i]}": values[i]})
