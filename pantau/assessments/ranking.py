@@ -112,9 +112,12 @@ def _ranked_scope(entries: Sequence[Entry], decimals: int) -> list[tuple[int, bo
     return [(r, counts[r] > 1, s, e) for r, (s, e) in zip(ranks, scored, strict=True)]
 
 
-def zone_shares(zones: Iterable[str], order: Sequence[str] = ZONES) -> tuple[Share, ...]:
-    """Count and share (percent, half-up, 2 decimals) per zone; a zone outside ``order`` is added
-    after them, so the counts always sum to the total."""
+def zone_shares(zones: Iterable[str], order: Sequence[str] = ZONES,
+                labels: Mapping[str, str] | None = None) -> tuple[Share, ...]:
+    """Count and share (percent, half-up, 2 decimals) per zone, as ``scoring.distribution`` gives
+    them (that one needs the methodology's bands; entries here carry plain zone codes). A zone
+    outside ``order`` is added after them, so the counts always sum to the total. ``labels``
+    names the zones (e.g. a methodology's "Hijau"); the code otherwise."""
     counted: dict[str, int] = defaultdict(int)
     for zone in zones:
         counted[zone] += 1
@@ -123,7 +126,8 @@ def zone_shares(zones: Iterable[str], order: Sequence[str] = ZONES) -> tuple[Sha
     out = []
     for code in codes:
         exact = CONTEXT.divide(Decimal(counted[code]) * HUNDRED, Decimal(total)) if total else Decimal(0)
-        out.append(Share(code, code, counted[code], exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)))
+        label = (labels or {}).get(code, code)
+        out.append(Share(code, label, counted[code], exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)))
     return tuple(out)
 
 
@@ -183,6 +187,7 @@ def rank(entries: Iterable[Entry], previous: Iterable[Entry] | None = None, *, d
     return Rankings(national, provincial)
 
 
-def distribution(entries: Iterable[Entry], order: Sequence[str] = ZONES) -> tuple[Share, ...]:
+def distribution(entries: Iterable[Entry], order: Sequence[str] = ZONES,
+                 labels: Mapping[str, str] | None = None) -> tuple[Share, ...]:
     """Count and share per zone over every entry (e.g. a whole period, all kinds)."""
-    return zone_shares((e.zone for e in entries), order)
+    return zone_shares((e.zone for e in entries), order, labels)

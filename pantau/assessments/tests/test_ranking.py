@@ -84,6 +84,20 @@ def test_distribution_counts_and_shares_per_zone() -> None:
     assert [(s.code, s.count, str(s.percent)) for s in shares] == [
         ("green", 1, "33.33"), ("yellow", 2, "66.67"), ("red", 0, "0.00")]
     assert ranking.distribution([]) == tuple(ranking.Share(z, z, 0, D("0.00")) for z in ranking.ZONES)
+    labelled = ranking.distribution([entry(1, "90"), entry(2, "10", zone="purple")], labels={"green": "Hijau"})
+    assert [(s.code, s.label, s.count) for s in labelled] == [
+        ("green", "Hijau", 1), ("yellow", "yellow", 0), ("red", "red", 0), ("purple", "purple", 1)]
+
+
+def test_the_pure_modules_import_no_django() -> None:
+    import ast
+    from pathlib import Path
+
+    for name in ("ranking", "trend", "scoring", "methodology"):
+        tree = ast.parse((Path(ranking.__file__).parent / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert not any(m.split(".")[0] == "django" for m in imported), name
 
 
 # --- properties ----------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from pantau.assessments import rapor
@@ -112,6 +114,21 @@ def test_fitting_shows_the_costliest_items_first_and_counts_units_past_the_cap()
     assert [i.code for i in fitted.units[0].items][:3] == ["PR04", "PR09", "PR14"]
     many = rapor.fit(data(iter(big(rapor.MAX_UNITS + 5, 2))))
     assert len(many.units) == rapor.MAX_UNITS and many.hidden_units == 5 and many.hidden_units_items == 10
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 9), max_size=40), max_size=rapor.MAX_UNITS + 10))
+def test_fitting_keeps_within_its_caps_and_counts_what_it_leaves_out(costs: list[list[int]]) -> None:
+    units = [UnitGaps(f"U{u}", [item(i, u, points_lost=D(c)) for i, c in enumerate(cs)]) for u, cs in enumerate(costs)]
+    fitted = rapor.fit(data(units))
+    assert fitted.total_items == sum(len(cs) for cs in costs)
+    assert fitted.shown_items == sum(len(u.items) for u in fitted.units) <= rapor.TOTAL_ITEMS
+    assert fitted.chars <= rapor.TOTAL_CHARS and len(fitted.units) <= rapor.MAX_UNITS
+    assert fitted.hidden_items == sum(u.hidden for u in fitted.units) + fitted.hidden_units_items
+    for shown, cs in zip(fitted.units, costs, strict=False):
+        assert len(shown.items) <= rapor.UNIT_ITEMS
+        costs_shown = [cs[int(i.code[2:])] for i in shown.items]
+        assert costs_shown == sorted(cs, reverse=True)[: len(shown.items)]  # the costliest first
 
 
 @pytest.mark.django_db
