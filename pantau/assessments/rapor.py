@@ -164,6 +164,8 @@ def text(value: str, limit: int) -> str:
 
 def safe_url(value: str) -> str:
     """A link the PDF may carry: http(s) or a path on this site, not too long; "" otherwise."""
+    if len(value) > URL_CHARS * 4:
+        return ""
     url = clean_text(value.strip(), multiline=False)
     if not url or len(url) > URL_CHARS or any(c.isspace() for c in url):
         return ""
@@ -217,7 +219,9 @@ def fit(data: RaporData) -> Fitted:
     # (at most MAX_UNITS × UNIT_ITEMS steps), until TOTAL_ITEMS or TOTAL_CHARS is reached.
     for round_ in range(UNIT_ITEMS):
         for shown, items in zip(f.units, candidates, strict=True):
-            if round_ >= len(items) or f.shown_items >= TOTAL_ITEMS:
+            if f.shown_items >= TOTAL_ITEMS:
+                return f
+            if round_ >= len(items):
                 continue
             item = items[round_]
             kept = ShownItem(text(item.code, 20), text(item.text, ITEM_CHARS), text(item.fix, FIX_CHARS),
