@@ -147,9 +147,10 @@ def prefill(user: Any, sampled_product: SampledProduct) -> dict[str, Any] | None
     view = registry.published_view(sampled_product.product_id)
     published = dict(view["components"] or {})
     published.update(maklumat=view["maklumat"], kelompok_rentan=view["kelompok_rentan"])
-    answers = {(p, i): (v, r) for p, i, v, r in Answer.objects.filter(sampled_unit=sampled).filter(
+    stored = Answer.objects.filter(sampled_unit=sampled).filter(
         Q(sampled_product=sampled_product) | Q(sampled_product__isnull=True)).values_list(
-        "sampled_product_id", "item", "value", "reason")}
+        "sampled_product_id", "item", "value", "reason")
+    answers: dict[tuple[int | None, str], tuple[Any, str]] = {(p, i): (v, r) for p, i, v, r in stored}
     rows, not_visible, not_published = [], [], []
     for item in document.items.values():
         code = component_of(item, view["pasal21"])

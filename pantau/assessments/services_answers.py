@@ -158,7 +158,8 @@ def answer_save(*, actor: Any, sampled_unit: SampledUnit, item: str, value: Deci
 
 def missing_items(sampled: SampledUnit, document: mdoc.Methodology) -> list[str]:
     """The items still unanswered in a unit: ``code`` per unit, ``code (produk <id>)`` per product."""
-    have = set(Answer.objects.filter(sampled_unit=sampled).values_list("sampled_product_id", "item"))
+    have: set[tuple[int | None, str]] = set(
+        Answer.objects.filter(sampled_unit=sampled).values_list("sampled_product_id", "item"))
     missing = []
     products = list(sampled.products.values_list("pk", "product_id"))
     for item in document.items.values():

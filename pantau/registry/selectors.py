@@ -346,14 +346,14 @@ def last_unit_change(unit: ServiceUnit) -> UnitEvent | None:
 
 def active_units_of(institution_ids: Iterable[int]) -> list[dict[str, Any]]:
     """Active units of the institutions: id, institution_id, name, kind; by institution, then name."""
-    return list(ServiceUnit.objects.filter(institution__in=list(institution_ids), is_active=True)
-                .order_by("institution_id", "name_key", "pk").values("id", "institution_id", "name", "kind"))
+    return [dict(r) for r in ServiceUnit.objects.filter(institution__in=list(institution_ids), is_active=True)
+            .order_by("institution_id", "name_key", "pk").values("id", "institution_id", "name", "kind")]
 
 
 def active_products_of(unit_ids: Iterable[int]) -> list[dict[str, Any]]:
     """Active products of the units: id, unit_id, name; by unit, then name."""
-    return list(ServiceProduct.objects.filter(unit__in=list(unit_ids), is_active=True)
-                .order_by("unit_id", "name_key", "pk").values("id", "unit_id", "name"))
+    return [dict(r) for r in ServiceProduct.objects.filter(unit__in=list(unit_ids), is_active=True)
+            .order_by("unit_id", "name_key", "pk").values("id", "unit_id", "name")]
 
 
 def unit_rows(unit_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -366,13 +366,13 @@ def unit_rows(unit_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
 
 def product_rows(product_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """id → {id, unit_id, name, is_active} of the products."""
-    return {r["id"]: r for r in ServiceProduct.objects.filter(pk__in=list(product_ids))
+    return {r["id"]: dict(r) for r in ServiceProduct.objects.filter(pk__in=list(product_ids))
             .values("id", "unit_id", "name", "is_active")}
 
 
 def institution_rows(institution_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """id → {id, name, kind, province_id, office_id} of the institutions."""
-    return {r["id"]: r for r in Institution.objects.filter(pk__in=list(institution_ids))
+    return {r["id"]: dict(r) for r in Institution.objects.filter(pk__in=list(institution_ids))
             .values("id", "name", "kind", "province_id", "office_id")}
 
 
