@@ -28,6 +28,9 @@ INVITERS = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"}
 CREATES_INSTITUTIONS = {"national_admin", "head_kalsel"}
 # can_edit_registry: national admin, heads of office, provider staff (each within their scope).
 REGISTRY_EDITORS = {"national_admin", "head_kalsel", "admin_tabalong", "operator_dukcapil", "admin_barsel"}
+# is_office_staff: national staff and every office role (the work list shows each their own units).
+OFFICE_STAFF = {"national_admin", "national_assessor", "head_kalsel", "assessor_kalsel", "intake_kalsel",
+                "examiner_kalsel", "assessor_kalteng"}
 READS_AUDIT = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"}
 
 Args = Callable[[Any], list[Any]]
@@ -73,6 +76,7 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "public:help": (NONE, PUBLIC),
     "assessments:methodologies": (NONE, PUBLIC),
     "assessments:methodology_version": (_methodology, PUBLIC),
+    "assessment_work:work_list": (NONE, OFFICE_STAFF),
     "manage:dashboard": (NONE, SIGNED_IN),
     "manage:institutions": (NONE, ANY_ROLE),
     "manage:institution_new": (NONE, CREATES_INSTITUTIONS),

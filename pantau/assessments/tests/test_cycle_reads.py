@@ -138,3 +138,19 @@ def test_a_rule_sample_records_who_chose_it_and_how(cast: Any, time_machine: Any
     product = unit.products.get()
     assert (product.product_id, product.rule, product.chosen_by) == (cast.ktp.pk, "all", cast.head_kalsel)
     assert period.status == Period.Status.COLLECTION
+
+
+@pytest.mark.django_db
+def test_the_work_list_page_shows_an_assessor_their_units_only(cast: Any, time_machine: Any) -> None:
+    from django.urls import reverse
+
+    from tests.cast import client_for
+
+    ready_for_collection(cast, time_machine)
+    url = reverse("assessment_work:work_list")
+    page = client_for(cast.assessor_kalsel).get(url).content.decode()
+    assert page.count("Penilaian Kepatuhan 2026 (2026)") == 2
+    assert "Dinas Kependudukan dan Pencatatan Sipil" in page and "DPMPTSP" in page
+    other = client_for(cast.assessor_kalteng).get(url).content.decode()
+    assert "Penilaian Kepatuhan 2026" not in other and "Belum ada unit yang ditugaskan" in other
+    assert client_for(cast.admin_tabalong).get(url).status_code == 404
