@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -33,13 +34,24 @@ def step_json(step: scoring.Step) -> dict[str, Any]:
             "parts": [step_json(p) for p in step.parts]}
 
 
+def canonical_value(value: Decimal | None) -> Decimal | None:
+    """An answer as the methodology writes its points: without the padding of the stored column
+    (``1.0000`` → ``1``, ``61.5000`` → ``61.5``), so that a breakdown reads the same whether the
+    answers came from the database or straight from a file."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
 def _answers(period: Period, institution_ids: Iterable[int] | None) -> list[scoring.Answer]:
     qs = Answer.objects.filter(sampled_unit__period=period)
     if institution_ids is not None:
         qs = qs.filter(sampled_unit__institution_id__in=list(institution_ids))
     rows = qs.values_list("sampled_unit__institution_id", "sampled_unit_id", "sampled_product_id", "item", "value",
                           "reason").order_by("pk")
-    return [scoring.Answer(str(i), str(u), "" if p is None else str(p), item, value, reason)
+    return [scoring.Answer(str(i), str(u), "" if p is None else str(p), item, canonical_value(value), reason)
             for i, u, p, item, value, reason in rows]
 
 

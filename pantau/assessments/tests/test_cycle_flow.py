@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from pantau.assessments import services, services_answers, services_period, services_results
+from pantau.assessments import scoring, services, services_answers, services_period, services_results
 from pantau.assessments.models import (
     Answer,
     Contest,
@@ -21,6 +21,7 @@ from pantau.assessments.models import (
     SampledUnit,
 )
 from pantau.assessments.selectors_cycle import draft_results_for, public_results, result_history
+from pantau.assessments.tests import helpers
 from pantau.assessments.tests.cycle_helpers import (
     AT_PUBLICATION,
     IN_RESPONSE,
@@ -98,6 +99,16 @@ def test_stored_results_recompute_bit_for_bit(cast: Any, time_machine: Any) -> N
         row = Result.objects.get(pk=stored[key].pk)  # read back from the database
         assert {f: getattr(row, f) for f in services_results.COMPARED} == fields
         assert Decimal(row.exact) == Decimal(fields["exact"]) and row.exact == fields["exact"]
+    # …and equal what scoring makes of the same values given directly (not read from the stored answers).
+    document = services.document_of(period.methodology_version)
+    given = [a for unit in period.sampled_units.all()
+             for a in helpers.answers(document, str(cast.tabalong.pk), str(unit.pk), [str(p.pk) for p in
+                                      unit.products.all()], lambda item, product: value(item))]
+    card = scoring.score_answers(document, given)
+    institution = Result.objects.get(pk=stored[f"i:{cast.tabalong.pk}"].pk)
+    assert institution.exact == str(card.institutions[0].score)
+    assert institution.breakdown == services_results.step_json(card.institutions[0].step)
+    assert institution.breakdown["parts"][0]["parts"][0]["name"].startswith("dimensi ")
 
 
 def test_a_period_freezes_its_methodology_version(cast: Any, time_machine: Any) -> None:
