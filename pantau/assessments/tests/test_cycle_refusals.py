@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pantau.assessments import services_answers, services_period
@@ -304,4 +304,64 @@ def test_a_save_succeeds_exactly_when_it_names_the_stored_revision(cast: Any, co
                 stored += 1
         assert Answer.objects.filter(item="mk_maklumat").count() == (1 if stored else 0)
         assert AuditEvent.objects.filter(event_type="answer.saved").count() == stored
+        transaction.set_rollback(True)
+
+
+def test_a_step_that_fails_after_storing_results_leaves_neither_results_nor_a_new_status(
+        cast: Any, time_machine: Any, monkeypatch: Any) -> None:
+    period = approved_everywhere(cast, time_machine)
+    time_machine.move_to(IN_RESPONSE)
+    real = services_period.audit.record
+
+    def failing(**kw: Any) -> Any:
+        if kw["event_type"] == "period.response_opened":
+            raise RuntimeError("audit store down")
+        return real(**kw)
+
+    monkeypatch.setattr(services_period.audit, "record", failing)
+    with pytest.raises(RuntimeError):
+        services_period.period_advance(actor=cast.head_kalsel, period=period, target="response")
+    period.refresh_from_db()
+    assert period.status == Period.Status.REVIEW
+    assert not Result.objects.exists() and not AuditEvent.objects.filter(event_type="result.computed").exists()
+
+
+STEPS = ["draft", "collection", "review", "response", "published"]
+MOMENTS = {"review": dt.datetime(2026, 9, 10, 9, tzinfo=dt.UTC), "response": IN_RESPONSE,
+           "publication": AT_PUBLICATION}
+# The table's official steps from review on, and the first day each may be taken.
+NEXT = {"review": ("response", IN_RESPONSE), "response": ("published", AT_PUBLICATION)}
+
+
+@pytest.fixture
+def approved(cast: Any, time_machine: Any) -> Period:
+    return approved_everywhere(cast, time_machine)
+
+
+@settings(max_examples=30, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(requests=st.lists(st.tuples(st.sampled_from(STEPS), st.sampled_from(sorted(MOMENTS))), min_size=1,
+                         max_size=6))
+@example(requests=[("response", "review"), ("response", "response"), ("published", "response"),
+                   ("published", "publication")])
+@example(requests=[("published", "publication"), ("collection", "publication"), ("draft", "review")])
+def test_no_sequence_of_requests_moves_a_period_off_the_table(cast: Any, approved: Period, time_machine: Any,
+                                                              requests: list[tuple[str, str]]) -> None:
+    """Whatever is asked, on whichever day, the status takes exactly the table's next step when its
+    day has come, and otherwise stays where it is."""
+    with transaction.atomic():
+        expected = "review"
+        for target, moment in requests:
+            time_machine.move_to(MOMENTS[moment])
+            step = NEXT.get(expected)
+            allowed = step is not None and step[0] == target and MOMENTS[moment] >= step[1]
+            try:
+                services_period.period_advance(actor=cast.head_kalsel, period=approved, target=target)
+            except ValidationError:
+                assert not allowed
+            else:
+                assert allowed and step is not None
+                expected = step[0]
+            assert Period.objects.get(pk=approved.pk).status == expected
+        assert Result.objects.filter(is_published=True).exists() == (expected == "published")
         transaction.set_rollback(True)
