@@ -132,9 +132,9 @@ def period_advance(*, actor: Any, period: Period, target: str) -> Period:
         raise ValidationError(problems)
     before = audit.snapshot(period, ("status",))
     if step.computes_results:
-        services_results.store_results(actor=actor, period=period)
+        services_results.results_store(actor=actor, period=period)
     if step.publishes:
-        services_results.publish_results(period)
+        services_results.results_publish(period)
     period.status = step.target  # the one place a period's status changes
     period.save(update_fields=["status", "changed_at"])
     audit.record(actor=actor, event_type=f"period.{step.name}", obj=period, before=before,

@@ -91,7 +91,7 @@ def recompute(period: Period, institution_ids: Iterable[int] | None = None) -> d
     return rows
 
 
-def store_results(*, actor: Any, period: Period) -> int:
+def results_store(*, actor: Any, period: Period) -> int:
     """Store the period's draft results (replacing earlier drafts); inside the caller's transaction
     (``services_period.period_advance``). Refused once a result is published."""
     if Result.objects.filter(period=period, is_published=True).exists():
@@ -105,7 +105,7 @@ def store_results(*, actor: Any, period: Period) -> int:
     return len(rows)
 
 
-def publish_results(period: Period) -> int:
+def results_publish(period: Period) -> int:
     """Mark the current results published (inside the caller's transaction)."""
     return Result.objects.filter(period=period, is_current=True, is_published=False).update(
         is_published=True, published_at=timezone.now())
