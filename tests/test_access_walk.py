@@ -62,6 +62,17 @@ def _methodology(c: Any) -> list[Any]:
     return [version.methodology.slug, version.version]
 
 
+def _sampled_unit(c: Any) -> list[Any]:
+    """Tabalong's Disdukcapil in the sample of a Kalsel period (in draft)."""
+    from pantau.assessments import services_period
+    from pantau.assessments.models import SampledUnit
+    from pantau.assessments.tests.cycle_helpers import make_period
+
+    period = make_period(c)
+    services_period.sample_choose(actor=c.head_kalsel, period=period, institution_id=c.tabalong.pk, rule="all")
+    return [SampledUnit.objects.get(period=period, unit=c.dukcapil).pk]
+
+
 # url name -> (arguments from the cast, roles that may open it with a 200)
 ACCESS: dict[str, tuple[Args, set[str]]] = {
     "public:home": (NONE, PUBLIC),
@@ -77,6 +88,7 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "assessments:methodologies": (NONE, PUBLIC),
     "assessments:methodology_version": (_methodology, PUBLIC),
     "assessment_work:work_list": (NONE, OFFICE_STAFF),
+    "assessment_work:unit": (_sampled_unit, OFFICE_STAFF - {"assessor_kalteng"}),
     "manage:dashboard": (NONE, SIGNED_IN),
     "manage:institutions": (NONE, ANY_ROLE),
     "manage:institution_new": (NONE, CREATES_INSTITUTIONS),

@@ -154,3 +154,21 @@ def test_the_work_list_page_shows_an_assessor_their_units_only(cast: Any, time_m
     other = client_for(cast.assessor_kalteng).get(url).content.decode()
     assert "Penilaian Kepatuhan 2026" not in other and "Belum ada unit yang ditugaskan" in other
     assert client_for(cast.admin_tabalong).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_unit_page_shows_the_published_standard_beside_each_item_and_the_gap(cast: Any,
+                                                                                 time_machine: Any) -> None:
+    from django.urls import reverse
+
+    from tests.cast import client_for
+
+    period = ready_for_collection(cast, time_machine)
+    unit = sampled(period, cast.dukcapil)
+    services_answers.answer_save(actor=cast.assessor_kalsel, sampled_unit=unit, item="sp_persyaratan",
+                                 sampled_product=unit.products.get(), value=D(0))
+    url = reverse("assessment_work:unit", args=[unit.pk])
+    page = client_for(cast.assessor_kalsel).get(url).content.decode()
+    assert "Penerbitan KTP-el" in page and "Fotokopi Kartu Keluarga" in page
+    assert "Diterbitkan di Pantau, tidak tampak di lokasi: sp_persyaratan" in page
+    assert client_for(cast.assessor_kalteng).get(url).status_code == 404
