@@ -281,7 +281,8 @@ def contest_create(*, actor: Any, answer: Answer, text_: str, evidence: str = ""
     contest = Contest.objects.create(answer=stored, text=body, evidence=evidence, created_by=actor,
                                      old_value=stored.value)
     audit.record(actor=actor, event_type="contest.created", obj=contest,
-                 after={"answer": stored.pk, "item": stored.item, "evidence": evidence}, **where(institution))
+                 after={"answer": stored.pk, "item": stored.item, "evidence": evidence},
+                 **where(institution, provider_reads=True))
     return contest
 
 
@@ -315,5 +316,5 @@ def contest_decide(*, actor: Any, contest: Contest, accept: bool, decision: str,
     audit.record(actor=actor, event_type="contest.decided", obj=contest,
                  after={"status": contest.status, "old_value": str(contest.old_value),
                         "new_value": None if contest.new_value is None else str(contest.new_value)},
-                 reason=decision, **where(institution))
+                 reason=decision, **where(institution, provider_reads=True))
     return contest

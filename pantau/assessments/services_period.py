@@ -37,9 +37,16 @@ def actor_name(actor: Any) -> str:
     return str(getattr(actor, "username", "") or actor)[:150]
 
 
-def where(institution: Mapping[str, Any]) -> dict[str, Any]:
-    """The audit event's place (who may read it: ``registry.hooks.audit_scope``)."""
-    return {"institution_id": institution["id"], "province_id": institution["province_id"]}
+def where(institution: Mapping[str, Any], *, provider_reads: bool = False) -> dict[str, Any]:
+    """The audit event's place (who may read it: ``registry.hooks.audit_scope``). Field work —
+    samples, assignments, answers, reviews — is placed in the province only, so the offices
+    covering it read it and the assessed institution's admin does not (an institution admin reads
+    its institution's events): the provider sees results when the response window opens, not the
+    assessors' work as it happens. A provider's own objections and their decisions carry the
+    institution (``provider_reads``)."""
+    if provider_reads:
+        return {"institution_id": institution["id"], "province_id": institution["province_id"]}
+    return {"province_id": institution["province_id"]}
 
 
 def needs_products(document: mdoc.Methodology) -> bool:

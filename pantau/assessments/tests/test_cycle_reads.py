@@ -172,3 +172,26 @@ def test_the_unit_page_shows_the_published_standard_beside_each_item_and_the_gap
     assert "Penerbitan KTP-el" in page and "Fotokopi Kartu Keluarga" in page
     assert "Diterbitkan di Pantau, tidak tampak di lokasi: sp_persyaratan" in page
     assert client_for(cast.assessor_kalteng).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_assessed_institution_does_not_read_the_field_work_in_the_audit_trail(cast: Any,
+                                                                                  time_machine: Any) -> None:
+    from pantau.assessments.models import Answer
+    from pantau.core.selectors import audit_events_for
+
+    period = approved_everywhere(cast, time_machine)
+    time_machine.move_to(IN_RESPONSE)
+    period = services_period.period_advance(actor=cast.head_kalsel, period=period, target="response")
+    answer = Answer.objects.filter(sampled_unit__period=period, item="mk_maklumat").first()
+    assert answer is not None
+    services_answers.contest_create(actor=cast.admin_tabalong, answer=answer, text_="Maklumat ada.")
+
+    def kinds(user: Any) -> set[str]:
+        return set(audit_events_for(user).filter(event_type__regex=r"^(answer|unit_review|sample|assignment|contest)\.")
+                   .values_list("event_type", flat=True))
+
+    assert kinds(cast.admin_tabalong) == {"contest.created"}
+    assert {"answer.saved", "unit_review.approved", "sample.chosen", "assignment.created",
+            "contest.created"} <= kinds(cast.head_kalsel)
+    assert kinds(cast.admin_barsel) == set()
