@@ -23,8 +23,9 @@ from pantau.assessments import methodology as mdoc
 from pantau.assessments.models import Answer, Contest, Period, ReturnedItem, SampledProduct, SampledUnit
 from pantau.assessments.models_cycle import COMMENT_CHARS, CONTEST_CHARS, EVIDENCE_CHARS, REASON_CHARS
 from pantau.assessments.services_period import where
-from pantau.core import audit, text
+from pantau.core import audit
 from pantau.core.errors import NotInScope
+from pantau.core.text import clean_text
 from pantau.registry import selectors as registry
 
 ANSWER_FIELDS = ("item", "sampled_product_id", "value", "reason", "revision")
@@ -127,8 +128,8 @@ def answer_save(*, actor: Any, sampled_unit: SampledUnit, item: str, value: Deci
         raise NotInScope
     if sampled_product is not None and sampled_product.sampled_unit_id != sampled.pk:
         raise NotInScope
-    reason = text.clean_text(reason or "")[:REASON_CHARS]
-    change_reason = text.clean_text(change_reason or "")[:REASON_CHARS]
+    reason = clean_text(reason or "")[:REASON_CHARS]
+    change_reason = clean_text(change_reason or "")[:REASON_CHARS]
     locked = sampled.status == SampledUnit.Status.APPROVED or period.status not in workflow.WORKING
     if period.status == Period.Status.DRAFT:
         raise ValidationError(_("Pengumpulan data periode ini belum dibuka."))
@@ -233,7 +234,7 @@ def unit_return(*, actor: Any, sampled_unit: SampledUnit,
     document = services.document_of(sampled.period.methodology_version)
     notes = []
     for code, product, comment in items:
-        comment = text.clean_text(comment or "", multiline=True)
+        comment = clean_text(comment or "", multiline=True)
         if code not in document.items:
             raise ValidationError(_("Item %(item)s tidak ada dalam metodologi ini.") % {"item": code})
         if product is not None and product.sampled_unit_id != sampled.pk:
@@ -255,7 +256,7 @@ def _date(day: Any) -> str:
 
 
 @transaction.atomic
-def contest_create(*, actor: Any, answer: Answer, text_: str, evidence: str = "") -> Contest:
+def contest_create(*, actor: Any, answer: Answer, text: str, evidence: str = "") -> Contest:
     """The institution admin contests one answer of its own institution, within the response window."""
     stored = Answer.objects.select_related("sampled_unit__period").get(pk=answer.pk)
     sampled, institution = _unit(stored.sampled_unit)
@@ -269,8 +270,8 @@ def contest_create(*, actor: Any, answer: Answer, text_: str, evidence: str = ""
     if today > period.response_end:
         raise ValidationError(_("Masa tanggapan berakhir pada %(date)s; keberatan tidak dapat diajukan lagi.")
                               % {"date": _date(period.response_end)})
-    body = text.clean_text(text_ or "", multiline=True)
-    evidence = text.clean_text(evidence or "")
+    body = clean_text(text or "", multiline=True)
+    evidence = clean_text(evidence or "")
     if not body:
         raise ValidationError({"text": _("Tulis alasan keberatan Anda.")})
     if len(body) > CONTEST_CHARS or len(evidence) > EVIDENCE_CHARS:
@@ -299,12 +300,12 @@ def contest_decide(*, actor: Any, contest: Contest, accept: bool, decision: str,
         raise ValidationError(_("Keberatan hanya diputuskan selama masa tanggapan."))
     if contest.status != Contest.Status.OPEN:
         raise ValidationError(_("Keberatan ini sudah diputuskan."))
-    decision = text.clean_text(decision or "")[:REASON_CHARS]
+    decision = clean_text(decision or "")[:REASON_CHARS]
     if not decision:
         raise ValidationError({"decision": _("Tulis dasar keputusan.")})
     answer = Answer.objects.select_for_update().get(pk=contest.answer_id)
     if accept:
-        reason = text.clean_text(reason or "")[:REASON_CHARS]
+        reason = clean_text(reason or "")[:REASON_CHARS]
         check_value(services.document_of(sampled.period.methodology_version), answer.item, value, reason,
                     answer.sampled_product_id is not None)
         _write(actor=actor, answer=answer, value=value, reason=reason, event_type="answer.changed_after_approval",

@@ -65,7 +65,7 @@ def test_a_whole_cycle_runs_from_draft_to_published_results(cast: Any, time_mach
     assert set(draft_results_for(cast.admin_tabalong, period)) == set(drafts.values())
     fee = Answer.objects.get(sampled_unit=sampled(period, cast.dukcapil), item="sp_biaya")
     contest = services_answers.contest_create(actor=cast.admin_tabalong, answer=fee,
-                                              text_="Tarif Gratis dipajang di loket 2.", evidence="foto-loket-2.jpg")
+                                              text="Tarif Gratis dipajang di loket 2.", evidence="foto-loket-2.jpg")
     services_answers.contest_decide(actor=cast.head_kalsel, contest=contest, accept=True,
                                     decision="Foto menunjukkan papan Gratis", value=D(1))
     fee.refresh_from_db()

@@ -185,7 +185,7 @@ def test_the_assessed_institution_does_not_read_the_field_work_in_the_audit_trai
     period = services_period.period_advance(actor=cast.head_kalsel, period=period, target="response")
     answer = Answer.objects.filter(sampled_unit__period=period, item="mk_maklumat").first()
     assert answer is not None
-    services_answers.contest_create(actor=cast.admin_tabalong, answer=answer, text_="Maklumat ada.")
+    services_answers.contest_create(actor=cast.admin_tabalong, answer=answer, text="Maklumat ada.")
 
     def kinds(user: Any) -> set[str]:
         return set(audit_events_for(user).filter(event_type__regex=r"^(answer|unit_review|sample|assignment|contest)\.")

@@ -242,7 +242,7 @@ def responding(cast: Any, time_machine: Any) -> Period:
 def contest(cast: Any, period: Period, actor: Any = None, **kw: Any) -> Contest:
     answer = Answer.objects.get(sampled_unit=sampled(period, cast.dukcapil), item="mk_maklumat")
     return services_answers.contest_create(actor=actor or cast.admin_tabalong, answer=answer,
-                                           text_=kw.pop("text_", "Maklumat ada di loket."), **kw)
+                                           text=kw.pop("text", "Maklumat ada di loket."), **kw)
 
 
 def test_a_contest_after_the_window_is_refused_with_the_closing_date(cast: Any, responding: Period,
@@ -264,9 +264,9 @@ def test_only_the_institutions_own_admin_contests_within_bounds(cast: Any, respo
         with pytest.raises(NotInScope):
             contest(cast, responding, actor=actor)
     with pytest.raises(ValidationError, match="paling banyak 2000"):
-        contest(cast, responding, text_="x" * 2001)
+        contest(cast, responding, text="x" * 2001)
     with pytest.raises(ValidationError, match="alasan keberatan"):
-        contest(cast, responding, text_="  ")
+        contest(cast, responding, text="  ")
     first = contest(cast, responding)
     with pytest.raises(ValidationError, match="masih menunggu"):
         contest(cast, responding)
