@@ -10,6 +10,7 @@ urlpatterns = [
     path("metodologi/", include("pantau.assessments.urls_public", namespace="assessments")),
     path("kelola/audit/", include("pantau.core.urls", namespace="core")),
     path("kelola/tugas/", include("pantau.core.urls_jobs", namespace="jobs")),
+    path("kelola/penilaian/", include("pantau.assessments.urls_work", namespace="assessment_work")),
     path("kelola/", include("pantau.registry.urls_manage", namespace="manage")),
     path("akun/", include("pantau.accounts.urls", namespace="accounts")),
     path("api/", api.urls),

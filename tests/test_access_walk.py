@@ -28,6 +28,9 @@ INVITERS = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"}
 CREATES_INSTITUTIONS = {"national_admin", "head_kalsel"}
 # can_edit_registry: national admin, heads of office, provider staff (each within their scope).
 REGISTRY_EDITORS = {"national_admin", "head_kalsel", "admin_tabalong", "operator_dukcapil", "admin_barsel"}
+# is_office_staff: national staff and every office role (the work list shows each their own units).
+OFFICE_STAFF = {"national_admin", "national_assessor", "head_kalsel", "assessor_kalsel", "intake_kalsel",
+                "examiner_kalsel", "assessor_kalteng"}
 READS_AUDIT = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"}
 
 Args = Callable[[Any], list[Any]]
@@ -59,6 +62,17 @@ def _methodology(c: Any) -> list[Any]:
     return [version.methodology.slug, version.version]
 
 
+def _sampled_unit(c: Any) -> list[Any]:
+    """Tabalong's Disdukcapil in the sample of a Kalsel period (in draft)."""
+    from pantau.assessments import services_period
+    from pantau.assessments.models import SampledUnit
+    from pantau.assessments.tests.cycle_helpers import make_period
+
+    period = make_period(c)
+    services_period.sample_choose(actor=c.head_kalsel, period=period, institution_id=c.tabalong.pk, rule="all")
+    return [SampledUnit.objects.get(period=period, unit=c.dukcapil).pk]
+
+
 # url name -> (arguments from the cast, roles that may open it with a 200)
 ACCESS: dict[str, tuple[Args, set[str]]] = {
     "public:home": (NONE, PUBLIC),
@@ -73,6 +87,8 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "public:help": (NONE, PUBLIC),
     "assessments:methodologies": (NONE, PUBLIC),
     "assessments:methodology_version": (_methodology, PUBLIC),
+    "assessment_work:work_list": (NONE, OFFICE_STAFF),
+    "assessment_work:unit": (_sampled_unit, OFFICE_STAFF - {"assessor_kalteng"}),
     "manage:dashboard": (NONE, SIGNED_IN),
     "manage:institutions": (NONE, ANY_ROLE),
     "manage:institution_new": (NONE, CREATES_INSTITUTIONS),

@@ -18,7 +18,23 @@ def register() -> None:
     hooks.audited(
         hooks.AuditedType("assessments.methodologyversion", label=_("Versi metodologi")),
     )
-    hooks.event_types("methodology.loaded", "methodology.copied", "methodology.updated", "methodology.frozen")
+    hooks.audited(
+        hooks.AuditedType("assessments.period", label=_("Periode penilaian")),
+        hooks.AuditedType("assessments.sampledunit", label=_("Unit sampel penilaian")),
+        hooks.AuditedType("assessments.assignment", label=_("Penugasan asisten penilai")),
+        hooks.AuditedType("assessments.answer", label=_("Jawaban penilaian")),
+        hooks.AuditedType("assessments.contest", label=_("Keberatan penyelenggara")),
+    )
+    hooks.event_types(
+        "methodology.loaded", "methodology.copied", "methodology.updated", "methodology.frozen",
+        "period.created", "period.collection_opened", "period.review_started", "period.response_opened",
+        "period.published", "sample.chosen", "sample.added", "assignment.created", "answer.saved",
+        "answer.changed_after_approval", "unit_review.submitted", "unit_review.approved", "unit_review.returned",
+        "contest.created", "contest.decided", "result.computed", "result.corrected",
+    )
     hooks.not_audited("assessments.methodology")  # its title and era follow its newest version
+    # Written with their parent's event: products with "sample.*", returned items with
+    # "unit_review.returned", results with "result.*" on the period.
+    hooks.not_audited("assessments.sampledproduct", "assessments.returneditem", "assessments.result")
     hooks.nav_item(hooks.NavItem("assessments:methodologies", _("Metodologi"), order=25))
     hooks.demo_step(hooks.DemoStep("methodologies", order=15, run=load_methodologies))

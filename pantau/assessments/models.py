@@ -122,3 +122,22 @@ class MethodologyVersion(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
+
+
+# The cycle's models live beside (ADR 0019); imported here so that Django finds them.
+from pantau.assessments.models_cycle import (  # noqa: E402
+    Answer,
+    Assignment,
+    Contest,
+    Period,
+    PublishedResultError,
+    Result,
+    ReturnedItem,
+    SampledProduct,
+    SampledUnit,
+    SampleRule,
+)
+
+__all__ = ["Answer", "Assignment", "Contest", "DocumentDecoder", "DocumentEncoder", "FrozenVersionError",
+           "Methodology", "MethodologyVersion", "Period", "PublishedResultError", "Result", "ReturnedItem",
+           "SampleRule", "SampledProduct", "SampledUnit"]

@@ -339,3 +339,73 @@ def last_unit_change(unit: ServiceUnit) -> UnitEvent | None:
         UnitEvent.objects.filter(state=UnitEvent.State.APPLIED, links__unit=unit, links__role=UnitEventLink.Role.FROM)
         .exclude(kind=UnitEvent.Kind.RENAME).prefetch_related("links__unit").order_by("-date", "-pk").first()
     )
+
+
+# Reads for the assessment cycle (``pantau.assessments``: sampling and the instrument's prefill).
+# Plain rows, so the assessments module never touches the registry's models.
+
+def active_units_of(institution_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """Active units of the institutions: id, institution_id, name, kind; by institution, then name."""
+    return [dict(r) for r in ServiceUnit.objects.filter(institution__in=list(institution_ids), is_active=True)
+            .order_by("institution_id", "name_key", "pk").values("id", "institution_id", "name", "kind")]
+
+
+def active_products_of(unit_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """Active products of the units: id, unit_id, name; by unit, then name."""
+    return [dict(r) for r in ServiceProduct.objects.filter(unit__in=list(unit_ids), is_active=True)
+            .order_by("unit_id", "name_key", "pk").values("id", "unit_id", "name")]
+
+
+def unit_rows(unit_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """id → {id, institution_id, name, kind, is_active, province_id, office_id} of the units."""
+    rows = ServiceUnit.objects.filter(pk__in=list(unit_ids)).values(
+        "id", "institution_id", "name", "kind", "is_active", "institution__province_id", "institution__office_id")
+    return {r["id"]: {**r, "province_id": r["institution__province_id"], "office_id": r["institution__office_id"]}
+            for r in rows}
+
+
+def product_rows(product_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """id → {id, unit_id, name, is_active} of the products."""
+    return {r["id"]: dict(r) for r in ServiceProduct.objects.filter(pk__in=list(product_ids))
+            .values("id", "unit_id", "name", "is_active")}
+
+
+def institution_rows(institution_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """id → {id, name, kind, province_id, office_id} of the institutions."""
+    return {r["id"]: dict(r) for r in Institution.objects.filter(pk__in=list(institution_ids))
+            .values("id", "name", "kind", "province_id", "office_id")}
+
+
+def offices_covering(office_id: int) -> tuple[bool, frozenset[int]]:
+    """(is national, its province ids) of an office."""
+    office = Office.objects.filter(pk=office_id).values_list("is_national", flat=True).first()
+    provinces = Office.provinces.through.objects.filter(office_id=office_id).values_list("province_id", flat=True)
+    return bool(office), frozenset(provinces)
+
+
+def published_view(product_id: int, today: dt.date | None = None) -> dict[str, Any]:
+    """What the provider published for a product: the standard in force (its components by code,
+    empty strings where nothing is written; ``None`` without a published standard) and its unit's
+    maklumat and vulnerable-group services."""
+    from pantau.registry import components
+
+    product = ServiceProduct.objects.select_related("unit").get(pk=product_id)
+    standard = current_standard(product, today)
+    published: dict[str, str] | None = None
+    if standard is not None:
+        published = {}
+        for comp in components.COMPONENTS:
+            value = str(getattr(standard, comp.field) or "").strip()
+            if comp.field == "cost" and standard.is_free and not value:
+                value = "Gratis"
+            published[comp.code] = value
+    unit = product.unit
+    return {
+        "product": product.name, "unit": unit.name,
+        "standard_version": standard.version if standard is not None else None,
+        "components": published,
+        "maklumat": (unit.maklumat or "").strip(),
+        "kelompok_rentan": (unit.vulnerable_facilities or "").strip(),
+        "labels": {c.code: str(c.label) for c in components.ALL_COMPONENTS},
+        "pasal21": {c.pasal21: c.code for c in components.COMPONENTS if c.pasal21 is not None},
+    }
