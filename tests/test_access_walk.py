@@ -31,6 +31,7 @@ REGISTRY_EDITORS = {"national_admin", "head_kalsel", "admin_tabalong", "operator
 # is_office_staff: national staff and every office role (the work list shows each their own units).
 OFFICE_STAFF = {"national_admin", "national_assessor", "head_kalsel", "assessor_kalsel", "intake_kalsel",
                 "examiner_kalsel", "assessor_kalteng"}
+INSTITUTION_ADMINS = {"admin_tabalong", "admin_barsel"}  # self-assessments: each of her own institution
 READS_AUDIT = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"}
 
 Args = Callable[[Any], list[Any]]
@@ -73,6 +74,19 @@ def _sampled_unit(c: Any) -> list[Any]:
     return [SampledUnit.objects.get(period=period, unit=c.dukcapil).pk]
 
 
+def _self_period(c: Any) -> list[Any]:
+    """A self-assessment of Pemkab Tabalong by its admin, collecting answers: hers alone."""
+    import datetime as dt
+
+    from pantau.assessments import services_self
+    from pantau.assessments.tests.cycle_helpers import stored_version
+
+    started = services_self.self_assessment_start(
+        actor=c.admin_tabalong, institution_id=c.tabalong.pk, methodology_version=stored_version("self-assessment"),
+        title="Penilaian mandiri", year=dt.date.today().year, collection_end=dt.date.today() + dt.timedelta(days=30))
+    return [started.period.pk]
+
+
 # url name -> (arguments from the cast, roles that may open it with a 200)
 ACCESS: dict[str, tuple[Args, set[str]]] = {
     "public:home": (NONE, PUBLIC),
@@ -89,6 +103,9 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "assessments:methodology_version": (_methodology, PUBLIC),
     "assessment_work:work_list": (NONE, OFFICE_STAFF),
     "assessment_work:unit": (_sampled_unit, OFFICE_STAFF - {"assessor_kalteng"}),
+    "self_assessment:list": (NONE, INSTITUTION_ADMINS),
+    "self_assessment:start": (NONE, INSTITUTION_ADMINS),
+    "self_assessment:summary": (_self_period, {"admin_tabalong"}),
     "manage:dashboard": (NONE, SIGNED_IN),
     "manage:institutions": (NONE, ANY_ROLE),
     "manage:institution_new": (NONE, CREATES_INSTITUTIONS),
