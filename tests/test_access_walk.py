@@ -73,6 +73,18 @@ def _sampled_unit(c: Any) -> list[Any]:
     return [SampledUnit.objects.get(period=period, unit=c.dukcapil).pk]
 
 
+def _evidence(c: Any) -> list[Any]:
+    """A photo of Disdukcapil's sample (``_sampled_unit``): whoever sees the unit gets the file."""
+    from django.core.files.base import ContentFile
+
+    from pantau.assessments.models import Evidence
+
+    ev = Evidence(sampled_unit_id=_sampled_unit(c)[0], item="mk_maklumat", kind="photo", client_token="walk",
+                  content_type="image/jpeg")
+    ev.file.save("walk.jpg", ContentFile(b"\xff\xd8\xff"), save=True)
+    return [ev.pk]
+
+
 # url name -> (arguments from the cast, roles that may open it with a 200)
 ACCESS: dict[str, tuple[Args, set[str]]] = {
     "public:home": (NONE, PUBLIC),
@@ -89,6 +101,11 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "assessments:methodology_version": (_methodology, PUBLIC),
     "assessment_work:work_list": (NONE, OFFICE_STAFF),
     "assessment_work:unit": (_sampled_unit, OFFICE_STAFF - {"assessor_kalteng"}),
+    "assessment_work:sync": (_sampled_unit, set()),  # POST only
+    "assessment_work:evidence_upload": (_sampled_unit, set()),  # POST only
+    "assessment_work:submit": (_sampled_unit, set()),  # POST only
+    "assessment_work:evidence_file": (_evidence, OFFICE_STAFF - {"assessor_kalteng"}),
+    "assessment_work:service_worker": (NONE, PUBLIC),  # the offline instrument's worker: no data in it
     "manage:dashboard": (NONE, SIGNED_IN),
     "manage:institutions": (NONE, ANY_ROLE),
     "manage:institution_new": (NONE, CREATES_INSTITUTIONS),
