@@ -92,3 +92,31 @@ def test_an_assessor_keeps_answering_without_a_signal_and_the_answers_sync_when_
     photo = Evidence.objects.get(sampled_unit=unit, kind="photo")
     assert photo.item == "sp_persyaratan" and photo.latitude is not None  # kept privately, stripped from the file
     no_horizontal_scroll(phone)
+
+
+def test_a_conflict_is_shown_side_by_side_and_the_assessor_chooses(
+    phone: Page, site: Site, log_in: Callable[..., None],
+) -> None:
+    from pantau.assessments import services_answers
+
+    unit = _collecting_unit(site)
+    product = unit.products.get()
+    item = phone.locator(f"#item-p{product.pk}-sp_persyaratan")
+    status = phone.locator("#sync-status")
+    log_in(phone, "assessor_kalsel")
+    phone.goto(site.at(f"/kelola/penilaian/unit/{unit.pk}/"))
+    expect(status).to_have_attribute("data-state", "synced")
+    # The head of office answers the same item meanwhile.
+    services_answers.answer_save(actor=site.cast.head_kalsel, sampled_unit=unit, item="sp_persyaratan",
+                                 value=Decimal(0), sampled_product=product)
+    item.get_by_label("Ya", exact=True).check()
+    conflict = item.locator(".js-conflict")
+    expect(conflict).to_contain_text("Jawaban Anda")
+    expect(conflict).to_contain_text("Tersimpan (revisi 1)")
+    expect(status).to_contain_text("1 jawaban bentrok")
+    assert Answer.objects.get(sampled_unit=unit, item="sp_persyaratan").value == Decimal(0)  # nothing overwritten
+    no_horizontal_scroll(phone)
+    conflict.get_by_role("button", name="Pakai jawaban saya").click()
+    expect(status).to_have_attribute("data-state", "synced")
+    stored = Answer.objects.get(sampled_unit=unit, item="sp_persyaratan")
+    assert (stored.value, stored.revision) == (Decimal(1), 2)
