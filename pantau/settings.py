@@ -252,6 +252,14 @@ STORAGES = {
             "OPTIONS": {"location": env_str("JOBS_ROOT", str(VAR_DIR / "jobs")), "base_url": None},
         }
     ),
+    # Field-work evidence (photos, documents): private, never under MEDIA_URL; served by the
+    # instrument's scoped view only (pantau.assessments.views_instrument.evidence_file).
+    "evidence": (
+        {"BACKEND": "django.core.files.storage.InMemoryStorage"} if TESTING else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": env_str("EVIDENCE_ROOT", str(VAR_DIR / "evidence")), "base_url": None},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

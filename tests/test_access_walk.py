@@ -85,6 +85,16 @@ def _self_period(c: Any) -> list[Any]:
         actor=c.admin_tabalong, institution_id=c.tabalong.pk, methodology_version=stored_version("self-assessment"),
         title="Penilaian mandiri", year=dt.date.today().year, collection_end=dt.date.today() + dt.timedelta(days=30))
     return [started.period.pk]
+def _evidence(c: Any) -> list[Any]:
+    """A photo of Disdukcapil's sample (``_sampled_unit``): whoever sees the unit gets the file."""
+    from django.core.files.base import ContentFile
+
+    from pantau.assessments.models import Evidence
+
+    ev = Evidence(sampled_unit_id=_sampled_unit(c)[0], item="mk_maklumat", kind="photo", client_token="walk",
+                  content_type="image/jpeg")
+    ev.file.save("walk.jpg", ContentFile(b"\xff\xd8\xff"), save=True)
+    return [ev.pk]
 
 
 # url name -> (arguments from the cast, roles that may open it with a 200)
@@ -106,6 +116,11 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "self_assessment:list": (NONE, INSTITUTION_ADMINS),
     "self_assessment:start": (NONE, INSTITUTION_ADMINS),
     "self_assessment:summary": (_self_period, {"admin_tabalong"}),
+    "assessment_work:sync": (_sampled_unit, set()),  # POST only
+    "assessment_work:evidence_upload": (_sampled_unit, set()),  # POST only
+    "assessment_work:submit": (_sampled_unit, set()),  # POST only
+    "assessment_work:evidence_file": (_evidence, OFFICE_STAFF - {"assessor_kalteng"}),
+    "assessment_work:service_worker": (NONE, PUBLIC),  # the offline instrument's worker: no data in it
     "manage:dashboard": (NONE, SIGNED_IN),
     "manage:institutions": (NONE, ANY_ROLE),
     "manage:institution_new": (NONE, CREATES_INSTITUTIONS),

@@ -36,5 +36,7 @@ def register() -> None:
     # Written with their parent's event: products with "sample.*", returned items with
     # "unit_review.returned", results with "result.*" on the period.
     hooks.not_audited("assessments.sampledproduct", "assessments.returneditem", "assessments.result")
+    hooks.audited(hooks.AuditedType("assessments.evidence", label=_("Bukti penilaian")))
+    hooks.event_types("evidence.added")
     hooks.nav_item(hooks.NavItem("assessments:methodologies", _("Metodologi"), order=25))
     hooks.demo_step(hooks.DemoStep("methodologies", order=15, run=load_methodologies))

@@ -137,7 +137,8 @@ from pantau.assessments.models_cycle import (  # noqa: E402
     SampledUnit,
     SampleRule,
 )
+from pantau.assessments.models_evidence import Evidence  # noqa: E402
 
-__all__ = ["Answer", "Assignment", "Contest", "DocumentDecoder", "DocumentEncoder", "FrozenVersionError",
+__all__ = ["Answer", "Assignment", "Contest", "DocumentDecoder", "DocumentEncoder", "Evidence", "FrozenVersionError",
            "Methodology", "MethodologyVersion", "Period", "PublishedResultError", "Result", "ReturnedItem",
            "SampleRule", "SampledProduct", "SampledUnit"]

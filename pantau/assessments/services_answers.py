@@ -22,6 +22,7 @@ from pantau.assessments import cycle_rules, scoring, services, workflow
 from pantau.assessments import methodology as mdoc
 from pantau.assessments.models import Answer, Contest, Period, ReturnedItem, SampledProduct, SampledUnit
 from pantau.assessments.models_cycle import COMMENT_CHARS, CONTEST_CHARS, EVIDENCE_CHARS, REASON_CHARS
+from pantau.assessments.services_evidence import missing_evidence
 from pantau.assessments.services_period import where
 from pantau.core import audit
 from pantau.core.errors import NotInScope
@@ -198,7 +199,8 @@ def _move(*, actor: Any, sampled: SampledUnit, name: str, institution: dict[str,
 
 @transaction.atomic
 def unit_submit(*, actor: Any, sampled_unit: SampledUnit) -> SampledUnit:
-    """The assessor hands the unit in for review: every item answered, every returned item fixed."""
+    """The assessor hands the unit in for review: every item answered, every returned item fixed,
+    the evidence each answered item's methodology entry requires attached (``services_evidence``)."""
     sampled, institution = _unit(sampled_unit)
     if not cycle_rules.answers_unit(actor, sampled):
         raise NotInScope
@@ -209,6 +211,10 @@ def unit_submit(*, actor: Any, sampled_unit: SampledUnit) -> SampledUnit:
         raise ValidationError(_("Belum dijawab: %(items)s.") % {"items": shown})
     if workflow.open_returns(sampled):
         raise ValidationError(_("Masih ada item yang dikembalikan dan belum diperbaiki."))
+    lacking = missing_evidence(sampled, services.document_of(sampled.period.methodology_version))
+    if lacking:
+        shown = "; ".join(lacking[:10]) + (_(" dan %(n)d lagi") % {"n": len(lacking) - 10} if len(lacking) > 10 else "")
+        raise ValidationError(_("Bukti wajib belum dilampirkan: %(items)s.") % {"items": shown})
     return _move(actor=actor, sampled=sampled, name="submitted", institution=institution)
 
 

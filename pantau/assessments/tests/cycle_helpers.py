@@ -4,6 +4,7 @@ cast of ``tests/cast.py``), its sample, assessors, full sets of answers, and the
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -52,7 +53,24 @@ def fill(actor: Any, unit: SampledUnit, value: Callable[[Any], Decimal | None] |
             saved.append(services_answers.answer_save(
                 actor=actor, sampled_unit=unit, item=item.code, value=v, sampled_product=product,
                 reason="tidak ada layanan ini" if v is None else ""))
+    supply_evidence(actor, unit)
     return saved
+
+
+def supply_evidence(actor: Any, unit: SampledUnit) -> None:
+    """Rows for every kind of evidence the methodology requires of the unit's items (no files: the
+    submission only counts them; ``services_evidence`` has its own tests)."""
+    from pantau.assessments.models import Evidence
+
+    document = services.document_of(unit.period.methodology_version)
+    rows = []
+    for item in document.items.values():
+        for product in (list(unit.products.all()) if item.level == "product" else [None]):
+            rows += [Evidence(sampled_unit=unit, sampled_product=product, item=item.code, kind=kind,
+                              note="uji" if kind == "note" else "",
+                              url="https://contoh.go.id/" if kind == "url" else "",
+                              uploaded_by=actor, client_token=uuid.uuid4().hex) for kind in item.evidence]
+    Evidence.objects.bulk_create(rows)
 
 
 def ready_for_collection(cast: Any, time_machine: Any, methodology_id: str = "ombudsman-2016") -> Period:
