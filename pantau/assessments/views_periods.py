@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -101,13 +102,18 @@ def institutions_chosen(user: Any, data: dict[str, Any], office_id: int | None) 
             qs = qs.filter(kind__in=data["kinds"])
         ids |= set(qs.values_list("pk", flat=True))
     names = [n.strip() for n in (data.get("names") or "").splitlines() if n.strip()]
+    found: dict[str, list[int]] = {}
+    if names:  # one query for all the names typed, whatever their case
+        for pk, lname in area.annotate(lname=Lower("name")).filter(
+                lname__in={n.lower() for n in names}).values_list("pk", "lname"):
+            found.setdefault(lname, []).append(pk)
     unknown = []
     for name in names:
-        found = list(area.filter(name__iexact=name).values_list("pk", flat=True)[:2])
-        if len(found) != 1:
+        matches = found.get(name.lower(), [])
+        if len(matches) != 1:
             unknown.append(name)
         else:
-            ids |= set(found)
+            ids |= set(matches)
     if unknown:
         raise ValidationError({"names": _("Tidak ditemukan (atau lebih dari satu) di wilayah kantor: %(names)s.")
                                % {"names": "; ".join(unknown[:10])}})

@@ -134,3 +134,23 @@ def test_the_period_page_reads_a_flat_number_of_queries(cast: Any, django_assert
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert "Instansi Uji 29" in response.content.decode()
+
+
+def test_an_institution_admin_creates_a_self_assessment_of_its_own_institution(cast: Any) -> None:
+    client = client_for(cast.admin_tabalong)
+    url = reverse("assessment_periods:new")
+    page = client.get(url)
+    assert "office" not in page.context["form"].fields  # no office, no other institution to choose
+    response = client.post(url, {**_form(cast, kind="self", owner=str(cast.tabalong.pk),
+                                         methodology=str(stored_version("self-assessment").pk)),
+                                 "once": page.context["form"]["once"].value()})
+    assert response.status_code == 302
+    period = Period.objects.get()
+    assert period.kind == Period.Kind.SELF and period.owner_id == cast.tabalong.pk
+    assert list(period.institutions.values_list("pk", flat=True)) == [cast.tabalong.pk]
+    other = client.post(url, {**_form(cast, kind="self", owner=str(cast.barsel.pk)),
+                              "once": client.get(url).context["form"]["once"].value()})
+    assert other.status_code == 422 and Period.objects.count() == 1
+    detail = reverse("assessment_periods:detail", args=[period.pk])
+    assert client_for(cast.admin_tabalong).get(detail).status_code == 200
+    assert client_for(cast.admin_barsel).get(detail).status_code == 404
