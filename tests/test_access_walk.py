@@ -103,6 +103,7 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "assessment_work:unit": (_sampled_unit, OFFICE_STAFF - {"assessor_kalteng"}),
     "assessment_periods:list": (NONE, SEES_PERIODS),
     "assessment_periods:new": (NONE, CREATES_PERIODS),
+    "assessment_periods:institution_search": (NONE, CREATES_PERIODS),
     "assessment_periods:detail": (_kalsel_period, SEES_KALSEL_PERIOD),
     "assessment_periods:step": (_kalsel_period, set()),  # POST only
     "assessment_periods:sample": (lambda c: [*_kalsel_period(c), c.tabalong.pk], SEES_KALSEL_PERIOD),

@@ -59,7 +59,7 @@ class PeriodForm(forms.Form):
     owner = forms.ChoiceField(label=_("Instansi (penilaian mandiri)"), required=False)
     scope = forms.ChoiceField(label=_("Instansi yang dinilai"), widget=forms.RadioSelect, initial="area", choices=[
         ("area", _("Semua instansi di wilayah kantor (dapat disaring provinsi dan jenis)")),
-        ("names", _("Hanya instansi yang saya tulis di bawah")),
+        ("names", _("Hanya instansi yang saya pilih atau tulis di bawah")),
     ])
     provinces = forms.MultipleChoiceField(label=_("Provinsi"), required=False,
                                           help_text=_("Kosongkan untuk semua provinsi wilayah kantor."))

@@ -8,6 +8,7 @@ app_name = "assessment_periods"
 urlpatterns = [
     path("", v.period_list, name="list"),
     path("baru/", v.period_new, name="new"),
+    path("baru/instansi/", v.institution_search, name="institution_search"),
     path("<id:pk>/", v.period_detail, name="detail"),
     path("<id:pk>/langkah/", v.period_step, name="step"),
     path("<id:pk>/instansi/<id:institution_pk>/", w.sample, name="sample"),

@@ -24,6 +24,7 @@ from pantau.assessments import cycle_rules, services_period, workflow
 from pantau.assessments.forms_periods import PeriodForm, chosen_version
 from pantau.assessments.models import Contest, Period, SampledUnit
 from pantau.assessments.selectors_cycle import periods_for
+from pantau.core import hooks
 from pantau.core.access import access
 from pantau.core.errors import NotInScope
 from pantau.core.forms import posted, save_form, submit_once
@@ -117,9 +118,50 @@ def institutions_chosen(user: Any, data: dict[str, Any], office_id: int | None) 
     if unknown:
         raise ValidationError({"names": _("Tidak ditemukan (atau lebih dari satu) di wilayah kantor: %(names)s.")
                                % {"names": "; ".join(unknown[:10])}})
+    picked = chosen_ids(data.get("picked", []))
+    if picked:
+        inside = set(area.filter(pk__in=picked).values_list("pk", flat=True))
+        if inside != set(picked):
+            raise ValidationError({"names": _("%(count)d instansi yang dipilih tidak berada di wilayah kantor ini.")
+                                   % {"count": len(set(picked) - inside)}})
+        ids |= inside
     if not ids:
         raise ValidationError({"scope": _("Tidak ada instansi yang cocok; periksa provinsi, jenis atau nama.")})
     return sorted(ids)
+
+
+PICK = "pilih"  # the institutions ticked in the search-as-you-type chooser
+SUGGESTIONS = 20
+MAX_PICKED = 2000
+
+
+def chosen_ids(values: list[str]) -> list[int]:
+    return sorted({int(v) for v in values[:MAX_PICKED] if v.isdigit() and 0 < int(v) < 2**63})
+
+
+def _office_from(request: HttpRequest, offices: list[tuple[str, str]]) -> int | None:
+    value = request.GET.get("office") or request.POST.get("office") or ""
+    return int(value) if value in {pk for pk, _name in offices if pk} else None
+
+
+def picked_rows(user: Any, office_id: int | None, values: list[str]) -> list[dict[str, Any]]:
+    ids = chosen_ids(values)
+    if not ids:
+        return []
+    return list(area_of(user, office_id).filter(pk__in=ids).order_by("name", "pk").values("id", "name"))
+
+
+@access(creates_periods)
+def institution_search(request: HttpRequest) -> HttpResponse:
+    """The chooser of the period form, as the user types (htmx): the institutions ticked so far,
+    still ticked, and up to 20 more of the office's area whose name matches (the registry's
+    institution search, ``core.hooks.search_institutions``)."""
+    user = request.user
+    office_id = _office_from(request, _office_choices(user))
+    picked = picked_rows(user, office_id, request.GET.getlist(PICK))
+    text = (request.GET.get("cari") or "").strip()[:100]
+    matches = _matches(user, office_id, text, {row["id"] for row in picked})
+    return render(request, "assessments/periods/chooser.html", {"picked": picked, "matches": matches, "q": text})
 
 
 @access(creates_periods)
@@ -145,7 +187,7 @@ def period_new(request: HttpRequest) -> HttpResponse:
         else:
             owner_id = None
             office_id = int(data["office"]) if data.get("office") else None
-            ids = institutions_chosen(user, data, office_id)
+            ids = institutions_chosen(user, {**data, "picked": request.POST.getlist(PICK)}, office_id)
         try:
             period = services_period.period_create(
                 actor=user, year=data["year"], title=data["title"], methodology_version=chosen_version(
@@ -155,10 +197,25 @@ def period_new(request: HttpRequest) -> HttpResponse:
             raise ValidationError(_("Anda tidak dapat membuat periode untuk kantor atau instansi ini.")) from None
         return reverse("assessment_periods:detail", kwargs={"pk": period.pk})
 
-    if url := save_form(request, form, save, _("Periode tersimpan.")):
+    searching = request.method == "POST" and "_cari" in request.POST  # the chooser without JavaScript
+    if not searching and (url := save_form(request, form, save, _("Periode tersimpan."))):
         return redirect(url)
-    return render(request, "assessments/periods/form.html", {"form": form, "title": _("Periode penilaian baru")},
-                  status=422 if request.method == "POST" else 200)
+    data = posted(request)
+    office_id = _office_from(request, offices)
+    picked = picked_rows(user, office_id, data.getlist(PICK) if data is not None else [])
+    text = (request.POST.get("cari") or "").strip()[:100] if searching else ""
+    return render(request, "assessments/periods/period_form.html", {
+        "form": form, "title": _("Periode penilaian baru"), "picked": picked, "q": text,
+        "matches": _matches(user, office_id, text, {row["id"] for row in picked})},
+        status=422 if request.method == "POST" and not searching else 200)
+
+
+def _matches(user: Any, office_id: int | None, text: str, have: set[int]) -> list[dict[str, Any]]:
+    if not text:
+        return []
+    found = hooks.search_institutions(user, text, SUGGESTIONS * 3)
+    inside = set(area_of(user, office_id).filter(pk__in=[pk for pk, _name in found]).values_list("pk", flat=True))
+    return [{"id": pk, "name": name} for pk, name in found if pk in inside and pk not in have][:SUGGESTIONS]
 
 
 def steps_of(user: Any, period: Period, *, with_blockers: bool) -> list[dict[str, Any]]:

@@ -46,8 +46,9 @@ def test_a_period_runs_from_creation_to_publication_on_a_phone(phone: Page, site
     phone.get_by_label("Tahun").fill(str(dt.date.today().year))
     phone.get_by_label("Metodologi").select_option(label="ombudsman-2016 — dimuat dari berkas bawaan")
     phone.get_by_label("Kantor penyelenggara penilaian").select_option(label=cast.kalsel.name)
-    phone.get_by_label("Hanya instansi yang saya tulis di bawah").check()
-    phone.get_by_label("Nama instansi tambahan").fill("Pemerintah Kabupaten Tabalong")
+    phone.get_by_label("Hanya instansi yang saya pilih atau tulis di bawah").check()
+    phone.get_by_label("Ketik beberapa huruf nama instansi").press_sequentially("tabal")
+    phone.get_by_role("checkbox", name="Pemerintah Kabupaten Tabalong").check()  # suggested as one types (htmx)
     for label in ("Mulai pengumpulan data", "Akhir pengumpulan data", "Akhir reviu", "Mulai tanggapan penyelenggara",
                   "Akhir tanggapan penyelenggara", "Tanggal publikasi"):
         phone.get_by_label(label).fill(today)

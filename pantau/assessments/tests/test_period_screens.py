@@ -154,3 +154,25 @@ def test_an_institution_admin_creates_a_self_assessment_of_its_own_institution(c
     detail = reverse("assessment_periods:detail", args=[period.pk])
     assert client_for(cast.admin_tabalong).get(detail).status_code == 200
     assert client_for(cast.admin_barsel).get(detail).status_code == 404
+
+
+def test_the_chooser_offers_institutions_of_the_office_area_as_one_types(cast: Any) -> None:
+    client = client_for(cast.head_kalsel)
+    search = reverse("assessment_periods:institution_search")
+    found = client.get(search, {"cari": "pemerintah", "office": cast.kalsel.pk}).content.decode()
+    assert "Tabalong" in found and "Banjarmasin" in found and "Barito Selatan" not in found
+    kept = client.get(search, {"cari": "kota", "office": cast.kalsel.pk, "pilih": [cast.tabalong.pk]}).content.decode()
+    assert f'value="{cast.tabalong.pk}" checked' in kept and "Banjarmasin" in kept
+    # outside the office's area, never offered or kept
+    assert "Barito" not in client.get(search, {"pilih": [cast.barsel.pk], "office": cast.kalsel.pk}).content.decode()
+    url = reverse("assessment_periods:new")
+    token = _token(client, url)
+    without_js = client.post(url, {**_form(cast, scope="names"), "cari": "tabalong", "_cari": "1", "once": token})
+    assert without_js.status_code == 200 and not Period.objects.exists()
+    assert "Tabalong" in without_js.content.decode()
+    outside = client.post(url, {**_form(cast, scope="names"), "pilih": [cast.barsel.pk], "once": token})
+    assert outside.status_code == 422 and not Period.objects.exists()
+    assert client.post(url, {**_form(cast, scope="names"), "pilih": [cast.tabalong.pk, cast.banjarmasin.pk],
+                             "once": token}).status_code == 302
+    assert set(Period.objects.get().institutions.values_list("pk", flat=True)) == {cast.tabalong.pk,
+                                                                                   cast.banjarmasin.pk}
