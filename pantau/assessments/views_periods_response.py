@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Paginator
+from django.db.models import Case, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +26,8 @@ from pantau.core.forms import posted, save_form, submit_once
 from pantau.registry import selectors as registry
 
 S = Period.Status
+RESULTS_PAGE = 100  # rows (institutions and their units) a page
+CONTESTS_SHOWN = 200  # the open ones first
 
 
 def response_open(period: Period) -> bool:
@@ -44,7 +48,8 @@ def _contests(user: Any, period: Period) -> list[Contest]:
         qs = qs.filter(answer__sampled_unit__institution__in=scope.institution_ids)
     else:
         qs = qs.filter(answer__sampled_unit__in=sampled_units_for(user).filter(period=period))
-    return list(qs.order_by("status", "pk")[:200])
+    open_first = Case(When(status=Contest.Status.OPEN, then=Value(0)), default=Value(1))
+    return list(qs.order_by(open_first, "pk")[:CONTESTS_SHOWN])
 
 
 @access(sees_periods)
@@ -52,8 +57,10 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     """Institution and unit results in the user's scope, the contests, and for a provider a link
     to each unit's answers (to contest one)."""
     period = period_of(request, pk)
-    rows = list(draft_results_for(request.user, period).filter(
-        level__in=[Result.Level.INSTITUTION, Result.Level.UNIT]).order_by("institution_id", "level", "key")[:500])
+    page = Paginator(draft_results_for(request.user, period).filter(
+        level__in=[Result.Level.INSTITUTION, Result.Level.UNIT]).order_by("institution_id", "level", "key"),
+        RESULTS_PAGE).get_page(request.GET.get("halaman"))
+    rows = list(page)
     institutions = registry.institution_rows({r.institution_id for r in rows})
     unit_ids = [r.sampled_unit_id for r in rows if r.sampled_unit_id]
     sampled = {s.pk: s for s in SampledUnit.objects.filter(pk__in=unit_ids)}
@@ -64,7 +71,8 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
              for r in rows]
     contests = _contests(request.user, period)
     return render(request, "assessments/periods/results.html", {
-        "period": period, "rows": table, "contests": contests, "response_open": response_open(period),
+        "period": period, "rows": table, "page": page, "contests": contests,
+        "response_open": response_open(period),
         "office": scope_of(request.user).is_office_staff})
 
 
