@@ -33,6 +33,11 @@ OFFICE_STAFF = {"national_admin", "national_assessor", "head_kalsel", "assessor_
                 "examiner_kalsel", "assessor_kalteng"}
 INSTITUTION_ADMINS = {"admin_tabalong", "admin_barsel"}  # self-assessments: each of her own institution
 READS_AUDIT = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"}
+# The period screens: office staff and institution admins open the list; a draft Kalsel period over
+# Tabalong is seen by national staff and Kalsel's office staff; heads and admins create periods.
+SEES_PERIODS = OFFICE_STAFF | {"admin_tabalong", "admin_barsel"}
+SEES_KALSEL_PERIOD = OFFICE_STAFF - {"assessor_kalteng"}
+CREATES_PERIODS = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"}
 
 Args = Callable[[Any], list[Any]]
 NONE: Args = lambda c: []  # noqa: E731
@@ -61,6 +66,13 @@ def _methodology(c: Any) -> list[Any]:
 
     version, _ = services.load_version(services.SYSTEM_ACTOR, methodology.load_shipped("ombudsman-2022"))
     return [version.methodology.slug, version.version]
+
+
+def _kalsel_period(c: Any) -> list[Any]:
+    """A Kalsel period over Tabalong, in draft."""
+    from pantau.assessments.tests.cycle_helpers import make_period
+
+    return [make_period(c).pk]
 
 
 def _sampled_unit(c: Any) -> list[Any]:
@@ -121,6 +133,23 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "assessment_work:submit": (_sampled_unit, set()),  # POST only
     "assessment_work:evidence_file": (_evidence, OFFICE_STAFF - {"assessor_kalteng"}),
     "assessment_work:service_worker": (NONE, PUBLIC),  # the offline instrument's worker: no data in it
+    "assessment_periods:list": (NONE, SEES_PERIODS),
+    "assessment_periods:new": (NONE, CREATES_PERIODS),
+    "assessment_periods:institution_search": (NONE, CREATES_PERIODS),
+    "assessment_periods:detail": (_kalsel_period, SEES_KALSEL_PERIOD),
+    "assessment_periods:step": (_kalsel_period, set()),  # POST only
+    "assessment_periods:sample": (lambda c: [*_kalsel_period(c), c.tabalong.pk], SEES_KALSEL_PERIOD),
+    "assessment_periods:results": (_kalsel_period, SEES_KALSEL_PERIOD),
+    "assessment_periods:correct": (_kalsel_period, set()),  # published periods only (test_period_response)
+    "assessment_periods:unit": (_sampled_unit, SEES_KALSEL_PERIOD),
+    "assessment_periods:unit_assign": (_sampled_unit, set()),  # POST only
+    "assessment_periods:unit_submit": (_sampled_unit, set()),  # POST only
+    "assessment_periods:unit_approve": (_sampled_unit, set()),  # POST only
+    "assessment_periods:unit_return": (_sampled_unit, set()),  # POST only
+    # the provider's pages open with the response window (test_period_response walks them)
+    "assessment_periods:unit_answers": (_sampled_unit, set()),
+    "assessment_periods:contest_new": (lambda c: [1], set()),
+    "assessment_periods:contest": (lambda c: [1], set()),
     "manage:dashboard": (NONE, SIGNED_IN),
     "manage:institutions": (NONE, ANY_ROLE),
     "manage:institution_new": (NONE, CREATES_INSTITUTIONS),

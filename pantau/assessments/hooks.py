@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import OutputWrapper
 from django.utils.translation import gettext_lazy as _
 
+from pantau.accounts import rules as r
 from pantau.core import hooks
 
 
@@ -39,4 +40,6 @@ def register() -> None:
     hooks.audited(hooks.AuditedType("assessments.evidence", label=_("Bukti penilaian")))
     hooks.event_types("evidence.added")
     hooks.nav_item(hooks.NavItem("assessments:methodologies", _("Metodologi"), order=25))
+    hooks.nav_item(hooks.NavItem("assessment_periods:list", _("Periode penilaian"), order=26,
+                                 rule=r.is_office_staff | r.is_institution_admin))
     hooks.demo_step(hooks.DemoStep("methodologies", order=15, run=load_methodologies))
