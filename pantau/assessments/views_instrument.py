@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from pantau.accounts.rules import is_office_staff
+from pantau.accounts.rules import has_any_role
 from pantau.assessments import instrument, services_answers
 from pantau.assessments.models import Evidence, SampledUnit
 from pantau.assessments.models_evidence import TOKEN_CHARS
@@ -60,7 +60,7 @@ def _page(request: HttpRequest, sampled: SampledUnit, sections: list[instrument.
 
 
 @never_cache
-@access(is_office_staff)
+@access(has_any_role)
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     """The instrument: GET shows it, POST saves what changed (see the module docstring)."""
     sampled = _sampled(request, pk)
@@ -137,7 +137,7 @@ def _json_error(message: str, status: int = 400) -> JsonResponse:
 
 
 @require_POST
-@access(is_office_staff)
+@access(has_any_role)
 def sync(request: HttpRequest, pk: int) -> JsonResponse:
     """``{"answers": [{"key", "value", "reason", "revision"}]}`` → ``{"answers": [{"key", "status",
     "revision", "value", "reason", "message"?, "stored"?}]}`` (status: saved, conflict, refused)."""
@@ -172,7 +172,7 @@ def sync(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @require_POST
-@access(is_office_staff)
+@access(has_any_role)
 def evidence_upload(request: HttpRequest, pk: int) -> JsonResponse:
     """One piece of evidence (multipart: ``key``, ``kind``, ``client_token``, ``file`` or ``url`` or
     ``note``); the same token again returns the stored row."""
@@ -194,7 +194,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @require_GET
-@access(is_office_staff)
+@access(has_any_role)
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     ev = get_object_or_404(Evidence.objects.filter(sampled_unit__in=sampled_units_for(request.user).values("pk")),
                            pk=pk)
@@ -208,7 +208,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require_POST
-@access(is_office_staff)
+@access(has_any_role)
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     sampled = _sampled(request, pk)
     try:

@@ -182,3 +182,23 @@ def test_a_finished_self_assessment_is_never_a_public_result(cast: Any, today: N
     assert period.status == "published" and Result.objects.filter(period=period, is_published=True).exists()
     assert not public_results().exists() and not public_results(period).exists()
     assert client_for(cast.admin_tabalong).get(reverse("self_assessment:summary", args=[period.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_answers_her_self_assessment_on_the_instrument_page_and_others_get_404(
+        cast: Any, today: None) -> None:
+    """The "Isi instrumen" link opens the same instrument page the assessors use: its views admit
+    any role and ``sampled_units_for`` scopes (an institution admin: its own self-assessments)."""
+    period = _start(cast)
+    unit = period.sampled_units.get(unit=cast.dukcapil)
+    url = reverse("assessment_work:unit", args=[unit.pk])
+    client = client_for(cast.admin_tabalong)
+    page = client.get(url)
+    assert page.status_code == 200
+    item = next(line.split('name="', 1)[1].split("__rev", 1)[0] for line in page.content.decode().splitlines()
+                if '__rev" value="0"' in line)
+    response = client.post(url, {f"{item}__value": "1", f"{item}__rev": "0", f"{item}__seen": ""}, follow=True)
+    assert response.status_code == 200
+    assert unit.answers.get().revision == 1
+    for other in (cast.admin_barsel, cast.assessor_kalsel):  # another institution; an office (a rehearsal)
+        assert client_for(other).get(url).status_code == 404
