@@ -85,6 +85,10 @@ def table(rows: list[dict[str, Any]]) -> str:
     body = [[r["engine"], r["label"], f"{r['rps']:.0f}", _ms(r, "p50_ms"), _ms(r, "p95_ms"),
              f"{100 * r['share']:.0f} %" if r["baseline"] else "",
              f"{r['cpu_ms']:.2f}" if r["cpu_ms"] else "?", cache_share(r), r["budget"]] for r in rows]
+    if any("during_import" in r for r in rows):  # --during-import: was the import still running?
+        head.append("importing")
+        for line, r in zip(body, rows, strict=True):
+            line.append("yes" if r.get("during_import") else "no")
     return _table(head, body, {2, 3, 4, 5, 6, 7})
 
 
@@ -114,6 +118,23 @@ def print_rounds(measured: dict[str, dict[str, Any]], pages: dict[str, Any],
           f"and p95 < {BUDGET_P95_MS:.0f} ms; 'info' rows have no budget; 'from cache': share of responses "
           "served from the page cache (X-Pantau-Cache: hit)")
     return ok, results
+
+
+IMPORT_BUDGET_S = 300.0  # 200 000 products in the background: < 5 min
+
+
+def print_imports(engines_info: dict[str, Any]) -> bool:
+    """The imports run during the rounds (``--during-import``): each one's time and verdict."""
+    ok = True
+    for key, info in engines_info.items():
+        for i, done in enumerate(info.get("during_import", [])):
+            good = done.get("exit") == 0 and done.get("ok", False) and done.get("wall_seconds", 1e9) < IMPORT_BUDGET_S
+            ok = ok and good
+            print(f"{key} round {i + 1}: import of {done['rows']} products during the round: "
+                  f"{done.get('wall_seconds')} s wall, {done.get('queries_per_row', '?')} queries/row, "
+                  f"peak RSS {done.get('peak_rss_mb', '?')} MB — "
+                  + ("pass" if good else f"FAIL (budget < {IMPORT_BUDGET_S:.0f} s; {done.get('error', '')[-300:]})"))
+    return ok
 
 
 def print_growth(measured: dict[str, dict[str, Any]], pages: dict[str, Any], profiles: list[str]) -> bool:

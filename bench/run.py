@@ -25,6 +25,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ PAGES = [
     Page("institutions", "/kelola/instansi/ (list, filters)", "institutions", True, "trivial-signed-in", True),
     Page("home", "/ (home, province table)", "home", False, "trivial", True),
     Page("search", "/layanan/?q= (30 queries, provinces, pages)", "search", False, "trivial", True),
-    Page("api", "/api/registry/products pages 1–1 000", "api", False, "trivial", True),
+    Page("api", "/api/registry/products pages 1–1 000 (15 a page)", "api", False, "trivial", True),
     Page("dashboard", "/kelola/ (staff dashboard)", "dashboard", True, "trivial-signed-in", True),
     Page("audit", "/kelola/audit/ (no filter)", "audit", True, "trivial-signed-in", True),
     Page("audit-institution", "/kelola/audit/?instansi=", "audit-institution", True, "trivial-signed-in", True),
@@ -74,6 +75,10 @@ BY_NAME = {p.name: p for p in PAGES}
 PROFILE_NAMES = ("small", "x1", "x10", "national")
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432"
 API_PAGES = 1000
+# Products per API page: small enough that the x1 profile (about 16 000 public products) has 1 000
+# pages too, so every profile walks the same number of distinct pages and the growth table compares
+# the same work (at 50, x1 had about 330 pages, each three times as often a cache hit).
+API_LIMIT = 15
 API_WALK_SECONDS = 300  # walking the cursor chain through the app stops after this long
 
 
@@ -252,7 +257,7 @@ def cpu_seconds(pids: list[int]) -> float:
 def api_urls(port: int, deadline_s: float = API_WALK_SECONDS) -> tuple[list[str], dict[str, Any]]:
     """Pages 1–1 000 of the API product list: by cursor when the response carries ``next``
     (walked once through the app, before the measured rounds), else by offset (with a notice)."""
-    first = "/api/registry/products"
+    first = f"/api/registry/products?limit={API_LIMIT}"
     status, body, _ = get(port, first, timeout=120)
     if status != 200:
         raise BenchError(f"api: GET {first} answered {status}")
@@ -262,7 +267,7 @@ def api_urls(port: int, deadline_s: float = API_WALK_SECONDS) -> tuple[list[str]
         count = int(data.get("count") or 0)
         pages = max(1, min(API_PAGES, -(-count // limit) if count else API_PAGES))
         log("notice: the API has no cursor pagination yet ('next' missing): pages by limit/offset")
-        return ([first] + [f"{first}?{urlencode({'offset': limit * p})}" for p in range(1, pages)],
+        return ([first] + [f"{first}&{urlencode({'offset': limit * p})}" for p in range(1, pages)],
                 {"mode": "offset", "pages": pages, "limit": limit})
     urls = [first]
     started = time.monotonic()
@@ -273,15 +278,16 @@ def api_urls(port: int, deadline_s: float = API_WALK_SECONDS) -> tuple[list[str]
             parts = urlsplit(nxt)
             path = urlunsplit(("", "", parts.path, parts.query, ""))
         elif nxt.startswith("/") or nxt.startswith("?"):
-            path = nxt if nxt.startswith("/") else first + nxt
+            path = nxt if nxt.startswith("/") else "/api/registry/products" + nxt
         else:
-            path = f"{first}?{urlencode({'cursor': nxt})}"
+            path = f"{first}&{urlencode({'cursor': nxt})}"
         status, body, _ = get(port, path, timeout=120)
         if status != 200:
             raise BenchError(f"api: GET {path} answered {status} while walking the cursor chain")
         urls.append(path)
         nxt = json.loads(body).get("next")
-    info = {"mode": "cursor", "pages": len(urls), "walk_seconds": round(time.monotonic() - started, 1)}
+    info = {"mode": "cursor", "pages": len(urls), "limit": API_LIMIT,
+            "walk_seconds": round(time.monotonic() - started, 1)}
     if len(urls) < API_PAGES and nxt:
         log(f"notice: the API cursor walk stopped after {len(urls)} pages ({deadline_s} s)")
     return urls, info
@@ -322,11 +328,69 @@ def warm(port: int, paths: list[str], cookie: str | None, max_passes: int = 8) -
 
 # Measuring ------------------------------------------------------------------------------------
 
+class Importer:
+    """``--during-import N``: a workbook of N products imported into the served database while the
+    round's pages are measured (the import runs in a process of its own, as in ``db_worker``)."""
+
+    def __init__(self, engine: Engine, work: Path, rows: int) -> None:
+        self.engine, self.rows = engine, rows
+        self.book = work / f"during-import-{rows}-{os.getpid()}.xlsx"
+        self.proc: Any = None
+        self.started = self.ended = 0.0
+        self.log = work / f"during-import-{os.getpid()}.log"
+        built = transfer_child(engine.env, "build", str(self.book), str(rows))
+        self.file_rows = int(built["file_rows"])
+        log(f"{engine.name}: built {self.book.name} for the import during the rounds: {built}")
+
+    def start(self) -> None:
+        self.started, self.ended = time.monotonic(), 0.0
+        cmd = [str(BIN / "python"), str(BENCH / "transfer.py"), "child", "import", str(self.book), str(self.file_rows)]
+        with self.log.open("w") as out:
+            self.proc = subprocess.Popen(cmd, env=self.engine.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        proc = self.proc
+
+        def watch() -> None:
+            proc.wait()
+            self.ended = time.monotonic()
+        threading.Thread(target=watch, daemon=True).start()
+
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def finish(self) -> dict[str, Any]:
+        self.proc.wait()
+        while not self.ended:
+            time.sleep(0.01)
+        out = self.log.read_text(errors="replace")
+        result: dict[str, Any] = {"rows": self.rows, "exit": self.proc.returncode,
+                                  "wall_seconds": round(self.ended - self.started, 1)}
+        for line in out.splitlines():
+            if line.startswith("TRANSFER_JSON "):
+                result.update(json.loads(line[len("TRANSFER_JSON "):]))
+        if "seconds" not in result:
+            result["error"] = out[-1500:]
+        self.proc = None
+        return result
+
+    def close(self) -> None:
+        if self.running():
+            self.proc.kill()
+            self.proc.wait()
+        self.book.unlink(missing_ok=True)
+        self.log.unlink(missing_ok=True)
+
+
+def transfer_child(env: dict[str, str], *args: str) -> dict[str, Any]:
+    from bench.transfer import _child
+    return _child(env, *args)
+
+
 def measure_engine(engine: Engine, work: Path, wrk_bin: str, args: argparse.Namespace,
                    pages: list[Page]) -> list[list[dict[str, Any]]]:
     """Every round's rows (one per page, in the order of ``pages``)."""
     prep = work / f"load-{engine.name}-{os.getpid()}"
     run([str(BIN / "python"), "-m", "bench.generate", "prepare", f"--out={prep}"], engine.env, "prepare")
+    importer = Importer(engine, work, args.during_import) if args.during_import else None
     cookies = {signed_in: (prep / f"cookie-{'signed-in' if signed_in else 'anonymous'}.txt").read_text().strip()
                for signed_in in (False, True)}
     server = Server(engine, work, args)
@@ -341,6 +405,8 @@ def measure_engine(engine: Engine, work: Path, wrk_bin: str, args: argparse.Name
         for r in range(args.rounds):
             server.restart()  # every cache cold
             rows = []
+            if importer is not None:
+                importer.start()
             for page in pages:
                 if page.warm:
                     warmed = warm(server.port, files[page.name].read_text().split(), cookies[page.signed_in])
@@ -353,15 +419,24 @@ def measure_engine(engine: Engine, work: Path, wrk_bin: str, args: argparse.Name
                                     if server.workers and result["requests"] else None)
                 if page.warm:
                     result["warm"] = warmed
+                if importer is not None:
+                    result["during_import"] = importer.running()  # still importing when the page's load ended
                 result.update(engine=engine.name, page=page.name, label=page.label, baseline=page.baseline,
                               round=r + 1)
                 rows.append(result)
                 log(f"{engine.name} round {r + 1}: {page.name}: {result['rps']:.0f} req/s, "
                     f"p95 {result['p95_ms']:.1f} ms, CPU {result['cpu_ms']} ms/req, "
-                    f"cache {report.cache_share(result)}")
+                    f"cache {report.cache_share(result)}"
+                    + ("" if importer is None else f", import {'running' if result['during_import'] else 'done'}"))
+            if importer is not None:
+                done = importer.finish()
+                engine.info.setdefault("during_import", []).append(done)
+                log(f"{engine.name} round {r + 1}: import of {args.during_import} products during the round: {done}")
             rounds.append(rows)
     finally:
         server.stop()
+        if importer is not None:
+            importer.close()
         shutil.rmtree(prep, ignore_errors=True)
     return rounds
 
@@ -369,7 +444,13 @@ def measure_engine(engine: Engine, work: Path, wrk_bin: str, args: argparse.Name
 def open_engine(name: str, work: Path, env: dict[str, str], profile: str,
                 args: argparse.Namespace) -> Engine | str:
     if name == "sqlite":
-        return sqlite_engine(work, env, profile, args.fresh)
+        engine = sqlite_engine(work, env, profile, args.fresh)
+        if args.during_import:  # the import writes: serve a copy, never the cached data
+            copy = work / f"during-import-{os.getpid()}.sqlite3"
+            shutil.copyfile(engine.env["SQLITE_PATH"], copy)
+            engine.env = {**engine.env, "SQLITE_PATH": str(copy)}
+            engine.cleanup.append(lambda: [Path(f"{copy}{s}").unlink(missing_ok=True) for s in ("", "-wal", "-shm")])
+        return engine
     return postgres_engine(env, args.pg_url, profile, fresh=args.fresh, keep=args.keep_db)
 
 
@@ -421,6 +502,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--work-dir", type=Path, default=ROOT / "var" / "bench")
     p.add_argument("--results-dir", type=Path, default=BENCH / "results")
     p.add_argument("--no-fail", action="store_true", help="report only: exit 0 even when a budget fails")
+    p.add_argument("--during-import", type=int, default=0, metavar="N",
+                   help="import a workbook of N products into the served database during each round "
+                        "(on a copy of the SQLite file); pages still loading when it ends say so")
     args = p.parse_args(argv)
     if args.scale:
         args.profile = "small" if args.scale == "small" else "x1"
@@ -460,6 +544,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     pages_by_name = {p.name: p for p in pages}
     ok, results = report.print_rounds(measured, pages_by_name, args)
+    ok = report.print_imports(engines_info) and ok
     if args.growth:
         ok = report.print_growth(measured, pages_by_name, profiles) and ok
     for name, reason in skipped.items():

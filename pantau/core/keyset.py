@@ -8,10 +8,11 @@ an unknown or malformed cursor starts from the beginning.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Expression, F, Q, QuerySet, Value
 from django.http import HttpRequest
 
 AFTER, BEFORE = "setelah", "sebelum"  # the query parameters
@@ -48,12 +49,62 @@ def _beyond(values: tuple[Any, ...], fields: tuple[str, ...], op: str) -> Q:
     return q
 
 
+class RowBeyond(Expression):
+    """``(a, b, …) > (x, y, …)`` (or ``<``): a row-value comparison, which PostgreSQL and SQLite
+    (3.15+) both answer as one range of an index on ``(a, b, …)``. The equivalent
+    ``a > x OR (a = x AND b > y)`` is not an index range: the database reads every row with
+    ``a = x`` (tens of thousands for a common product name) and filters them one by one."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, names: tuple[str, ...], values: tuple[Any, ...], op: str) -> None:
+        super().__init__()
+        self.names, self.values, self.op = names, values, op
+        self.columns: list[Any] = [F(name) for name in names]
+        self.params: list[Any] = []
+
+    def get_source_expressions(self) -> list[Any]:
+        return [*self.columns, *self.params]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        n = len(self.names)
+        self.columns, self.params = list(exprs[:n]), list(exprs[n:])
+
+    def resolve_expression(self, query: Any = None, allow_joins: bool = True, reuse: Any = None,
+                           summarize: bool = False, for_save: bool = False) -> RowBeyond:
+        clone = self.copy()
+        clone.columns = [c.resolve_expression(query, allow_joins, reuse, summarize, for_save) for c in self.columns]
+        clone.params = [Value(v, output_field=c.output_field) for c, v in zip(clone.columns, self.values, strict=True)]
+        return clone
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs: list[str] = []
+        rhs: list[str] = []
+        params: list[Any] = []
+        for column in self.columns:
+            sql, p = compiler.compile(column)
+            lhs.append(sql)
+            params.extend(p)
+        for value in self.params:
+            sql, p = compiler.compile(value)
+            rhs.append(sql)
+            params.extend(p)
+        return f"({', '.join(lhs)}) {self.op} ({', '.join(rhs)})", params
+
+
 def following(values: tuple[Any, ...], ordering: tuple[str, ...]) -> Q:
     """Rows that come after ``values`` in ``ordering`` (field names, ``-name`` for descending; the
-    last one unique). The leading range on the first column lets the database start the scan in
-    the index instead of filtering the whole list."""
+    last one unique). One direction throughout: a row-value comparison (``RowBeyond``), which
+    PostgreSQL reads as one range of the ordering's index, beside a plain range on the first
+    column, without which SQLite's planner builds a Bloom filter over every joined table (57 ms a
+    page of the national product list instead of 6). Mixed directions: the expanded form, with the
+    same leading range so the database starts the scan in the index instead of filtering the whole
+    list."""
     names = tuple(name.removeprefix("-") for name in ordering)
     ops = tuple("lt" if name.startswith("-") else "gt" for name in ordering)
+    if None not in values and len(set(ops)) == 1:
+        return Q(**{f"{names[0]}__{ops[0]}e": values[0]}) & Q(RowBeyond(names, values, "<" if ops[0] == "lt" else ">"))
     q = Q(pk__in=[])
     for i, name in enumerate(names):
         q |= Q(**{names[j]: values[j] for j in range(i)}, **{f"{name}__{ops[i]}": values[i]})

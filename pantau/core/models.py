@@ -26,23 +26,25 @@ class AuditEvent(models.Model):
 
     Written by service functions inside the same transaction as the change they record
     (``pantau.core.audit.record``). Holds ids and field values, never a reporter's identity.
+    Indexed once per filter (``Meta.indexes``, each ending in the list's order); a column that
+    begins one of those has no index of its own (migration ``0008``).
     """
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_name = models.CharField(max_length=150, blank=True)
     request_id = models.CharField(max_length=64, blank=True, db_index=True)
-    event_type = models.CharField(max_length=64, db_index=True)
+    event_type = models.CharField(max_length=64, db_index=True)  # and its LIKE index on PostgreSQL (prefixes)
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=255, blank=True)
-    institution_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    province_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    institution_id = models.BigIntegerField(null=True, blank=True)
+    province_id = models.BigIntegerField(null=True, blank=True)
     # The province the object was in before this event moved it (an institution relocated to
     # another province): the office that lost it still sees the move in its trail.
-    prior_province_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    prior_province_id = models.BigIntegerField(null=True, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     reason = models.TextField(blank=True)

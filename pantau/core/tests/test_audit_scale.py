@@ -156,3 +156,15 @@ def test_a_prefix_of_event_types_pages_through_every_type_in_order(cast: Any) ->
             break
         response = client.get(URL, {"jenis": "unit", "sebelum": response.context["older"]})
     assert seen == expected and len(seen) > 130
+
+
+@pytest.mark.django_db
+def test_the_trail_has_one_index_per_filter_and_no_single_column_copies() -> None:
+    """Migration 0008: ``at``, ``institution_id``, ``province_id`` and ``prior_province_id`` each
+    begin a filter index; an index of their own would only slow every insert."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "core_auditevent")
+    indexed = [tuple(c["columns"]) for c in constraints.values() if c["index"] and not c["primary_key"]]
+    for column in ("at", "institution_id", "province_id", "prior_province_id"):
+        assert (column,) not in indexed, column
+        assert any(cols[0] == column and len(cols) > 1 for cols in indexed), column
