@@ -15,6 +15,9 @@ def load_methodologies(stdout: OutputWrapper) -> None:
 
 
 def register() -> None:
+    from pantau.assessments import export_jobs
+
+    export_jobs.register()
     hooks.audited(
         hooks.AuditedType("assessments.methodologyversion", label=_("Versi metodologi")),
     )
@@ -37,4 +40,5 @@ def register() -> None:
     # "unit_review.returned", results with "result.*" on the period.
     hooks.not_audited("assessments.sampledproduct", "assessments.returneditem", "assessments.result")
     hooks.nav_item(hooks.NavItem("assessments:methodologies", _("Metodologi"), order=25))
+    hooks.nav_item(hooks.NavItem("results:index", _("Hasil penilaian"), order=24))
     hooks.demo_step(hooks.DemoStep("methodologies", order=15, run=load_methodologies))
