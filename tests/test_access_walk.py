@@ -62,6 +62,26 @@ def _methodology(c: Any) -> list[Any]:
     return [version.methodology.slug, version.version]
 
 
+def _results(c: Any) -> list[Any]:
+    """The published 2025 period of Tabalong (made once per cast)."""
+    from pantau.assessments.tests.results_helpers import published_now
+
+    return [published_now(c).year]
+
+
+def _results_institution(c: Any) -> list[Any]:
+    return [*_results(c), c.tabalong.pk]
+
+
+def _results_period(c: Any) -> list[Any]:
+    from pantau.assessments.tests.results_helpers import published_now
+
+    return [published_now(c).pk]
+
+
+# Who manages the Kalsel office's periods (cycle_rules.manages_period): the national admin, its head.
+MANAGES_KALSEL_PERIOD = {"national_admin", "head_kalsel"}
+
 # url name -> (arguments from the cast, roles that may open it with a 200)
 ACCESS: dict[str, tuple[Args, set[str]]] = {
     "public:home": (NONE, PUBLIC),
@@ -77,6 +97,11 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "assessments:methodologies": (NONE, PUBLIC),
     "assessments:methodology_version": (_methodology, PUBLIC),
     "assessment_work:work_list": (NONE, OFFICE_STAFF),
+    "results:index": (NONE, PUBLIC),
+    "results:period": (_results, PUBLIC),
+    "results:institution": (_results_institution, PUBLIC),
+    "results:rapor": (_results_institution, PUBLIC),
+    "results:export": (_results_period, MANAGES_KALSEL_PERIOD),
     "manage:dashboard": (NONE, SIGNED_IN),
     "manage:institutions": (NONE, ANY_ROLE),
     "manage:institution_new": (NONE, CREATES_INSTITUTIONS),
