@@ -273,8 +273,9 @@ def table(results: list[dict[str, Any]]) -> str:
         po = r["per_object"]
         lines.append(" | ".join(str(v) for v in (
             r["engine"], r["answers"], r["rows"], r["first"]["total_s"], r["replace"]["store_s"],
-            r["replace"]["rank_s"], r["replace"]["cpu_s"], r["replace"]["load"], r["peak_rss_mb"], f"{po['seconds']} ({po['institutions']})",
-            po["extrapolated_s"], f"{r['ratio']}×", "yes" if po["same_scores"] else "NO")))
+            r["replace"]["rank_s"], r["replace"]["cpu_s"], r["replace"]["load"], r["peak_rss_mb"],
+            f"{po['seconds']} ({po['institutions']})", po["extrapolated_s"], f"{r['ratio']}×",
+            "yes" if po["same_scores"] else "NO")))
     return "\n".join(lines)
 
 
