@@ -189,7 +189,7 @@ def measure(period_pk: int, subset: int) -> dict[str, Any]:
         rankings = recompute_bulk.rank_stored(period)
         t2 = time.perf_counter()
         out[run] = {"store_s": round(t1 - t0, 2), "rank_s": round(t2 - t1, 2), "total_s": round(t2 - t0, 2),
-                    "cpu_s": round(time.process_time() - c0, 2), "load": os.getloadavg()[0]}
+                    "cpu_s": round(time.process_time() - c0, 2), "load": round(os.getloadavg()[0], 1)}
     out["rows"] = rows
     out["rankings"] = len(rankings.national) + len(rankings.provincial)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

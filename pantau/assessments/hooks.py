@@ -14,6 +14,13 @@ def load_methodologies(stdout: OutputWrapper) -> None:
     call_command("load_methodologies", stdout=stdout)
 
 
+def load_demo(stdout: OutputWrapper) -> None:
+    """A published 2022 period and an open one with work in progress (``assessments/demo.py``)."""
+    from pantau.assessments import demo
+
+    stdout.write(demo.load())
+
+
 def register() -> None:
     from pantau.assessments import export_jobs
 
@@ -41,4 +48,5 @@ def register() -> None:
     hooks.not_audited("assessments.sampledproduct", "assessments.returneditem", "assessments.result")
     hooks.nav_item(hooks.NavItem("assessments:methodologies", _("Metodologi"), order=25))
     hooks.nav_item(hooks.NavItem("results:index", _("Hasil penilaian"), order=24))
-    hooks.demo_step(hooks.DemoStep("methodologies", order=15, run=load_methodologies))
+    hooks.demo_step(hooks.DemoStep("methodologies", order=15, run=load_methodologies),
+                    hooks.DemoStep("assessments", order=30, run=load_demo))

@@ -415,3 +415,9 @@ def published_view(product_id: int, today: dt.date | None = None) -> dict[str, A
 def province_rows() -> dict[int, dict[str, Any]]:
     """id → {id, code, name} of every province (the assessment results pages name and filter by them)."""
     return {r["id"]: dict(r) for r in Province.objects.order_by("code").values("id", "code", "name")}
+
+
+def institutions_named(names: Iterable[str]) -> list[dict[str, Any]]:
+    """[{id, name, kind, province_id, office_id}] of the institutions with these exact names (demo data)."""
+    return [dict(r) for r in Institution.objects.filter(name__in=list(names)).order_by("pk")
+            .values("id", "name", "kind", "province_id", "office_id")]
