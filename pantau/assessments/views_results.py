@@ -47,10 +47,10 @@ def _filters(request: HttpRequest, provinces: dict[str, str]) -> tuple[dict[str,
     errors = []
     kind = request.GET.get("jenis", "")
     if kind and kind not in rp.KINDS:
-        errors.append(_("Jenis instansi \u201c%(value)s\u201d tidak dikenal.") % {"value": kind[:30]})
+        errors.append(_("Jenis instansi “%(value)s” tidak dikenal.") % {"value": kind[:30]})
     province = request.GET.get("provinsi", "")
     if province and province not in provinces:
-        errors.append(_("Kode provinsi \u201c%(value)s\u201d tidak dikenal.") % {"value": province[:30]})
+        errors.append(_("Kode provinsi “%(value)s” tidak dikenal.") % {"value": province[:30]})
     raw = request.GET.get("halaman", "1")
     page = int(raw) if raw.isdigit() and len(raw) < 6 else 0
     if page < 1:
