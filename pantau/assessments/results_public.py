@@ -86,6 +86,10 @@ class Row:
     provincial: ranking.Ranked | None = None
     previous_score: Decimal | None = None  # the version before a correction
 
+    @property
+    def kind_label(self) -> str:
+        return str(KINDS.get(self.entry.kind, self.entry.kind))
+
 
 def entries(period: Period) -> tuple[list[ranking.Entry], dict[int, dict[str, Any]]]:
     """The period's published institution results as ranking entries, and id → extra fields."""
