@@ -8,6 +8,7 @@ from pantau.core import views as core_views
 urlpatterns = [
     path("", include("pantau.registry.urls_public", namespace="public")),
     path("metodologi/", include("pantau.assessments.urls_public", namespace="assessments")),
+    path("penilaian/", include("pantau.assessments.urls_results", namespace="results")),
     path("kelola/audit/", include("pantau.core.urls", namespace="core")),
     path("kelola/tugas/", include("pantau.core.urls_jobs", namespace="jobs")),
     path("kelola/penilaian/periode/", include("pantau.assessments.urls_periods", namespace="assessment_periods")),

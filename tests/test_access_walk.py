@@ -109,6 +109,26 @@ def _evidence(c: Any) -> list[Any]:
     return [ev.pk]
 
 
+def _results(c: Any) -> list[Any]:
+    """The published 2025 period of Tabalong (made once per cast)."""
+    from pantau.assessments.tests.results_helpers import published_now
+
+    return [published_now(c).year]
+
+
+def _results_institution(c: Any) -> list[Any]:
+    return [*_results(c), c.tabalong.pk]
+
+
+def _results_period(c: Any) -> list[Any]:
+    from pantau.assessments.tests.results_helpers import published_now
+
+    return [published_now(c).pk]
+
+
+# Who manages the Kalsel office's periods (cycle_rules.manages_period): the national admin, its head.
+MANAGES_KALSEL_PERIOD = {"national_admin", "head_kalsel"}
+
 # url name -> (arguments from the cast, roles that may open it with a 200)
 ACCESS: dict[str, tuple[Args, set[str]]] = {
     "public:home": (NONE, PUBLIC),
@@ -150,6 +170,11 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "assessment_periods:unit_answers": (_sampled_unit, set()),
     "assessment_periods:contest_new": (lambda c: [1], set()),
     "assessment_periods:contest": (lambda c: [1], set()),
+    "results:index": (NONE, PUBLIC),
+    "results:period": (_results, PUBLIC),
+    "results:institution": (_results_institution, PUBLIC),
+    "results:rapor": (_results_institution, PUBLIC),
+    "results:export": (_results_period, MANAGES_KALSEL_PERIOD),
     "manage:dashboard": (NONE, SIGNED_IN),
     "manage:institutions": (NONE, ANY_ROLE),
     "manage:institution_new": (NONE, CREATES_INSTITUTIONS),

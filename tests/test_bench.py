@@ -152,3 +152,17 @@ def test_the_board_render_benchmark_renders_one_page_boards_and_judges_growth() 
                    {"lines": 100, "median_s": 1.9, "max_s": 1.9, "pages": 1}]
     assert board_bench.verdict(superlinear) == ["10→100 lines: 19.0× the time (linear allows 15×)"]
     assert board_bench.verdict([{**superlinear[0], "max_s": 2.5}]) == ["10 lines: 2.50 s (budget 2 s)"]
+
+
+@pytest.mark.slow
+def test_the_assessment_recompute_benchmark_compares_both_paths_on_small_data() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "assess.py"), "--engines", "sqlite", "--institutions", "6",
+         "--units", "18", "--products", "40", "--subset", "2", "--no-fail"],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout.split("BENCH_JSON ", 1)[1])[0]
+    assert result["answers"] == 18 * 31 + 40 * 6 and result["rows"] == 6 + 18
+    assert result["per_object"]["same_scores"] and result["per_object"]["institutions"] == 2
+    assert "sqlite | 798 | 24 |" in done.stdout

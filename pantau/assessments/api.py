@@ -189,3 +189,9 @@ def methodology_version(request: HttpRequest, slug: str = SLUG, version: str = V
                "loaded_at": stored.loaded_at, "frozen_at": stored.frozen_at,
                "url": s.resolve_url(stored, {"request": request})}
     return {**summary, **document_answer(services.document_of(stored))}
+
+
+# Published results (periods, results, rankings): their own module, the same tag prefix.
+from pantau.assessments.api_results import router as results_router  # noqa: E402
+
+router.add_router("", results_router)

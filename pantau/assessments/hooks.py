@@ -15,7 +15,17 @@ def load_methodologies(stdout: OutputWrapper) -> None:
     call_command("load_methodologies", stdout=stdout)
 
 
+def load_demo(stdout: OutputWrapper) -> None:
+    """A published 2022 period and an open one with work in progress (``assessments/demo.py``)."""
+    from pantau.assessments import demo
+
+    stdout.write(demo.load())
+
+
 def register() -> None:
+    from pantau.assessments import export_jobs
+
+    export_jobs.register()
     hooks.audited(
         hooks.AuditedType("assessments.methodologyversion", label=_("Versi metodologi")),
     )
@@ -42,4 +52,6 @@ def register() -> None:
     hooks.nav_item(hooks.NavItem("assessments:methodologies", _("Metodologi"), order=25))
     hooks.nav_item(hooks.NavItem("assessment_periods:list", _("Periode penilaian"), order=26,
                                  rule=r.is_office_staff | r.is_institution_admin))
-    hooks.demo_step(hooks.DemoStep("methodologies", order=15, run=load_methodologies))
+    hooks.nav_item(hooks.NavItem("results:index", _("Hasil penilaian"), order=24))
+    hooks.demo_step(hooks.DemoStep("methodologies", order=15, run=load_methodologies),
+                    hooks.DemoStep("assessments", order=30, run=load_demo))

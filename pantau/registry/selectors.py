@@ -23,6 +23,7 @@ from pantau.registry.models import (
     Institution,
     Office,
     ProductMove,
+    Province,
     ServiceProduct,
     ServiceStandard,
     ServiceUnit,
@@ -409,3 +410,14 @@ def published_view(product_id: int, today: dt.date | None = None) -> dict[str, A
         "labels": {c.code: str(c.label) for c in components.ALL_COMPONENTS},
         "pasal21": {c.pasal21: c.code for c in components.COMPONENTS if c.pasal21 is not None},
     }
+
+
+def province_rows() -> dict[int, dict[str, Any]]:
+    """id → {id, code, name} of every province (the assessment results pages name and filter by them)."""
+    return {r["id"]: dict(r) for r in Province.objects.order_by("code").values("id", "code", "name")}
+
+
+def institutions_named(names: Iterable[str]) -> list[dict[str, Any]]:
+    """[{id, name, kind, province_id, office_id}] of the institutions with these exact names (demo data)."""
+    return [dict(r) for r in Institution.objects.filter(name__in=list(names)).order_by("pk")
+            .values("id", "name", "kind", "province_id", "office_id")]

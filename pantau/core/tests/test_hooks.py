@@ -44,7 +44,7 @@ def test_every_registered_object_type_is_an_installed_model_and_its_page_reverse
 
 def test_every_registered_menu_entry_reverses() -> None:
     assert [item.url_name for item in hooks.menu(visitor(False))] == ["public:home", "public:search",
-                                                                    "assessments:methodologies"]
+                                                                    "results:index", "assessments:methodologies"]
     assert all(reverse(item.url_name) for item in hooks.registered.nav_items.values())
 
 

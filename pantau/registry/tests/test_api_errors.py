@@ -128,6 +128,7 @@ EXPECTED_OPERATIONS = {
     "institution_create", "institution_update", "unit_create", "unit_update", "product_create", "product_update",
     "draft_save", "draft_publish",
     "methodologies", "methodology_version",  # /api/assessments/ (pantau/assessments/api.py)
+    "periods", "period_results", "institution_result", "rankings",  # results (pantau/assessments/api_results.py)
 }
 
 

@@ -68,6 +68,10 @@ OPERATIONS: dict[str, tuple[Params, Body, set[str]]] = {
     "draft_publish": (lambda c: {"pk": c.ktp.pk}, lambda c, role: {"reason": "uji"}, EDITS_DUKCAPIL),
     "methodologies": (NO_PARAMS, None, PUBLIC),
     "methodology_version": (lambda c: _methodology(), None, PUBLIC),
+    "periods": (NO_PARAMS, None, PUBLIC),
+    "period_results": (lambda c: {"year": _published(c).year}, None, PUBLIC),
+    "institution_result": (lambda c: {"year": _published(c).year, "institution_id": c.tabalong.pk}, None, PUBLIC),
+    "rankings": (lambda c: {"year": _published(c).year, "kind": "pemkab"}, None, PUBLIC),
 }
 ROLES = sorted(PUBLIC)
 
@@ -78,6 +82,13 @@ def _methodology() -> dict[str, Any]:
 
     version, _ = services.load_version(services.SYSTEM_ACTOR, methodology.load_shipped("ombudsman-2022"))
     return {"slug": version.methodology.slug, "version": version.version}
+
+
+def _published(c: Any) -> Any:
+    """Tabalong's published 2025 period (made once per cast)."""
+    from pantau.assessments.tests.results_helpers import published_now
+
+    return published_now(c)
 
 
 def operations() -> list[tuple[str, str, str]]:

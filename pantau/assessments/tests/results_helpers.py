@@ -1,0 +1,61 @@
+"""A published period for the results tests: Tabalong's units answered (the fee item missed on
+every product), approved, published by the Kalsel office (``cycle_helpers``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from pantau.assessments import services_answers, services_period
+from pantau.assessments.models import Period
+from pantau.assessments.tests.cycle_helpers import AT_PUBLICATION, IN_RESPONSE, approved_everywhere, fill, make_period
+
+MISSED = "sp_biaya"
+
+
+def missing_fee(item: Any) -> Decimal:
+    return Decimal(0) if item.code == MISSED else item.maximum
+
+
+def published(cast: Any, time_machine: Any, methodology_id: str = "ombudsman-2016") -> Period:
+    def value(item: Any) -> Decimal:
+        if methodology_id == "ombudsman-2016":
+            return missing_fee(item)
+        return item.minimum if item.code == "p_biaya" else item.maximum
+
+    period = approved_everywhere(cast, time_machine, methodology_id, value=value)
+    time_machine.move_to(IN_RESPONSE)
+    period = services_period.period_advance(actor=cast.head_kalsel, period=period, target="response")
+    time_machine.move_to(AT_PUBLICATION)
+    return services_period.period_advance(actor=cast.head_kalsel, period=period, target="published")
+
+
+PAST = {"collection_start": dt.date(2025, 6, 1), "collection_end": dt.date(2025, 8, 31),
+        "review_end": dt.date(2025, 9, 30), "response_start": dt.date(2025, 10, 1),
+        "response_end": dt.date(2025, 10, 15), "publication_date": dt.date(2025, 11, 2)}
+
+
+def published_now(cast: Any) -> Period:
+    """A 2025 period of Tabalong published today without moving the clock (every date is past);
+    made once per cast (the access walks ask for it for every URL and role)."""
+    done = cast.__dict__.get("_published_2025")
+    if done is not None:
+        return done
+    period = make_period(cast, dates=PAST)
+    period.year = 2025
+    Period.objects.filter(pk=period.pk).update(year=2025)
+    services_period.sample_choose(actor=cast.head_kalsel, period=period, institution_id=cast.tabalong.pk, rule="all")
+    for unit in period.sampled_units.all():
+        services_period.assignment_create(actor=cast.head_kalsel, sampled_unit=unit, assessor=cast.assessor_kalsel)
+    period = services_period.period_advance(actor=cast.head_kalsel, period=period, target="collection")
+    for unit in period.sampled_units.all():
+        fill(cast.assessor_kalsel, unit, missing_fee)
+        services_answers.unit_submit(actor=cast.assessor_kalsel, sampled_unit=unit)
+    period = services_period.period_advance(actor=cast.head_kalsel, period=period, target="review")
+    for unit in period.sampled_units.all():
+        services_answers.unit_approve(actor=cast.head_kalsel, sampled_unit=unit)
+    for target in ("response", "published"):
+        period = services_period.period_advance(actor=cast.head_kalsel, period=period, target=target)
+    cast.__dict__["_published_2025"] = period
+    return period
