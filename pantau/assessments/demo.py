@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pantau.accounts.models import User
-from pantau.assessments import methodology, services, services_answers, services_period
+from pantau.assessments import methodology, services, services_answers, services_evidence, services_period
 from pantau.assessments.models import MethodologyVersion, Period, SampledUnit
 from pantau.registry import selectors as registry
 
@@ -62,13 +62,46 @@ def _fill(actor: Any, unit: SampledUnit, document: Any, diligence: float, rng: r
     items = list(document.items.values())
     items = items[: max(1, int(len(items) * share))]
     products = list(unit.products.all())
-    saved = 0
+    answered = []
     for item in items:
         for product in products if item.level == "product" else [None]:
             services_answers.answer_save(actor=actor, sampled_unit=unit, item=item.code,
                                          value=_value(item, diligence, rng), sampled_product=product)
-            saved += 1
-    return saved
+            answered.append((item, product))
+    _evidence(actor, unit, document, answered)
+    return len(answered)
+
+
+def _demo_photo() -> bytes:
+    """A small JPEG, as a phone camera would send (without EXIF)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 110, 160)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+# A one-page PDF (the evidence check reads its signature; a viewer opens it).
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+            b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _evidence(actor: Any, unit: SampledUnit, document: Any, answered: list[tuple[Any, Any]]) -> None:
+    """The evidence the methodology requires for each answered item, through the service (each
+    addition audited): a note, a link, a small photo or a one-page PDF."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = _demo_photo()
+    for item, product in answered:
+        for kind in item.evidence:
+            upload = (SimpleUploadedFile("foto.jpg", photo, "image/jpeg") if kind == "photo" else
+                      SimpleUploadedFile("dokumen.pdf", DEMO_PDF, "application/pdf") if kind == "document" else None)
+            services_evidence.evidence_add(
+                actor=actor, sampled_unit=unit, item=item.code, kind=kind, sampled_product=product, upload=upload,
+                url="https://contoh.go.id/standar-pelayanan" if kind == "url" else "",
+                note="Terlihat di loket saat kunjungan." if kind == "note" else "")
 
 
 def _institutions(names: Any) -> dict[str, int]:

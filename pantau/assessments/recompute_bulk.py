@@ -32,7 +32,7 @@ from pantau.assessments import ranking, scoring, services
 from pantau.assessments.methodology import Methodology
 from pantau.assessments.models import Answer, DocumentEncoder, MethodologyVersion, Period, Result
 from pantau.assessments.services_period import actor_name
-from pantau.assessments.services_results import step_json
+from pantau.assessments.services_results import canonical_value, step_json
 from pantau.core import audit
 from pantau.registry import selectors as registry
 
@@ -98,7 +98,7 @@ def _batches(period: Period, size: int) -> Iterator[list[scoring.Answer]]:
                 batch, institutions = [], 0
             current = i
             institutions += 1
-        batch.append(scoring.Answer(str(i), str(u), "" if p is None else str(p), item, value, reason))
+        batch.append(scoring.Answer(str(i), str(u), "" if p is None else str(p), item, canonical_value(value), reason))
     if batch:
         yield batch
 
