@@ -105,6 +105,10 @@ def test_a_slow_mail_server_does_not_make_a_known_address_answer_slower(
     cast: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.EMAIL_BACKEND = f"{__name__}.SlowEmailBackend"
+    for email in ("siapa@tidak.ada", "head_kalsel@uji.local"):  # once each first: what a process does
+        with django_capture_on_commit_callbacks(execute=True):  # once (templates, translations) is not timed
+            Client().post(RESET, {"email": email})
+    mail.outbox.clear()
     took = {}
     for email in ("siapa@tidak.ada", "head_kalsel@uji.local"):
         with django_capture_on_commit_callbacks(execute=True):  # the task runs after the answer
