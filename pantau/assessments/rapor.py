@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from django.utils import translation
 
-from pantau.core.text import clean_text
+from pantau.core.text import clean_text, clip
 from pantau.reports.pdf import render_pdf
 
 TEMPLATE = "assessments/rapor.html"
@@ -143,18 +143,6 @@ class Fitted:
     @property
     def hidden_items(self) -> int:
         return self.total_items - self.shown_items
-
-
-def clip(value: str, limit: int) -> str:
-    """``value`` with white space collapsed, cut to ``limit`` characters at a word boundary, with an
-    ellipsis when cut (as the counter board cuts its texts)."""
-    value = " ".join(value.split())
-    if len(value) <= limit:
-        return value
-    cut = value[: max(1, limit - 1)]
-    if " " in cut[limit // 2:]:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:.") + "…"
 
 
 def text(value: str, limit: int) -> str:

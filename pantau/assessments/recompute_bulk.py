@@ -32,7 +32,7 @@ from pantau.assessments import ranking, scoring, services
 from pantau.assessments.methodology import Methodology
 from pantau.assessments.models import Answer, DocumentEncoder, MethodologyVersion, Period, Result
 from pantau.assessments.services_period import actor_name
-from pantau.assessments.services_results import canonical_value, step_json
+from pantau.assessments.services_results import canonical_value, result_fields, step_json
 from pantau.core import audit
 from pantau.registry import selectors as registry
 
@@ -56,26 +56,14 @@ def _text(step: scoring.Step, texts: dict[int, str]) -> str:
 def _rows(version: MethodologyVersion, document: Methodology, card: scoring.Scorecard) -> Iterator[dict[str, Any]]:
     """The result rows of a scorecard, as ``services_results.recompute`` makes them (children
     before their parent), the breakdown as its JSON text (``breakdown_json``)."""
-    rounding = scoring.RULES[document.aggregation.rounding]
     texts: dict[int, str] = {}
 
     def walk(result: scoring.Result) -> Iterator[dict[str, Any]]:
         for child in result.children:
             yield from walk(child)
-        if result.level == "institution":
-            key, unit, product = f"i:{result.institution}", None, None
-        elif result.level == "unit":
-            key, unit, product = f"u:{result.unit}", int(result.unit), None
-        else:
-            key, unit, product = f"p:{result.product}", int(result.unit), int(result.product)
+        key, fields = result_fields(version, document, result)
         text = texts[id(result.step)] = _text(result.step, texts)
-        yield {
-            "key": key, "level": result.level, "institution_id": int(result.institution), "sampled_unit_id": unit,
-            "sampled_product_id": product, "methodology_version_id": version.pk,
-            "score": result.score.quantize(document.step, rounding=rounding), "exact": str(result.score),
-            "category": result.band.code, "category_label": result.band.label[:100], "zone": result.zone.code,
-            "breakdown_json": text,
-        }
+        yield {"key": key, **fields, "breakdown_json": text}
 
     for institution in card.institutions:
         yield from walk(institution)

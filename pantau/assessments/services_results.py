@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pantau.assessments import cycle_rules, scoring, services
-from pantau.assessments.models import Answer, Period, Result
+from pantau.assessments import methodology as mdoc
+from pantau.assessments.models import Answer, MethodologyVersion, Period, Result
 from pantau.assessments.models_cycle import REASON_CHARS
 from pantau.assessments.services_period import actor_name
 from pantau.core import audit, text
@@ -55,6 +56,25 @@ def _answers(period: Period, institution_ids: Iterable[int] | None) -> list[scor
             for i, u, p, item, value, reason in rows]
 
 
+def result_fields(version: MethodologyVersion, document: mdoc.Methodology,
+                  result: scoring.Result) -> tuple[str, dict[str, Any]]:
+    """A scored result's key (``i:``/``u:``/``p:`` and its id) and the fields of its row, all but
+    the breakdown (the per-object and the bulk path write it each their own way)."""
+    if result.level == "institution":
+        key, unit, product = f"i:{result.institution}", None, None
+    elif result.level == "unit":
+        key, unit, product = f"u:{result.unit}", int(result.unit), None
+    else:
+        key, unit, product = f"p:{result.product}", int(result.unit), int(result.product)
+    return key, {
+        "level": result.level, "institution_id": int(result.institution), "sampled_unit_id": unit,
+        "sampled_product_id": product, "methodology_version_id": version.pk,
+        "score": result.score.quantize(document.step, rounding=scoring.RULES[document.aggregation.rounding]),
+        "exact": str(result.score), "category": result.band.code, "category_label": result.band.label[:100],
+        "zone": result.zone.code,
+    }
+
+
 def recompute(period: Period, institution_ids: Iterable[int] | None = None) -> dict[str, dict[str, Any]]:
     """key → the fields of a result row, computed from the stored answers (nothing written)."""
     version = period.methodology_version
@@ -66,23 +86,11 @@ def recompute(period: Period, institution_ids: Iterable[int] | None = None) -> d
         card = scoring.score_answers(document, answers)
     except scoring.ScoringError as exc:
         raise ValidationError(_("Hasil belum dapat dihitung: %(problem)s") % {"problem": exc}) from exc
-    rounding = scoring.RULES[document.aggregation.rounding]
     rows: dict[str, dict[str, Any]] = {}
 
     def add(result: scoring.Result) -> None:
-        if result.level == "institution":
-            key, unit, product = f"i:{result.institution}", None, None
-        elif result.level == "unit":
-            key, unit, product = f"u:{result.unit}", int(result.unit), None
-        else:
-            key, unit, product = f"p:{result.product}", int(result.unit), int(result.product)
-        rows[key] = {
-            "level": result.level, "institution_id": int(result.institution), "sampled_unit_id": unit,
-            "sampled_product_id": product, "methodology_version_id": version.pk,
-            "score": result.score.quantize(document.step, rounding=rounding), "exact": str(result.score),
-            "category": result.band.code, "category_label": result.band.label[:100], "zone": result.zone.code,
-            "breakdown": step_json(result.step),
-        }
+        key, fields = result_fields(version, document, result)
+        rows[key] = {**fields, "breakdown": step_json(result.step)}
         for child in result.children:
             add(child)
 

@@ -86,3 +86,15 @@ def fold_key(value: str) -> str:
         return value
     value = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
     return value.translate(_HOMOGLYPHS)
+
+
+def clip(value: str, limit: int) -> str:
+    """``value`` with white space collapsed, cut to ``limit`` characters at a word boundary, with an
+    ellipsis when cut (the texts of the printed pages: the counter board, the rapor)."""
+    value = " ".join(value.split())
+    if len(value) <= limit:
+        return value
+    cut = value[: max(1, limit - 1)]
+    if " " in cut[limit // 2:]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.") + "…"

@@ -36,6 +36,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 
+from pantau.core.text import clip
 from pantau.registry import components as comp
 from pantau.registry.models import ServiceProduct, ServiceStandard
 from pantau.reports.pdf import StaticOnlyFetcher, base_url
@@ -132,17 +133,6 @@ class Block:
         if len(shown) == self.total and shown and shown[-1] != self.items[-1]:
             self.hidden = 1  # the last item was cut
         return used + self.more_mm(more)
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters at a word boundary, with an ellipsis when cut."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: max(1, limit - 1)]
-    if " " in cut[limit // 2:]:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:.") + "…"
 
 
 def _cpl(width_mm: float, font_pt: float, em: float = 0.56) -> int:
