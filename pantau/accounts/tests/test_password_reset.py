@@ -105,17 +105,20 @@ def test_a_slow_mail_server_does_not_make_a_known_address_answer_slower(
     cast: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.EMAIL_BACKEND = f"{__name__}.SlowEmailBackend"
+    settings.PASSWORD_RESET_PER_EMAIL = settings.PASSWORD_RESET_PER_IP = 100  # timing, not the limits
     for email in ("siapa@tidak.ada", "head_kalsel@uji.local"):  # once each first: what a process does
         with django_capture_on_commit_callbacks(execute=True):  # once (templates, translations) is not timed
             Client().post(RESET, {"email": email})
     mail.outbox.clear()
-    took = {}
-    for email in ("siapa@tidak.ada", "head_kalsel@uji.local"):
-        with django_capture_on_commit_callbacks(execute=True):  # the task runs after the answer
-            start = time.perf_counter()
-            assert Client().post(RESET, {"email": email}).status_code == 302
-            took[email] = time.perf_counter() - start
-    assert len(mail.outbox) == 1
+    took: dict[str, float] = {}
+    for _ in range(5):  # the fastest of five: a pause of the machine (load, GC) is not the view's time
+        for email in ("siapa@tidak.ada", "head_kalsel@uji.local"):
+            with django_capture_on_commit_callbacks(execute=True):  # the task runs after the answer
+                start = time.perf_counter()
+                assert Client().post(RESET, {"email": email}).status_code == 302
+                spent = time.perf_counter() - start
+            took[email] = min(took.get(email, spent), spent)
+    assert len(mail.outbox) == 5
     assert abs(took["head_kalsel@uji.local"] - took["siapa@tidak.ada"]) < 0.25, took
 
 
