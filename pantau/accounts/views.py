@@ -25,7 +25,21 @@ from pantau.core.http import client_ip
 
 login_view = access(PUBLIC)(auth_views.LoginView.as_view(template_name="accounts/login.html",
                                                          redirect_authenticated_user=True))
-logout_view = access(PUBLIC)(auth_views.LogoutView.as_view())
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signs out and asks the browser to forget what this site kept on the device (the offline
+    instrument's waiting answers and photos in IndexedDB, the pages its service worker keeps, the
+    HTTP cache): a shared phone or computer keeps nothing of the last user. The page warns first
+    when changes are still waiting to be sent (``app.js``, ``data-device-data``)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
+logout_view = access(PUBLIC)(LogoutView.as_view())
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 from decimal import Decimal
 
 import pytest
 from django.core.signals import request_started
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from pantau.assessments import services_period
 from pantau.assessments.models import Answer, Evidence, SampledUnit
@@ -120,3 +121,60 @@ def test_a_conflict_is_shown_side_by_side_and_the_assessor_chooses(
     expect(status).to_have_attribute("data-state", "synced")
     stored = Answer.objects.get(sampled_unit=unit, item="sp_persyaratan")
     assert (stored.value, stored.revision) == (Decimal(1), 2)
+
+
+def test_signing_out_warns_about_unsent_changes_and_then_leaves_nothing_on_the_phone(
+    phone: Page, site: Site, log_in: Callable[..., None],
+) -> None:
+    from pantau.assessments import services_answers
+
+    unit = _collecting_unit(site)
+    product = unit.products.get()
+    item = phone.locator(f"#item-p{product.pk}-sp_persyaratan")
+    status = phone.locator("#sync-status")
+    log_in(phone, "assessor_kalsel")
+    phone.goto(site.at(f"/kelola/penilaian/unit/{unit.pk}/"))
+    expect(phone.locator("html")).to_have_attribute("data-offline-ready", "1")
+    # An answer that cannot be sent yet (someone else saved the item meanwhile) stays on the phone.
+    services_answers.answer_save(actor=site.cast.head_kalsel, sampled_unit=unit, item="sp_persyaratan",
+                                 value=Decimal(0), sampled_product=product)
+    item.get_by_label("Ya", exact=True).check()
+    expect(status).to_contain_text("1 jawaban bentrok")
+    on_device = "() => indexedDB.databases().then(l => l.map(d => d.name))"
+    assert phone.evaluate(on_device) == [f"pantau-u{site.cast.assessor_kalsel.pk}-instrument"]
+
+    asked: list[str] = []
+
+    def answer(dialog: Any, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    phone.once("dialog", lambda d: answer(d, False))  # "cancel": the change is kept, still signed in
+    with phone.expect_event("dialog"):
+        phone.get_by_role("button", name="Keluar").click()
+    expect(phone.get_by_role("button", name="Keluar")).to_be_enabled()
+    assert len(asked) == 1 and "1 perubahan yang belum terkirim" in asked[0]
+    expect(status).to_contain_text("1 jawaban bentrok")
+    assert phone.evaluate(on_device) == [f"pantau-u{site.cast.assessor_kalsel.pk}-instrument"]
+
+    phone.once("dialog", lambda d: answer(d, True))  # sign out anyway: nothing stays on the device
+    phone.get_by_role("button", name="Keluar").click()
+    expect(phone.get_by_role("link", name="Masuk")).to_be_visible()
+    assert len(asked) == 2
+    assert phone.evaluate(on_device) == []
+    assert phone.evaluate("() => caches.keys()") == []
+    assert phone.evaluate("() => navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
+    assert Answer.objects.get(sampled_unit=unit, item="sp_persyaratan").value == Decimal(0)
+
+
+def test_the_instrument_passes_axe(axe_context: BrowserContext, site: Site, axe: Callable[[Page], None]) -> None:
+    from tests.browser.conftest import log_in_through_form
+
+    unit = _collecting_unit(site)
+    page = axe_context.new_page()
+    log_in_through_form(page, site, "assessor_kalsel")
+    page.goto(site.at(f"/kelola/penilaian/unit/{unit.pk}/"))
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "1")
+    axe(page)
+    page.get_by_role("button", name="Simpan jawaban").click()  # the page with its error summary
+    axe(page)

@@ -89,3 +89,14 @@ def test_the_session_cookie_is_guarded(cast: Any) -> None:
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
     assert cookie["max-age"] == ""  # ends when the browser closes
     assert settings.SESSION_COOKIE_AGE <= 8 * 3600
+
+
+def test_signing_out_asks_the_browser_to_forget_what_the_site_kept_on_the_device(cast: Any) -> None:
+    client = Client()
+    assert attempt(client, "assessor_kalsel", PASSWORD).status_code == 302
+    page = client.get(reverse("manage:dashboard"))
+    assert f'data-device-data="pantau-u{cast.assessor_kalsel.pk}-"' in page.content.decode()
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+    assert "_auth_user_id" not in client.session

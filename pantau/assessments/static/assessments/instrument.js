@@ -13,6 +13,10 @@
   var syncUrl = form.getAttribute("data-sync-url");
   var evidenceUrl = form.getAttribute("data-evidence-url");
   var swUrl = form.getAttribute("data-sw-url");
+  // One database per user ("pantau-u<id>-instrument"): on a shared phone one assessor's waiting
+  // answers are never shown to, nor sent as, another; signing out removes them (app.js warns first).
+  var dbName = form.getAttribute("data-db");
+  if (!dbName) { return; }
   var statusEl = document.getElementById("sync-status");
   var csrfInput = form.querySelector("input[name=csrfmiddlewaretoken]");
   var csrf = csrfInput ? csrfInput.value : "";
@@ -40,7 +44,7 @@
   function db() {
     if (!dbPromise) {
       dbPromise = new Promise(function (resolve, reject) {
-        var request = indexedDB.open("pantau-instrument", 1);
+        var request = indexedDB.open(dbName, 1);
         request.onupgradeneeded = function () {
           var d = request.result;
           d.createObjectStore("answers", {keyPath: "id"});

@@ -45,6 +45,44 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
+  // Signing out on a shared device: what a page kept on the device for sending later (IndexedDB
+  // databases named "pantau-u<user>-…", whose records are all still unsent) is counted first; the
+  // user is warned before the server's answer (Clear-Site-Data) removes it from the device.
+  function unsent(prefix) {
+    return indexedDB.databases().then(function (list) {
+      var names = list.map(function (d) { return d.name || ""; })
+        .filter(function (n) { return n.indexOf(prefix) === 0; });
+      return Promise.all(names.map(function (name) {
+        return new Promise(function (resolve) {
+          var open = indexedDB.open(name);
+          open.onerror = function () { resolve(0); };
+          open.onsuccess = function () {
+            var d = open.result, stores = Array.prototype.slice.call(d.objectStoreNames);
+            if (!stores.length) { d.close(); resolve(0); return; }
+            var t = d.transaction(stores, "readonly"), total = 0;
+            stores.forEach(function (s) {
+              var c = t.objectStore(s).count();
+              c.onsuccess = function () { total += c.result; };
+            });
+            t.oncomplete = function () { d.close(); resolve(total); };
+            t.onerror = t.onabort = function () { d.close(); resolve(0); };
+          };
+        });
+      }));
+    }).then(function (counts) { return counts.reduce(function (a, b) { return a + b; }, 0); });
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target, prefix = form.getAttribute("data-device-data");
+    if (!prefix || form.getAttribute("data-device-checked") === "1") { return; }
+    if (!window.indexedDB || !indexedDB.databases || !window.Promise) { return; }
+    event.preventDefault();
+    function go() { form.setAttribute("data-device-checked", "1"); form.submit(); }
+    unsent(prefix).then(function (n) {
+      if (n > 0 && !window.confirm(form.getAttribute("data-device-warning").replace("{n}", n))) { return; }
+      go();
+    }, go);
+  }, true);
+
   // Busy buttons: a POST form submits once. The clicked button's name/value is already in the
   // submission when the buttons are disabled (next tick); the server refuses replays as well.
   document.body.addEventListener("submit", function (event) {
