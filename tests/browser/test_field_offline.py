@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.signals import request_started
