@@ -167,13 +167,16 @@ class Outcome:
         return out
 
 
-def save_one(user: Any, sampled: SampledUnit, row: Row, raw: str, reason: str, revision: int) -> Outcome:
-    """Save one item as the user gave it against the revision they saw."""
+def save_one(user: Any, sampled: SampledUnit, row: Row, raw: str, reason: str, revision: int,
+             change_reason: str = "") -> Outcome:
+    """Save one item as the user gave it against the revision they saw (``change_reason``: why a
+    reviewer changes an answer after approval)."""
     reason = (reason or "").strip()[:REASON_CHARS]
     try:
         na, value = parse_value(raw)
         answer = services_answers.answer_save(actor=user, sampled_unit=sampled, item=row.item.code, value=value,
-                                              reason=reason, sampled_product=row.product, revision=revision)
+                                              reason=reason, sampled_product=row.product, revision=revision,
+                                              change_reason=change_reason)
     except services_answers.AnswerConflict as conflict:
         stored = conflict.stored
         if stored["value"] == conflict.submitted["value"] and (

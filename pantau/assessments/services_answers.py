@@ -158,6 +158,15 @@ def answer_save(*, actor: Any, sampled_unit: SampledUnit, item: str, value: Deci
                   change_reason=change_reason, institution=institution)
 
 
+def lock_of(actor: Any, sampled: SampledUnit) -> tuple[bool, bool]:
+    """(locked, may change with a reason): the instrument page shows which applies to the user."""
+    locked = sampled.status == SampledUnit.Status.APPROVED or sampled.period.status not in workflow.WORKING
+    if not locked or sampled.period.status == Period.Status.DRAFT:
+        return locked, False
+    institution = registry.institution_rows([sampled.institution_id])[sampled.institution_id]
+    return True, cycle_rules.reviews_unit(actor, sampled, institution)
+
+
 def missing_items(sampled: SampledUnit, document: mdoc.Methodology) -> list[str]:
     """The items still unanswered in a unit: ``code`` per unit, ``code (produk <id>)`` per product."""
     have: set[tuple[int | None, str]] = set(

@@ -34,6 +34,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pantau.accounts.rules import has_any_role
 from pantau.assessments import instrument, services_answers
 from pantau.assessments.models import Evidence, SampledUnit
+from pantau.assessments.models_cycle import REASON_CHARS
 from pantau.assessments.models_evidence import TOKEN_CHARS
 from pantau.assessments.selectors_cycle import sampled_units_for
 from pantau.core.access import PUBLIC, access
@@ -48,9 +49,11 @@ def _sampled(request: HttpRequest, pk: int) -> SampledUnit:
 
 
 def _page(request: HttpRequest, sampled: SampledUnit, sections: list[instrument.Section],
-          problems: int = 0) -> HttpResponse:
+          problems: int = 0, change_reason: str = "") -> HttpResponse:
     names = registry.unit_rows([sampled.unit_id])
+    locked, may_change = services_answers.lock_of(request.user, sampled)
     return render(request, "assessments/work/unit.html", {
+        "locked": locked, "may_change": may_change, "change_reason": change_reason,
         "sampled": sampled, "period": sampled.period, "unit": names.get(sampled.unit_id, {}).get("name", ""),
         "sections": sections, "form_token": uuid.uuid4().hex, "problems": problems,
         "sync_url": reverse("assessment_work:sync", args=[sampled.pk]),
@@ -69,6 +72,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
         return _page(request, sampled, sections)
     post, files = request.POST, request.FILES
     token = (post.get("form_token") or uuid.uuid4().hex)[:32]
+    change_reason = (post.get("change_reason") or "").strip()[:REASON_CHARS]
     problems = saved = 0
     for key, row in rows.items():
         raw = (post.get(f"{key}__value") or "").strip()
@@ -88,7 +92,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
             if conflicted and resolve not in ("mine", "theirs"):
                 outcome = instrument.save_one(request.user, sampled, row, raw, reason, -1)  # shows the conflict
             else:
-                outcome = instrument.save_one(request.user, sampled, row, raw, reason, revision)
+                outcome = instrument.save_one(request.user, sampled, row, raw, reason, revision, change_reason)
             if outcome.status == "saved":
                 row.value, row.reason, row.revision, row.seen, row.saved = (outcome.value, outcome.reason,
                                                                             outcome.revision, outcome.value, True)
@@ -114,7 +118,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
         if note:
             problems += _attach(request, sampled, row, Evidence.Kind.NOTE, f"{token}-{key}-note", note=note)
     if problems:
-        return _page(request, sampled, sections, problems)
+        return _page(request, sampled, sections, problems, change_reason)
     if saved:
         messages.success(request, _("%(n)d jawaban tersimpan.") % {"n": saved})
     else:

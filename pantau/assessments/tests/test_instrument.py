@@ -188,3 +188,35 @@ def test_the_service_worker_is_served_with_its_scope_and_no_inline_data(client: 
     assert response["Content-Type"].startswith("application/javascript")
     body = response.content.decode()
     assert "/static/assessments/instrument.js" in body and "respondWith" in body
+
+
+def test_after_approval_the_reviewer_changes_an_answer_only_with_a_reason_and_it_is_audited(
+    cast: Any, unit: Any
+) -> None:
+    from pantau.core.models import AuditEvent
+
+    k = key(unit)
+    services_answers.answer_save(actor=cast.assessor_kalsel, sampled_unit=unit, item="sp_persyaratan",
+                                 value=Decimal(1), sampled_product=unit.products.get())
+    unit.status = SampledUnit.Status.APPROVED  # as after unit_approve
+    unit.save()
+    # The assessor sees the lock and no way around it; the page does not keep changes offline.
+    html = client_for(cast.assessor_kalsel).get(url(unit)).content.decode()
+    assert "jawabannya terkunci" in html and 'name="change_reason"' not in html and "data-db=" not in html
+    refused = client_for(cast.assessor_kalsel).post(url(unit), {f"{k}__value": "0", f"{k}__rev": "1",
+                                                                f"{k}__seen": "1", "change_reason": "salah"})
+    assert refused.status_code == 422 and "dikunci" in refused.content.decode()
+
+    head = client_for(cast.head_kalsel)
+    assert 'name="change_reason"' in head.get(url(unit)).content.decode()
+    change = {f"{k}__value": "0", f"{k}__rev": "1", f"{k}__seen": "1"}
+    no_reason = head.post(url(unit), change)
+    assert no_reason.status_code == 422 and "tulis alasan perubahan" in no_reason.content.decode()
+    assert Answer.objects.get(sampled_unit=unit).value == Decimal(1)  # nothing changed
+
+    done = head.post(url(unit), {**change, "change_reason": "Foto menunjukkan persyaratan tidak dipajang."})
+    assert done.status_code == 302
+    answer = Answer.objects.get(sampled_unit=unit)
+    assert (answer.value, answer.revision) == (Decimal(0), 2)
+    event = AuditEvent.objects.filter(event_type="answer.changed_after_approval").get()
+    assert event.reason == "Foto menunjukkan persyaratan tidak dipajang." and event.actor_id == cast.head_kalsel.pk
