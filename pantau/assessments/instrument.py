@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 
 from pantau.assessments import methodology as mdoc
 from pantau.assessments import services, services_answers, services_evidence
-from pantau.assessments.models import Answer, Evidence, SampledProduct, SampledUnit
+from pantau.assessments.models import Answer, Evidence, ReturnedItem, SampledProduct, SampledUnit
 from pantau.assessments.models_cycle import REASON_CHARS
 from pantau.assessments.selectors_cycle import prefill
 
+RETURNED = "returned"  # the ``__seen`` of a returned item: never equal to a value
 KEY_RE = re.compile(r"^(?:u|p(\d{1,12}))-([A-Za-z0-9_.-]{1,63})$")
 
 
@@ -70,6 +71,7 @@ class Row:
     errors: list[str] = field(default_factory=list)
     conflict: dict[str, Any] | None = None  # {"stored": …, "stored_shown": …, "mine_shown": …}
     saved: bool = False
+    returned: str = ""  # the reviewer's comment while the item is returned
 
     @property
     def choices(self) -> list[tuple[str, str]]:
@@ -108,6 +110,8 @@ def build(user: Any, sampled: SampledUnit) -> tuple[list[Section], dict[str, Row
     evidence: dict[tuple[int | None, str], list[Evidence]] = {}
     for ev in Evidence.objects.filter(sampled_unit=sampled).order_by("pk"):
         evidence.setdefault((ev.sampled_product_id, ev.item), []).append(ev)
+    returned = {(r.sampled_product_id, r.item): r.comment
+                for r in ReturnedItem.objects.filter(sampled_unit=sampled, resolved_at__isnull=True).order_by("pk")}
 
     def row(item: mdoc.Item, product: SampledProduct | None, view: dict[str, Any] | None) -> Row:
         pid = product.pk if product else None
@@ -116,6 +120,9 @@ def build(user: Any, sampled: SampledUnit) -> tuple[list[Section], dict[str, Row
         if stored is not None:
             r.value, r.reason, r.revision = shown(stored.value), stored.reason, stored.revision
         r.seen = r.value
+        r.returned = returned.get((pid, item.code), "")
+        if r.returned:
+            r.seen = RETURNED  # saving the page saves it again, changed or confirmed: that resolves it
         if view is not None:
             found = next((x for x in view["rows"] if x["item"] == item.code), None)
             if found is not None:

@@ -1,16 +1,20 @@
 """The assessment cycle's staff screens on a 360 px phone: a head of office creates a period,
 chooses the sample and assigns an assessor; the assessor submits (answers set through the
-services); the head returns one item, approves; the provider contests an answer; the head decides
-it and publishes. Every date of the period is today, so each step is due without moving time."""
+services); the head returns one item; the assessor sees the comment on the instrument, fixes the
+item there and submits again; the head approves; the provider contests an answer; the head decides
+it and publishes; the public result opens and its rapor PDF lists the unmet item. Every date of
+the period is today, so each step is due without moving time."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+from pypdf import PdfReader
 
 from pantau.assessments import services_answers
 from pantau.assessments.models import Answer, Period, ReturnedItem, SampledUnit
@@ -23,6 +27,7 @@ pytestmark = pytest.mark.browser
 def _as(phone: Page, log_in: Callable[..., None], username: str) -> None:
     if phone.get_by_role("button", name="Keluar").count():
         phone.get_by_role("button", name="Keluar").click()
+        expect(phone.get_by_role("link", name="Masuk")).to_be_visible()  # signed out (after the device check)
     log_in(phone, username)
 
 
@@ -97,14 +102,28 @@ def test_a_period_runs_from_creation_to_publication_on_a_phone(phone: Page, site
     expect(phone.get_by_role("status").first).to_contain_text("1 item dikembalikan")
     no_horizontal_scroll(phone)
 
-    # the assessor saves the item again (services) and submits; the head approves
+    # the assessor sees the comment on the instrument, fixes the item (not met after all), submits
     returned = ReturnedItem.objects.get()
     answer = Answer.objects.get(sampled_unit=dukcapil, item=returned.item,
                                 sampled_product=returned.sampled_product)
-    services_answers.answer_save(actor=cast.assessor_kalsel, sampled_unit=dukcapil, item=answer.item,
-                                 value=answer.value, sampled_product=answer.sampled_product, revision=answer.revision)
-    services_answers.unit_submit(actor=cast.assessor_kalsel, sampled_unit=dukcapil)
-    phone.reload()
+    item_key = (f"p{returned.sampled_product_id}-{returned.item}" if returned.sampled_product_id
+                else f"u-{returned.item}")
+    _as(phone, log_in, "assessor_kalsel")
+    phone.goto(site.at(f"/kelola/penilaian/unit/{dukcapil.pk}/"))
+    fieldset = phone.locator(f"#item-{item_key}")
+    expect(fieldset.locator(".returned")).to_contain_text("Foto papan persyaratan tidak terbaca.")
+    fieldset.locator("input[name$='__value'][value='0']").check()
+    expect(fieldset.locator(".item-status")).to_have_text("Tersimpan")  # sent to the server
+    expect(phone.locator("#sync-status")).to_have_attribute("data-state", "synced")
+    no_horizontal_scroll(phone)
+    phone.get_by_role("button", name="Ajukan untuk reviu").click()
+    expect(phone.get_by_role("status").first).to_contain_text("Unit diajukan untuk reviu.")
+    answer.refresh_from_db()
+    assert answer.value == Decimal(0) and ReturnedItem.objects.get().resolved_at is not None
+
+    # the head approves
+    _as(phone, log_in, "head_kalsel")
+    phone.goto(site.at(f"/kelola/penilaian/periode/unit/{dukcapil.pk}/"))
     phone.get_by_role("button", name="Setujui unit").click()
     expect(phone.get_by_role("status").first).to_contain_text("Unit disetujui")
     services_answers.unit_approve(actor=cast.head_kalsel, sampled_unit=dpmptsp)
@@ -137,7 +156,18 @@ def test_a_period_runs_from_creation_to_publication_on_a_phone(phone: Page, site
     _step(phone, "Dipublikasikan")
     period.refresh_from_db()
     assert period.status == Period.Status.PUBLISHED
-    assert answer.value is not None and Decimal(answer.value) >= 0
+
+    # anyone reads the result and opens the rapor, which lists the item the assessor found unmet
+    _as(phone, log_in, "outsider")
+    phone.goto(site.at(f"/penilaian/{period.year}/instansi/{cast.tabalong.pk}/"))
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Tabalong")
+    no_horizontal_scroll(phone)
+    with phone.expect_response(lambda r: r.url.endswith("/rapor.pdf")) as opened:
+        phone.get_by_role("link", name="Rapor (PDF)").click()
+    assert opened.value.status == 200 and opened.value.headers["content-type"] == "application/pdf"
+    pdf = PdfReader(io.BytesIO(phone.request.get(opened.value.url).body()))  # the viewer keeps the body
+    text = " ".join((page.extract_text() or "") for page in pdf.pages)
+    assert returned.item in text and "Dinas Kependudukan" in text, text[:500]
 
 
 def test_the_period_pages_pass_axe(axe_context: BrowserContext, site: Site, axe: Callable[[Page], None]) -> None:

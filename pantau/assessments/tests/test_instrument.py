@@ -220,3 +220,24 @@ def test_after_approval_the_reviewer_changes_an_answer_only_with_a_reason_and_it
     assert (answer.value, answer.revision) == (Decimal(0), 2)
     event = AuditEvent.objects.filter(event_type="answer.changed_after_approval").get()
     assert event.reason == "Foto menunjukkan persyaratan tidak dipajang." and event.actor_id == cast.head_kalsel.pk
+
+
+def test_a_returned_item_shows_the_comment_and_saving_the_page_resolves_it_even_unchanged(
+    cast: Any, unit: Any
+) -> None:
+    from pantau.assessments.models import ReturnedItem
+
+    k = key(unit)
+    product = unit.products.get()
+    services_answers.answer_save(actor=cast.assessor_kalsel, sampled_unit=unit, item="sp_persyaratan",
+                                 value=Decimal(1), sampled_product=product)
+    ReturnedItem.objects.create(sampled_unit=unit, sampled_product=product, item="sp_persyaratan",
+                                comment="Foto papan tidak terbaca.", returned_by=cast.head_kalsel)
+    client = client_for(cast.assessor_kalsel)
+    html = client.get(url(unit)).content.decode()
+    assert "Foto papan tidak terbaca." in html and f'name="{k}__seen" value="returned"' in html
+    # The assessor looked again and the answer stands: the page is saved as it is.
+    assert client.post(url(unit), {f"{k}__value": "1", f"{k}__rev": "1", f"{k}__seen": "returned"}).status_code == 302
+    assert Answer.objects.get(sampled_unit=unit).revision == 2
+    assert ReturnedItem.objects.get().resolved_at is not None
+    assert "Foto papan tidak terbaca." not in client.get(url(unit)).content.decode()

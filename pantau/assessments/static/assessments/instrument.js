@@ -208,6 +208,10 @@
     form.querySelectorAll("[data-kind=url], [data-kind=note]").forEach(function (input) {
       if (input.value.trim()) { input.dispatchEvent(new Event("change", {bubbles: true})); }
     });
+    // A returned item is sent again even unchanged: the assessor confirms it, which resolves it.
+    form.querySelectorAll("fieldset[data-returned] input[name$='__value']").forEach(function (input) {
+      if (input.type !== "radio" || input.checked) { input.dispatchEvent(new Event("change", {bubbles: true})); }
+    });
     window.setTimeout(sync, 50);
   });
 
