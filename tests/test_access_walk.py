@@ -103,7 +103,8 @@ def _evidence(c: Any) -> list[Any]:
 
     from pantau.assessments.models import Evidence
 
-    ev = Evidence(sampled_unit_id=_sampled_unit(c)[0], item="mk_maklumat", kind="photo", client_token="walk",
+    ev = Evidence(sampled_unit_id=_sampled_unit(c)[0], item="mk_maklumat", kind="photo",
+                  client_token=f"walk-{Evidence.objects.count()}",
                   content_type="image/jpeg")
     ev.file.save("walk.jpg", ContentFile(b"\xff\xd8\xff"), save=True)
     return [ev.pk]
@@ -152,6 +153,7 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "assessment_work:evidence_upload": (_sampled_unit, set()),  # POST only
     "assessment_work:submit": (_sampled_unit, set()),  # POST only
     "assessment_work:evidence_file": (_evidence, OFFICE_STAFF - {"assessor_kalteng"}),
+    "assessment_work:evidence_remove": (_evidence, set()),  # POST only
     "assessment_work:service_worker": (NONE, PUBLIC),  # the offline instrument's worker: no data in it
     "assessment_periods:list": (NONE, SEES_PERIODS),
     "assessment_periods:new": (NONE, CREATES_PERIODS),

@@ -147,16 +147,25 @@ def _check_item(document: mdoc.Methodology, item_code: str, product: bool) -> md
     return item
 
 
-def _may_attach(actor: Any, sampled: SampledUnit, institution: dict[str, Any]) -> None:
+def _may_attach(actor: Any, sampled: SampledUnit, institution: dict[str, Any], removing: bool = False) -> bool:
+    """Whether the actor reviews the unit; refuses when the unit's evidence may not change now."""
     reviewer = cycle_rules.reviews_unit(actor, sampled, institution)
     if not (reviewer or cycle_rules.answers_unit(actor, sampled)):
         raise NotInScope
     if sampled.period.status == Period.Status.DRAFT:
         raise ValidationError(_("Pengumpulan data periode ini belum dibuka."))
     if sampled.period.status not in workflow.WORKING or sampled.status == SampledUnit.Status.APPROVED:
-        raise ValidationError(_("Unit ini sudah dikunci; bukti tidak dapat ditambahkan lagi."))
+        raise ValidationError(_("Unit ini sudah dikunci; bukti tidak dapat dihapus lagi.") if removing
+                              else _("Unit ini sudah dikunci; bukti tidak dapat ditambahkan lagi."))
     if sampled.status == SampledUnit.Status.SUBMITTED and not reviewer:
-        raise ValidationError(_("Unit ini sedang direviu; bukti dapat ditambahkan lagi bila dikembalikan."))
+        raise ValidationError(_("Unit ini sedang direviu; bukti dapat dihapus lagi bila dikembalikan.") if removing
+                              else _("Unit ini sedang direviu; bukti dapat ditambahkan lagi bila dikembalikan."))
+    return reviewer
+
+
+def _drop_file(row: Evidence) -> None:
+    if row.file:
+        row.file.delete(save=False)
 
 
 @transaction.atomic
@@ -216,14 +225,65 @@ def evidence_add(*, actor: Any, sampled_unit: SampledUnit, item: str, kind: str,
     try:
         with transaction.atomic():
             row.save()
+            audit.record(actor=actor, event_type="evidence.added", obj=row,
+                         after={"item": item, "kind": kind, "sampled_product_id": row.sampled_product_id,
+                                "size": row.size}, **where(institution))
     except IntegrityError:  # the same token, saved meanwhile by a parallel retry
-        if row.file:
-            row.file.delete(save=False)
+        _drop_file(row)
         return Evidence.objects.get(client_token=token, uploaded_by=actor)
-    audit.record(actor=actor, event_type="evidence.added", obj=row,
-                 after={"item": item, "kind": kind, "sampled_product_id": row.sampled_product_id, "size": row.size},
-                 **where(institution))
+    except BaseException:  # nothing stored: no file left behind either (a later rollback: sweep_orphans)
+        _drop_file(row)
+        raise
     return row
+
+
+@transaction.atomic
+def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
+    """Remove a piece of evidence attached by mistake while the unit is still open: its uploader
+    or a reviewer. Audited with what it was; the file goes once the removal is committed."""
+    sampled = (SampledUnit.objects.select_for_update().select_related("period__methodology_version")
+               .get(pk=evidence.sampled_unit_id))
+    institution = registry.institution_rows([sampled.institution_id])[sampled.institution_id]
+    reviewer = _may_attach(actor, sampled, institution, removing=True)
+    if evidence.uploaded_by_id != getattr(actor, "pk", None) and not reviewer:
+        raise ValidationError(_("Hanya pengunggahnya atau peninjau unit yang dapat menghapus bukti ini."))
+    name, storage = evidence.file.name if evidence.file else "", evidence.file.storage
+    audit.record(actor=actor, event_type="evidence.removed", obj=evidence,
+                 before={"item": evidence.item, "kind": evidence.kind, "sampled_product_id": evidence.sampled_product_id,
+                         "size": evidence.size, "name": evidence.original_name or evidence.url or evidence.note[:80]},
+                 **where(institution))
+    evidence.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def sweep_orphans(older_than: dt.timedelta, dry_run: bool = False) -> list[str]:
+    """Files in the evidence storage that no row names (a transaction rolled back after the file
+    was written), older than ``older_than`` so an upload in flight is never touched; deleted
+    unless ``dry_run``. Walks one month's folder at a time (bounded memory)."""
+    storage = Evidence._meta.get_field("file").storage  # type: ignore[attr-defined]
+    cutoff = timezone.now() - older_than
+    found: list[str] = []
+
+    def walk(folder: str) -> None:
+        try:
+            folders, files = storage.listdir(folder)
+        except FileNotFoundError:
+            return
+        for sub in sorted(folders):
+            walk(f"{folder}/{sub}")
+        if not files:
+            return
+        known = set(Evidence.objects.filter(file__startswith=f"{folder}/").values_list("file", flat=True))
+        for name in sorted(files):
+            path = f"{folder}/{name}"
+            if path not in known and storage.get_modified_time(path) < cutoff:
+                found.append(path)
+                if not dry_run:
+                    storage.delete(path)
+
+    walk("evidence")
+    return found
 
 
 def missing_evidence(sampled: SampledUnit, document: mdoc.Methodology) -> list[str]:

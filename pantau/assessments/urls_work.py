@@ -12,4 +12,5 @@ urlpatterns = [
     path("unit/<id:pk>/bukti/", i.evidence_upload, name="evidence_upload"),
     path("unit/<id:pk>/ajukan/", i.submit, name="submit"),
     path("bukti/<id:pk>/", i.evidence_file, name="evidence_file"),
+    path("bukti/<id:pk>/hapus/", i.evidence_remove, name="evidence_remove"),
 ]

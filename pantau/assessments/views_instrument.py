@@ -32,7 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from pantau.accounts.rules import has_any_role
-from pantau.assessments import instrument, services_answers
+from pantau.assessments import instrument, services_answers, services_evidence
 from pantau.assessments.models import Evidence, SampledUnit
 from pantau.assessments.models_cycle import REASON_CHARS
 from pantau.assessments.models_evidence import TOKEN_CHARS
@@ -209,6 +209,21 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
                             filename=ev.original_name or str(ev.file.name or "").rsplit("/", 1)[-1])
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@require_POST
+@access(has_any_role)
+def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove one piece of evidence (its uploader or a reviewer, while the unit is open)."""
+    ev = get_object_or_404(Evidence.objects.filter(sampled_unit__in=sampled_units_for(request.user).values("pk")),
+                           pk=pk)
+    try:
+        services_evidence.evidence_remove(actor=request.user, evidence=ev)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Bukti dihapus."))
+    return redirect("assessment_work:unit", pk=ev.sampled_unit_id)
 
 
 @require_POST

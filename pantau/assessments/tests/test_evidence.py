@@ -182,3 +182,82 @@ def test_an_item_answered_not_applicable_needs_no_evidence(cast: Any, unit: Any)
     services_answers.answer_save(actor=cast.assessor_kalsel, sampled_unit=unit, item=item.code, value=None,
                                  reason="tidak ada", sampled_product=product)
     assert services_evidence.missing_evidence(unit, document) == []
+
+
+@pytest.fixture
+def storage(monkeypatch: Any, tmp_path: Any) -> Any:
+    """The evidence field's storage in a folder of this test's own."""
+    from django.core.files.storage import FileSystemStorage
+
+    own = FileSystemStorage(location=tmp_path / "evidence-store")
+    monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", own)
+    return own
+
+
+def stored_files(storage: Any) -> list[str]:
+    root = storage.location
+    import os
+
+    return sorted(os.path.relpath(os.path.join(d, f), root) for d, _s, fs in os.walk(root) for f in fs)
+
+
+def test_the_uploader_removes_evidence_while_the_unit_is_open_and_the_file_goes_after_commit(
+    cast: Any, unit: Any, storage: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from pantau.core.models import AuditEvent
+
+    ev = services_evidence.evidence_add(actor=cast.assessor_kalsel, sampled_unit=unit, item="sp_persyaratan",
+                                        kind="photo", sampled_product=unit.products.get(), upload=upload(photo_bytes()))
+    assert len(stored_files(storage)) == 1
+    with pytest.raises(NotInScope):
+        services_evidence.evidence_remove(actor=cast.outsider, evidence=ev)
+    with django_capture_on_commit_callbacks(execute=True):
+        services_evidence.evidence_remove(actor=cast.assessor_kalsel, evidence=ev)
+    assert not Evidence.objects.exists() and stored_files(storage) == []
+    event = AuditEvent.objects.get(event_type="evidence.removed")
+    assert event.before["kind"] == "photo" and event.actor_id == cast.assessor_kalsel.pk
+
+
+def test_evidence_of_a_submitted_unit_stays_for_the_assessor(cast: Any, unit: Any, storage: Any) -> None:
+    ev = services_evidence.evidence_add(actor=cast.assessor_kalsel, sampled_unit=unit, item="sp_persyaratan",
+                                        kind="note", sampled_product=unit.products.get(), note="papan ada")
+    SampledUnit.objects.filter(pk=unit.pk).update(status=SampledUnit.Status.SUBMITTED)
+    with pytest.raises(ValidationError, match="sedang direviu"):
+        services_evidence.evidence_remove(actor=cast.assessor_kalsel, evidence=ev)
+    assert Evidence.objects.filter(pk=ev.pk).exists()
+
+
+def test_a_failure_after_the_file_was_written_leaves_no_file(cast: Any, unit: Any, storage: Any,
+                                                             monkeypatch: Any) -> None:
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("audit store down")
+
+    monkeypatch.setattr(services_evidence.audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        services_evidence.evidence_add(actor=cast.assessor_kalsel, sampled_unit=unit, item="sp_persyaratan",
+                                       kind="photo", sampled_product=unit.products.get(), upload=upload(photo_bytes()))
+    assert not Evidence.objects.exists() and stored_files(storage) == []
+
+
+def test_the_sweep_deletes_only_old_files_no_row_names(cast: Any, unit: Any, storage: Any) -> None:
+    import datetime as dt
+    import os
+    import time
+
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    kept = services_evidence.evidence_add(actor=cast.assessor_kalsel, sampled_unit=unit, item="sp_persyaratan",
+                                          kind="photo", sampled_product=unit.products.get(),
+                                          upload=upload(photo_bytes()))
+    old = storage.save("evidence/2026/01/orphan.jpg", ContentFile(b"x"))
+    fresh = storage.save("evidence/2026/01/in-flight.jpg", ContentFile(b"x"))
+    two_days_ago = time.time() - 2 * 86400
+    for name in (old, kept.file.name):
+        os.utime(storage.path(name), (two_days_ago, two_days_ago))
+    assert services_evidence.sweep_orphans(dt.timedelta(hours=24), dry_run=True) == [old]
+    assert len(stored_files(storage)) == 3
+    out = io.StringIO()
+    call_command("sweep_evidence", stdout=out)
+    assert "1 orphan evidence file(s) deleted" in out.getvalue()
+    assert sorted(stored_files(storage)) == sorted([fresh, kept.file.name])

@@ -241,3 +241,22 @@ def test_a_returned_item_shows_the_comment_and_saving_the_page_resolves_it_even_
     assert Answer.objects.get(sampled_unit=unit).revision == 2
     assert ReturnedItem.objects.get().resolved_at is not None
     assert "Foto papan tidak terbaca." not in client.get(url(unit)).content.decode()
+
+
+def test_evidence_is_removed_from_the_page_and_out_of_scope_it_is_404(cast: Any, unit: Any) -> None:
+    ev = services_evidence_add(cast, unit)
+    client = client_for(cast.assessor_kalsel)
+    html = client.get(url(unit)).content.decode()
+    assert reverse("assessment_work:evidence_remove", args=[ev.pk]) in html and 'id="evidence-remove"' in html
+    assert client_for(cast.outsider).post(reverse("assessment_work:evidence_remove", args=[ev.pk])).status_code == 404
+    assert client.get(reverse("assessment_work:evidence_remove", args=[ev.pk])).status_code == 405
+    response = client.post(reverse("assessment_work:evidence_remove", args=[ev.pk]), follow=True)
+    assert "Bukti dihapus." in response.content.decode()
+    assert not Evidence.objects.filter(pk=ev.pk).exists()
+
+
+def services_evidence_add(cast: Any, unit: Any) -> Evidence:
+    from pantau.assessments import services_evidence
+
+    return services_evidence.evidence_add(actor=cast.assessor_kalsel, sampled_unit=unit, item="sp_persyaratan",
+                                          kind="note", sampled_product=unit.products.get(), note="papan ada")
