@@ -250,7 +250,8 @@ def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
     name, storage = evidence.file.name if evidence.file else "", evidence.file.storage
     audit.record(actor=actor, event_type="evidence.removed", obj=evidence,
                  before={"item": evidence.item, "kind": evidence.kind,
-                         "sampled_product_id": evidence.sampled_product_id, "size": evidence.size, "name": evidence.original_name or evidence.url or evidence.note[:80]},
+                         "sampled_product_id": evidence.sampled_product_id, "size": evidence.size,
+                         "name": evidence.original_name or evidence.url or evidence.note[:80]},
                  **where(institution))
     evidence.delete()
     if name:
