@@ -262,7 +262,7 @@ def sweep_orphans(older_than: dt.timedelta, dry_run: bool = False) -> list[str]:
     """Files in the evidence storage that no row names (a transaction rolled back after the file
     was written), older than ``older_than`` so an upload in flight is never touched; deleted
     unless ``dry_run``. Walks one month's folder at a time (bounded memory)."""
-    storage = Evidence._meta.get_field("file").storage  # type: ignore[attr-defined]
+    storage = Evidence._meta.get_field("file").storage
     cutoff = timezone.now() - older_than
     found: list[str] = []
 
