@@ -85,6 +85,8 @@ class Row:
     national: ranking.Ranked | None = None
     provincial: ranking.Ranked | None = None
     previous_score: Decimal | None = None  # the version before a correction
+    regency: str = ""  # the regency's or city's code of a regional government, for the regency map
+    regency_name: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -97,6 +99,7 @@ def entries(period: Period) -> tuple[list[ranking.Entry], dict[int, dict[str, An
                 .values_list("institution_id", "score", "category", "zone", "version", "reason"))
     institutions = registry.institution_rows([r[0] for r in rows])
     provinces = registry.province_rows()
+    regencies = registry.regency_rows({i["regency_id"] for i in institutions.values() if i.get("regency_id")})
     era = era_of(period)
     out, extra = [], {}
     for pk, score, category, zone, version, reason in rows:
@@ -104,7 +107,9 @@ def entries(period: Period) -> tuple[list[ranking.Entry], dict[int, dict[str, An
         province = provinces.get(inst.get("province_id") or 0, {})
         out.append(ranking.Entry(pk, inst.get("name", str(pk)), inst.get("kind", ""), province.get("code", ""),
                                  score, category, zone, era))
-        extra[pk] = {"province_name": province.get("name", ""), "corrected": version > 1, "reason": reason}
+        regency = regencies.get(inst.get("regency_id") or 0, {})
+        extra[pk] = {"province_name": province.get("name", ""), "corrected": version > 1, "reason": reason,
+                     "regency": regency.get("code", ""), "regency_name": regency.get("name", "")}
     return out, extra
 
 
@@ -137,7 +142,8 @@ def ranked_rows(period: Period) -> tuple[list[Row], ranking.Rankings]:
     for e in current:
         more = extra[int(e.institution)]
         rows.append(Row(e, more["province_name"], more["corrected"], more["reason"], national.get(e.institution),
-                        provincial.get(e.institution), old.get(int(e.institution))))
+                        provincial.get(e.institution), old.get(int(e.institution)), more["regency"],
+                        more["regency_name"]))
     rows.sort(key=lambda r: (KIND_ORDER.get(r.entry.kind, 99), r.entry.kind, r.national.rank if r.national else 0,
                              r.entry.name.casefold(), str(r.entry.institution)))
     return rows, rankings
@@ -146,12 +152,20 @@ def ranked_rows(period: Period) -> tuple[list[Row], ranking.Rankings]:
 def province_zones(doc: Methodology, rows: Iterable[Row]) -> list[dict[str, Any]]:
     """Per province (of the rows shown): the number of institutions, their mean score and the zone
     of that mean (the methodology's bands), and the count per zone."""
+    return _zones(doc, ((r.entry.province, r.province_name, r) for r in rows if r.entry.province))
+
+
+def regency_zones(doc: Methodology, rows: Iterable[Row]) -> list[dict[str, Any]]:
+    """The same per regency or city, for the institutions tied to one (its government, its OPD)."""
+    return _zones(doc, ((r.regency, r.regency_name, r) for r in rows if r.regency))
+
+
+def _zones(doc: Methodology, keyed: Iterable[tuple[str, str, Row]]) -> list[dict[str, Any]]:
     grouped: dict[str, list[Row]] = defaultdict(list)
     names: dict[str, str] = {}
-    for row in rows:
-        if row.entry.province:
-            grouped[row.entry.province].append(row)
-            names[row.entry.province] = row.province_name
+    for code, name, row in keyed:
+        grouped[code].append(row)
+        names[code] = name
     out = []
     for code in sorted(grouped):
         members = grouped[code]

@@ -88,7 +88,8 @@ def _period_context(request: HttpRequest, period: Period) -> dict[str, Any] | Un
     return {**base, "rows": shown[start:start + PAGE_ROWS], "total": len(shown), "all_total": len(rows),
             "page": filters["page"], "pages": pages, "query": "&".join(f"{k}={v}" for k, v in query.items()),
             "distribution": ranking.distribution((r.entry for r in shown), labels=labels),
-            "map_rows": rp.province_zones(doc, shown), "previous": rp.previous_period(period),
+            "map_rows": rp.regency_zones(doc, shown) if filters["province"] else rp.province_zones(doc, shown),
+            "map_of": filters["province"], "previous": rp.previous_period(period),
             "moves": rp.MOVES, "zone_names": rp.ZONE_NAMES, "corrected": [r for r in shown if r.corrected]}
 
 

@@ -24,6 +24,7 @@ from pantau.registry.models import (
     Office,
     ProductMove,
     Province,
+    Regency,
     ServiceProduct,
     ServiceStandard,
     ServiceUnit,
@@ -372,9 +373,9 @@ def product_rows(product_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
 
 
 def institution_rows(institution_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """id → {id, name, kind, province_id, office_id} of the institutions."""
+    """id → {id, name, kind, province_id, regency_id, office_id} of the institutions."""
     return {r["id"]: dict(r) for r in Institution.objects.filter(pk__in=list(institution_ids))
-            .values("id", "name", "kind", "province_id", "office_id")}
+            .values("id", "name", "kind", "province_id", "regency_id", "office_id")}
 
 
 def offices_covering(office_id: int) -> tuple[bool, frozenset[int]]:
@@ -410,6 +411,11 @@ def published_view(product_id: int, today: dt.date | None = None) -> dict[str, A
         "labels": {c.code: str(c.label) for c in components.ALL_COMPONENTS},
         "pasal21": {c.pasal21: c.code for c in components.COMPONENTS if c.pasal21 is not None},
     }
+
+
+def regency_rows(regency_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """id → {id, code, name} of the regencies and cities (no boundary)."""
+    return {r["id"]: dict(r) for r in Regency.objects.filter(pk__in=list(regency_ids)).values("id", "code", "name")}
 
 
 def province_rows() -> dict[int, dict[str, Any]]:

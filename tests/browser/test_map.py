@@ -151,3 +151,27 @@ def test_the_map_leaves_the_mouse_wheel_to_the_page_until_it_is_clicked_and_has_
     page.get_by_role("button", name="Atur ulang peta").click()
     assert map_zoom(page) == 1
     expect(page.locator("#map")).to_have_attribute("data-roam", "false")  # focus left the map
+
+
+def test_the_results_map_colours_provinces_and_then_the_regencies_of_one_by_zone(phone: Page, mapped: Site) -> None:
+    from pantau.assessments.tests.results_helpers import published_now
+
+    period = published_now(mapped.cast)
+    phone.goto(mapped.at(f"/penilaian/{period.year}/"))
+    drawn = "#zone-map[data-ready='true'] canvas"
+    expect(phone.locator(drawn).first).to_be_visible()
+    series = "echarts.getInstanceByDom(document.getElementById('zone-map')).getOption().series[0].data"
+    provinces = {row["name"]: row for row in phone.evaluate(series)}
+    assert len(provinces) == 38 and provinces["63"]["row"]["zone"] in ("green", "yellow", "red")
+    assert provinces["62"]["row"] is None  # not assessed: grey, and said so in the legend
+    no_horizontal_scroll(phone)
+
+    phone.get_by_role("link", name="Kalimantan Selatan").first.click()
+    expect(phone.get_by_role("heading", name="Peta zona per kabupaten/kota")).to_be_visible()
+    expect(phone.locator(drawn).first).to_be_visible()
+    regencies = {row["name"]: row for row in phone.evaluate(series)}
+    assert len(regencies) == Regency.objects.filter(province__code="63").count()
+    tabalong = mapped.cast.tabalong.regency.code
+    assert regencies[tabalong]["row"]["zone"] == provinces["63"]["row"]["zone"]
+    assert sum(1 for r in regencies.values() if r["row"]) == 1
+    no_horizontal_scroll(phone)

@@ -44,6 +44,19 @@ def test_the_period_page_ranks_institutions_with_their_zone_written_out(period: 
     assert "Tidak ada instansi dengan filter ini" in empty
 
 
+def test_choosing_a_province_maps_its_regencies_and_cities(period: Any, cast: Any, client: Client) -> None:
+    import json
+    import re
+
+    body = client.get(f"/penilaian/{period.year}/?provinsi=63").content.decode()
+    assert "Peta zona per kabupaten/kota" in body and 'data-geo="/peta/provinsi/63.json"' in body
+    rows = json.loads(re.search(r'id="zone-map-data"[^>]*>(.*?)</script>', body, re.S).group(1))
+    assert [(r["code"], r["name"], r["count"], r["zone"]) for r in rows] == [
+        (cast.tabalong.regency.code, cast.tabalong.regency.name, 1, "green")]
+    national = client.get(f"/penilaian/{period.year}/").content.decode()
+    assert "Peta zona per provinsi" in national and 'data-geo="/peta/provinsi.json"' in national
+
+
 @pytest.mark.parametrize("query, message", [
     ("jenis=planet", "Jenis instansi"), ("provinsi=99", "Kode provinsi"), ("halaman=0", "Halaman harus"),
     ("halaman=abc", "Halaman harus"), ("halaman=9", "Halaman 9 tidak ada"),

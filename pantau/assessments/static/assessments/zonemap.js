@@ -1,4 +1,4 @@
-// Pantau: the results page's map of zones per province (Apache ECharts, canvas renderer), drawn
+// Pantau: the results page's map of zones per province (or per regency/city of one province) (Apache ECharts, canvas renderer), drawn
 // from the table the page already holds (#zone-map-data: the same numbers, for readers without
 // JavaScript). Colours are the colour-blind-safe ones of results.css; the zone is also written in
 // the tooltip, the legend and the table.
@@ -15,7 +15,7 @@
     var rows = JSON.parse(source.textContent);
     var byCode = {};
     rows.forEach(function (r) { byCode[r.code] = r; });
-    fetch(el.dataset.provinces, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    fetch(el.dataset.geo, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (geo) {
         el.hidden = false;
