@@ -42,20 +42,27 @@ def published_now(cast: Any) -> Period:
     done = cast.__dict__.get("_published_2025")
     if done is not None:
         return done
-    period = make_period(cast, dates=PAST)
-    period.year = 2025
-    Period.objects.filter(pk=period.pk).update(year=2025)
+    period = published_in(cast, 2025)
+    cast.__dict__["_published_2025"] = period
+    return period
+
+
+def published_in(cast: Any, year: int, methodology_id: str = "ombudsman-2016",
+                 value: Any = missing_fee) -> Period:
+    """A period of Tabalong for ``year`` with ``methodology_id``, published today (every date is past)."""
+    period = make_period(cast, methodology_id, dates=PAST)
+    period.year = year
+    Period.objects.filter(pk=period.pk).update(year=year)
     services_period.sample_choose(actor=cast.head_kalsel, period=period, institution_id=cast.tabalong.pk, rule="all")
     for unit in period.sampled_units.all():
         services_period.assignment_create(actor=cast.head_kalsel, sampled_unit=unit, assessor=cast.assessor_kalsel)
     period = services_period.period_advance(actor=cast.head_kalsel, period=period, target="collection")
     for unit in period.sampled_units.all():
-        fill(cast.assessor_kalsel, unit, missing_fee)
+        fill(cast.assessor_kalsel, unit, value)
         services_answers.unit_submit(actor=cast.assessor_kalsel, sampled_unit=unit)
     period = services_period.period_advance(actor=cast.head_kalsel, period=period, target="review")
     for unit in period.sampled_units.all():
         services_answers.unit_approve(actor=cast.head_kalsel, sampled_unit=unit)
     for target in ("response", "published"):
         period = services_period.period_advance(actor=cast.head_kalsel, period=period, target=target)
-    cast.__dict__["_published_2025"] = period
     return period

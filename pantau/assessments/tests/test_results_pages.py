@@ -119,3 +119,36 @@ def test_pages_cost_the_same_number_of_queries_whatever_the_size(period: Any, ca
     for url in urls[:2]:
         with django_assert_max_num_queries(4):  # the stamps only
             assert client.get(url)["X-Pantau-Cache"] == "hit"
+
+
+def test_across_eras_ranks_are_not_compared_and_the_trend_keeps_each_era_apart(cast: Any, client: Client) -> None:
+    import re
+
+    from pantau.assessments.tests.results_helpers import published_in
+
+    def top(item: Any) -> Decimal:
+        return item.maximum
+
+    def no_fee(item: Any) -> Decimal:
+        return item.minimum if item.code == "p_biaya" else item.maximum
+
+    published_in(cast, 2021)  # ombudsman-2016
+    published_in(cast, 2022, "ombudsman-2022", value=top)
+    published_in(cast, 2023, "ombudsman-2022", value=no_fee)
+
+    def tabalong_row(year: int) -> str:
+        body = client.get(f"/penilaian/{year}/").content.decode()
+        found = re.search(rf"<tr>(?:(?!</tr>).)*{re.escape(cast.tabalong.name)}(?:(?!</tr>).)*</tr>", body, re.S)
+        assert found, body
+        return found.group(0)
+
+    assert "tidak sebanding" in tabalong_row(2022)  # 2021 was scored by another methodology
+    assert "tidak sebanding" not in tabalong_row(2023) and "tetap" in tabalong_row(2023)
+
+    page = client.get(f"/penilaian/2023/instansi/{cast.tabalong.pk}/").content.decode()
+    trend = page[page.index('id="h-trend"'):]
+    captions = re.findall(r"<caption>(.*?)</caption>", trend, re.S)
+    assert len(captions) == 2 and "2016-2021" in captions[0] and "2022" in captions[1], captions
+    tables = trend.split("<caption>")[1:]
+    years = [re.findall(r'<th scope="row"><a [^>]*>(\d{4})</a>', t) for t in tables]
+    assert years == [["2021"], ["2022", "2023"]]  # one line per era, never mixed
