@@ -8,7 +8,8 @@
   (institutions are scored independently; a batch's answers, steps and rows are released before
   the next is read, which keeps the peak memory flat whatever the period's size);
 - **written in bulk**: the period's draft rows deleted once, each batch inserted as
-  ``bulk_create`` would store it (PostgreSQL ``COPY``, SQLite ``executemany``: ``_insert``); one audit event (``result.computed``) in the same transaction;
+  ``bulk_create`` would store it (PostgreSQL ``COPY``, SQLite ``executemany``: ``_insert``);
+  one audit event (``result.computed``) in the same transaction;
 - **rankings** from the stored institution scores in memory (``ranking.rank``).
 
 Published results are never touched (refused as in ``results_store``: a correction is a new

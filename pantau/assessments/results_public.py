@@ -4,8 +4,10 @@ units, dimensions, corrections and trend (``trend.py``). Everything here reads o
 ``selectors_cycle.public_results`` — current, published results of published official periods —
 plus the registry's plain rows; nothing a draft holds is ever shown.
 
-Pages are cached by a stamp that changes only when results are published or corrected
-(``results_stamp``): the newest ``published_at`` and the number of published rows.
+Pages are cached by a stamp that changes only when results are published or corrected: the
+period's ``changed_at`` (``results_stamp``; publication and each correction touch it), or for pages
+that span periods the newest ``changed_at`` and the number of published periods (``index_stamp``).
+Neither counts result rows: a cache hit reads one or two small rows.
 """
 
 from __future__ import annotations
@@ -46,13 +48,9 @@ def period_of_year(year: int) -> Period | None:
     return published_periods().filter(year=year).first()
 
 
-def results_stamp(period: Period | None = None) -> tuple[Any, ...]:
-    """Changes only when results are published or corrected (of ``period``, or of any period)."""
-    qs = Result.objects.filter(is_published=True)
-    if period is not None:
-        qs = qs.filter(period=period)
-    agg = qs.aggregate(last=Max("published_at"), n=Count("pk"))
-    return ("results", period.pk if period else "", agg["last"], agg["n"])
+def results_stamp(period: Period) -> tuple[Any, ...]:
+    """Changes only when the period's results are published or corrected (both save the period)."""
+    return ("results", period.pk, period.changed_at.isoformat() if period.changed_at else "")
 
 
 def index_stamp() -> tuple[Any, ...]:

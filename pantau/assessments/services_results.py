@@ -156,6 +156,7 @@ def result_correct(*, actor: Any, period: Period, institution_id: int, reason: s
             old.save(update_fields=["is_current"])
         stored.append(Result.objects.create(period=period, key=key, version=versions[key] + 1, is_published=True,
                                             published_at=now, reason=reason, computed_by_name=name, **fields))
+    period.save(update_fields=["changed_at"])  # the public pages' stamp
     audit.record(actor=actor, event_type="result.corrected", obj=period, reason=reason,
                  after={"institution": institution_id, "keys": sorted(changed)},
                  institution_id=institution_id, province_id=institution["province_id"])

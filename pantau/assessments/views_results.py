@@ -11,11 +11,11 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from pantau.assessments import breakdown, ranking, rapor_data
+from pantau.assessments import breakdown, ranking, rapor, rapor_data
 from pantau.assessments import results_public as rp
 from pantau.assessments.models import Period, Result
 from pantau.core.access import PUBLIC, access
-from pantau.core.pagecache import Uncached, render_cached
+from pantau.core.pagecache import CACHE_HEADER, Uncached, cached_bytes, render_cached
 from pantau.registry import selectors as registry
 
 PAGE_ROWS = 100  # institutions a page of the period table
@@ -101,7 +101,7 @@ def institution_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     if rp.institution_result(period, pk) is None:
         raise Http404
     return render_cached(request, "assessments/results/institution.html",
-                         lambda: _institution_context(period, pk), parts=(*rp.results_stamp(), pk))
+                         lambda: _institution_context(period, pk), parts=(*rp.index_stamp(), pk))
 
 
 def _institution_context(period: Period, pk: int) -> dict[str, Any]:
@@ -148,10 +148,20 @@ def _institution_context(period: Period, pk: int) -> dict[str, Any]:
 def rapor_pdf(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     """The institution's rapor as PDF (Indonesian; ``?bahasa=en`` for English)."""
     period = _period(year)
-    data = rapor_data.build(period, pk)
-    if data is None:
+    if rp.institution_result(period, pk) is None:
         raise Http404
-    pdf = rapor_data.render(data, request.GET.get("bahasa"))
+    language = rapor.language_of(request.GET.get("bahasa"))
+
+    def make() -> bytes:
+        data = rapor_data.build(period, pk)
+        if data is None:  # withdrawn meanwhile
+            raise Http404
+        return rapor_data.render(data, language)
+
+    # Made once per publication or correction (the stamp) and language; then served from the cache.
+    pdf, state = cached_bytes(("rapor", *rp.index_stamp(), year, pk, language), make,
+                              templates=(rapor.TEMPLATE,))
     response = HttpResponse(pdf, content_type="application/pdf")
+    response[CACHE_HEADER] = state
     response["Content-Disposition"] = f'inline; filename="rapor-{year}-{pk}.pdf"'
     return response

@@ -96,3 +96,17 @@ def render_cached(request: HttpRequest, template_name: str, context: Callable[[]
     response = HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
     response[CACHE_HEADER] = state  # counted by the benchmark (bench/load.lua)
     return response
+
+
+def cached_bytes(parts: Iterable[Any], make: Callable[[], bytes], *, templates: Iterable[str] = (),
+                 seconds: int = PAGE_SECONDS) -> tuple[bytes, str]:
+    """A generated file (a PDF …) made once and kept under a key built from ``parts`` (everything it
+    depends on, language included) and the digests of ``templates``; ("hit" | "miss") beside it."""
+    raw = repr((tuple(parts), tuple(template_digest(t) for t in templates)))
+    key = "file:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+    data = cache.get(key)
+    if data is not None:
+        return data, "hit"
+    data = make()
+    cache.set(key, data, seconds)
+    return data, "miss"

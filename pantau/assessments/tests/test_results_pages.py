@@ -152,3 +152,18 @@ def test_across_eras_ranks_are_not_compared_and_the_trend_keeps_each_era_apart(c
     tables = trend.split("<caption>")[1:]
     years = [re.findall(r'<th scope="row"><a [^>]*>(\d{4})</a>', t) for t in tables]
     assert years == [["2021"], ["2022", "2023"]]  # one line per era, never mixed
+
+
+def test_the_rapor_is_made_once_per_publication_and_language(period: Any, cast: Any, client: Client) -> None:
+    url = f"/penilaian/{period.year}/instansi/{cast.tabalong.pk}/rapor.pdf"
+    first, again, english = client.get(url), client.get(url), client.get(url + "?bahasa=en")
+    assert (first["X-Pantau-Cache"], again["X-Pantau-Cache"], english["X-Pantau-Cache"]) == ("miss", "hit", "miss")
+    assert first.content == again.content != english.content
+    unit = sampled(period, cast.dpmptsp)
+    answer = Answer.objects.get(sampled_unit=unit, item="mk_maklumat")
+    services_answers.answer_save(actor=cast.head_kalsel, sampled_unit=unit, item="mk_maklumat", value=Decimal(0),
+                                 revision=answer.revision, change_reason="Maklumat tidak dipajang")
+    services_results.result_correct(actor=cast.head_kalsel, period=period, institution_id=cast.tabalong.pk,
+                                    reason="Koreksi maklumat DPMPTSP")
+    corrected = client.get(url)
+    assert corrected["X-Pantau-Cache"] == "miss" and corrected.content != first.content
