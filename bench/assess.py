@@ -154,6 +154,7 @@ def per_object(period: Any, institution_ids: list[int]) -> int:
     per result row an ``update_or_create``."""
     from pantau.assessments import recompute_bulk, scoring, services
     from pantau.assessments.models import Answer, Result, SampledUnit
+    from pantau.assessments.services_results import canonical_value as plain  # as the app reads answers
 
     version = period.methodology_version
     document = services.document_of(version)
@@ -162,10 +163,11 @@ def per_object(period: Any, institution_ids: list[int]) -> int:
         answers = []
         for su in SampledUnit.objects.filter(period=period, institution_id=institution):
             for a in Answer.objects.filter(sampled_unit=su, sampled_product__isnull=True):
-                answers.append(scoring.Answer(str(institution), str(su.pk), "", a.item, a.value, a.reason))
+                answers.append(scoring.Answer(str(institution), str(su.pk), "", a.item, plain(a.value), a.reason))
             for sp in su.products.all():
                 for a in Answer.objects.filter(sampled_product=sp):
-                    answers.append(scoring.Answer(str(institution), str(su.pk), str(sp.pk), a.item, a.value, a.reason))
+                    answers.append(scoring.Answer(str(institution), str(su.pk), str(sp.pk), a.item, plain(a.value),
+                                                  a.reason))
         card = scoring.score_answers(document, answers)
         for row in recompute_bulk._rows(version, document, card):
             key = row.pop("key")
@@ -217,7 +219,7 @@ def _child(args: argparse.Namespace, step: str, database_url: str) -> dict[str, 
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", step, "--database-url", database_url,
            "--institutions", str(args.institutions), "--units", str(args.units), "--products", str(args.products),
            "--subset", str(args.subset), "--seed", str(args.seed)]
-    if step == "measure":
+    if step in ("measure", "publish"):
         cmd += ["--period", str(args.period)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
     for line in done.stdout.splitlines():
@@ -256,7 +258,14 @@ def _engine(args: argparse.Namespace, name: str) -> dict[str, Any]:
         made = _child(args, "generate", url)
         args.period = made["period"]
         print(f"bench: {name}: {made['answers']} answers in {made['generate_s']} s; measuring", flush=True)
-        return {"engine": name, **made, **_child(args, "measure", url)}
+        out = {"engine": name, **made, **_child(args, "measure", url)}
+        if not args.no_pages:
+            from bench import results_pages
+
+            print(f"bench: {name}: publishing the period and loading its public pages", flush=True)
+            published = _child(args, "publish", url)
+            out["pages"] = results_pages.measure(name, url, published, seconds=args.pages_seconds)
+        return out
     finally:
         for clean in cleanup:
             clean()
@@ -290,22 +299,35 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--subset", type=int, default=30, help="institutions computed per object (extrapolated)")
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--no-fail", action="store_true")
-    p.add_argument("--child", choices=("generate", "measure"), help=argparse.SUPPRESS)
+    p.add_argument("--no-pages", action="store_true", help="skip the public results pages under load")
+    p.add_argument("--pages-seconds", type=int, default=10, help="seconds of load per results page (10)")
+    p.add_argument("--child", choices=("generate", "measure", "publish"), help=argparse.SUPPRESS)
     p.add_argument("--database-url", help=argparse.SUPPRESS)
     p.add_argument("--period", type=int, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
         _django(args.database_url)
-        out = (generate(args.institutions, args.units, args.products, args.seed) if args.child == "generate"
-               else measure(args.period, args.subset))
+        if args.child == "publish":
+            from bench.results_pages import publish
+
+            out = publish(args.period)
+        else:
+            out = (generate(args.institutions, args.units, args.products, args.seed) if args.child == "generate"
+                   else measure(args.period, args.subset))
         print("BENCH_JSON " + json.dumps(out), flush=True)
         return 0
     results = [_engine(args, name.strip()) for name in args.engines.split(",") if name.strip()]
     print(table(results))
+    if any("pages" in r for r in results):
+        from bench import results_pages
+
+        print()
+        print(results_pages.table(results))
     print("BENCH_JSON " + json.dumps(results))
     missed = [r["engine"] for r in results if "skipped" not in r and (
         r["replace"]["total_s"] >= BUDGET_SECONDS or r["peak_rss_mb"] >= BUDGET_RSS_MB
-        or not r["per_object"]["same_scores"])]
+        or not r["per_object"]["same_scores"]
+        or any(not r["pages"][p]["pass"] for p in ("results", "institution") if "pages" in r))]
     if missed:
         print(f"bench: budget missed ({BUDGET_SECONDS} s, {BUDGET_RSS_MB} MB, same scores) on {', '.join(missed)}")
     return 1 if missed and not args.no_fail else 0

@@ -39,13 +39,40 @@ MOVES = {ranking.UP: "▲", ranking.DOWN: "▼", ranking.SAME: "=", ranking.NEW:
 
 
 def published_periods() -> QuerySet[Period]:
+    """Newest first, with the methodology's row but not its document (``document()`` keeps the
+    parsed document per process: a cached page must not decode it on every request)."""
     return (Period.objects.filter(kind=Period.Kind.OFFICIAL, status=Period.Status.PUBLISHED)
-            .select_related("methodology_version__methodology").order_by("-year", "-pk"))
+            .select_related("methodology_version__methodology").defer("methodology_version__document")
+            .order_by("-year", "-pk"))
 
 
 def period_of_year(year: int) -> Period | None:
     """The published official period of a year (the newest if a year had two)."""
     return published_periods().filter(year=year).first()
+
+
+@dataclass(frozen=True)
+class PeriodKey:
+    """What a cached page needs of its period before it knows whether it must render: the id and
+    the stamp (``changed_at``: publication and every correction save the period). One small query."""
+
+    pk: int
+    year: int
+    changed_at: Any
+
+
+def _keys() -> QuerySet[Period]:
+    return Period.objects.filter(kind=Period.Kind.OFFICIAL, status=Period.Status.PUBLISHED).order_by("-year", "-pk")
+
+
+def period_key(year: int) -> PeriodKey | None:
+    row = _keys().filter(year=year).values_list("pk", "year", "changed_at").first()
+    return PeriodKey(*row) if row else None
+
+
+def previous_key(year: int) -> PeriodKey | None:
+    row = _keys().filter(year__lt=year).values_list("pk", "year", "changed_at").first()
+    return PeriodKey(*row) if row else None
 
 
 def results_stamp(period: Period) -> tuple[Any, ...]:
@@ -54,7 +81,7 @@ def results_stamp(period: Period) -> tuple[Any, ...]:
 
 
 def index_stamp() -> tuple[Any, ...]:
-    agg = published_periods().aggregate(last=Max("changed_at"), n=Count("pk"))
+    agg = _keys().aggregate(last=Max("changed_at"), n=Count("pk"))
     return ("result-periods", agg["last"], agg["n"])
 
 
@@ -175,6 +202,13 @@ def _zones(doc: Methodology, keyed: Iterable[tuple[str, str, Row]]) -> list[dict
                     "zone": band.zone.code, "zone_label": ZONE_NAMES.get(band.zone.code, band.zone.label),
                     "counts": counts})
     return out
+
+
+def has_result(period_id: int, institution_id: int) -> bool:
+    """Whether the institution has a current published result in the (published official) period:
+    one indexed row, nothing decoded."""
+    return Result.objects.filter(period_id=period_id, level=Result.Level.INSTITUTION, institution_id=institution_id,
+                                 is_current=True, is_published=True).exists()
 
 
 def institution_result(period: Period, institution_id: int) -> Result | None:

@@ -29,9 +29,16 @@ def _period(year: int) -> Period:
     return period
 
 
-def _stamp(period: Period) -> tuple[Any, ...]:
-    before = rp.previous_period(period)
-    return (*rp.results_stamp(period), *(rp.results_stamp(before) if before else ()))
+def _key(year: int) -> rp.PeriodKey:
+    key = rp.period_key(year) if 2000 <= year <= MAX_YEAR else None
+    if key is None:
+        raise Http404
+    return key
+
+
+def _stamp(key: rp.PeriodKey) -> tuple[Any, ...]:
+    """This period's stamp and the previous one's (movement is read against it)."""
+    return (key, rp.previous_key(key.year))
 
 
 @access(PUBLIC)
@@ -62,9 +69,9 @@ def _filters(request: HttpRequest, provinces: dict[str, str]) -> tuple[dict[str,
 def period_page(request: HttpRequest, year: int) -> HttpResponse:
     """One period: the institutions with score, category, zone, ranks and movement (filters by
     kind and province, 100 a page), the zone distribution and the map by province."""
-    period = _period(year)
-    return render_cached(request, "assessments/results/period.html", lambda: _period_context(request, period),
-                         parts=_stamp(period))
+    key = _key(year)
+    return render_cached(request, "assessments/results/period.html",
+                         lambda: _period_context(request, _period(year)), parts=_stamp(key))
 
 
 def _period_context(request: HttpRequest, period: Period) -> dict[str, Any] | Uncached:
@@ -97,11 +104,11 @@ def _period_context(request: HttpRequest, period: Period) -> dict[str, Any] | Un
 def institution_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     """One institution's result: score, category, zone, dimensions, units (and products), each
     number with the steps that made it, the corrections and the trend over the periods."""
-    period = _period(year)
-    if rp.institution_result(period, pk) is None:
+    key = _key(year)
+    if not rp.has_result(key.pk, pk):
         raise Http404
     return render_cached(request, "assessments/results/institution.html",
-                         lambda: _institution_context(period, pk), parts=(*rp.index_stamp(), pk))
+                         lambda: _institution_context(_period(year), pk), parts=(*rp.index_stamp(), key, pk))
 
 
 def _institution_context(period: Period, pk: int) -> dict[str, Any]:
@@ -147,19 +154,19 @@ def _institution_context(period: Period, pk: int) -> dict[str, Any]:
 @access(PUBLIC)
 def rapor_pdf(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     """The institution's rapor as PDF (Indonesian; ``?bahasa=en`` for English)."""
-    period = _period(year)
-    if rp.institution_result(period, pk) is None:
+    key = _key(year)
+    if not rp.has_result(key.pk, pk):
         raise Http404
     language = rapor.language_of(request.GET.get("bahasa"))
 
     def make() -> bytes:
-        data = rapor_data.build(period, pk)
+        data = rapor_data.build(_period(year), pk)
         if data is None:  # withdrawn meanwhile
             raise Http404
         return rapor_data.render(data, language)
 
     # Made once per publication or correction (the stamp) and language; then served from the cache.
-    pdf, state = cached_bytes(("rapor", *rp.index_stamp(), year, pk, language), make,
+    pdf, state = cached_bytes(("rapor", *rp.index_stamp(), key, pk, language), make,
                               templates=(rapor.TEMPLATE,))
     response = HttpResponse(pdf, content_type="application/pdf")
     response[CACHE_HEADER] = state

@@ -99,7 +99,7 @@ def test_a_token_needs_a_name(cast: Any) -> None:
 
 
 def test_a_token_is_revoked_by_its_owner_and_stops_working(cast: Any) -> None:
-    token, raw = services.api_token_create(actor=cast.admin_tabalong, name="lama")
+    token, raw = services.api_token_create(actor=cast.admin_tabalong, name="token-lama-7f3")
     client = client_for(cast.admin_tabalong)
     assert client.get(reverse("accounts:token_revoke", args=[token.pk])).status_code == 302
     token.refresh_from_db()
@@ -109,7 +109,7 @@ def test_a_token_is_revoked_by_its_owner_and_stops_working(cast: Any) -> None:
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert services.user_for_token(raw) is None
-    assert "lama" not in client.get(reverse("accounts:tokens")).content.decode()
+    assert "token-lama-7f3" not in client.get(reverse("accounts:tokens")).content.decode()
     assert client.post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 404
 
 
@@ -118,7 +118,7 @@ def test_a_revoked_token_cannot_be_revoked_again(cast: Any) -> None:
 
     from pantau.core.models import AuditEvent
 
-    token, _raw = services.api_token_create(actor=cast.admin_tabalong, name="lama")
+    token, _raw = services.api_token_create(actor=cast.admin_tabalong, name="token-lama-7f3")
     services.api_token_revoke(actor=cast.admin_tabalong, token=token)
     before = AuditEvent.objects.count()
     with pytest.raises(ValidationError, match="sudah dicabut"):
