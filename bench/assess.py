@@ -9,12 +9,16 @@ written in bulk (``bench/rawdb.py``: executemany / COPY) by one process; the mea
 a second, fresh process, so its peak RSS is the recompute's own:
 
 - **bulk**: ``recompute_bulk.store_all`` (one streaming read of the answers, scored in memory in
-  batches of institutions, rows written with ``bulk_create``) then ``rank_stored`` (the rankings
+  batches of institutions, rows written by COPY / executemany) then ``rank_stored`` (the rankings
   of every kind nationally and within each province). Measured twice: into an empty table, and
   again replacing those drafts (the steady state).
 - **per object**: the straightforward ORM computation — per institution its sampled units, per
   unit its answers, per product its answers, each result row written with ``update_or_create`` —
   on ``--subset`` institutions, extrapolated to all of them; it must store the same scores.
+
+Then (unless ``--no-pages``) the period is published and its public pages are loaded by wrk
+against the trivial view (``bench/results_pages.py``): the period page with its filters and every
+institution's page, each ≥ 40 % of the trivial view's throughput with p95 < 100 ms.
 
 Budget: the bulk recompute with its rankings < 10 s and peak RSS < 1 GB per engine. Prints a table
 (and ``BENCH_JSON {...}``) with the wall time, this process's CPU time (the database server's

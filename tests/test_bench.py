@@ -158,7 +158,7 @@ def test_the_board_render_benchmark_renders_one_page_boards_and_judges_growth() 
 def test_the_assessment_recompute_benchmark_compares_both_paths_on_small_data() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "assess.py"), "--engines", "sqlite", "--institutions", "6",
-         "--units", "18", "--products", "40", "--subset", "2", "--no-fail"],
+         "--units", "18", "--products", "40", "--subset", "2", "--pages-seconds", "1", "--no-fail"],
         capture_output=True, text=True, timeout=600, check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
@@ -166,3 +166,7 @@ def test_the_assessment_recompute_benchmark_compares_both_paths_on_small_data() 
     assert result["answers"] == 18 * 31 + 40 * 6 and result["rows"] == 6 + 18
     assert result["per_object"]["same_scores"] and result["per_object"]["institutions"] == 2
     assert "sqlite | 798 | 24 |" in done.stdout
+    pages = result["pages"]
+    assert pages["urls"] == {"trivial": 1, "results": 40, "institution": 6}  # 1 + 5 kinds + 34 provinces
+    assert pages["results"]["rps"] > 0 and pages["institution"]["cache"] == "100 %"  # warmed, then loaded
+    assert "sqlite | institution | 6 |" in done.stdout

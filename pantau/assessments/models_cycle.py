@@ -294,7 +294,9 @@ class Result(models.Model):
             models.UniqueConstraint(fields=["period", "key"], condition=Q(is_current=True),
                                     name="assessments_result_one_current"),
         ]
-        indexes = [models.Index(fields=["period", "is_current", "level"])]
+        indexes = [models.Index(fields=["period", "is_current", "level"]),
+                   # one institution's rows of a period (its results page, rapor, API): a few rows
+                   models.Index(fields=["institution", "period", "level"], name="assessments_result_institution")]
 
     def __str__(self) -> str:
         return f"{self.period_id}/{self.key}@{self.version}"

@@ -4,10 +4,10 @@ units, dimensions, corrections and trend (``trend.py``). Everything here reads o
 ``selectors_cycle.public_results`` — current, published results of published official periods —
 plus the registry's plain rows; nothing a draft holds is ever shown.
 
-Pages are cached by a stamp that changes only when results are published or corrected: the
-period's ``changed_at`` (``results_stamp``; publication and each correction touch it), or for pages
-that span periods the newest ``changed_at`` and the number of published periods (``index_stamp``).
-Neither counts result rows: a cache hit reads one or two small rows.
+Pages are cached by a stamp that changes only when results are published or corrected
+(``index_stamp``): the newest ``changed_at`` of the published periods (publication and each
+correction save the period) and their number. It never counts result rows: a cache hit costs
+one query over the few published periods.
 """
 
 from __future__ import annotations
@@ -51,36 +51,12 @@ def period_of_year(year: int) -> Period | None:
     return published_periods().filter(year=year).first()
 
 
-@dataclass(frozen=True)
-class PeriodKey:
-    """What a cached page needs of its period before it knows whether it must render: the id and
-    the stamp (``changed_at``: publication and every correction save the period). One small query."""
-
-    pk: int
-    year: int
-    changed_at: Any
-
-
 def _keys() -> QuerySet[Period]:
-    return Period.objects.filter(kind=Period.Kind.OFFICIAL, status=Period.Status.PUBLISHED).order_by("-year", "-pk")
-
-
-def period_key(year: int) -> PeriodKey | None:
-    row = _keys().filter(year=year).values_list("pk", "year", "changed_at").first()
-    return PeriodKey(*row) if row else None
-
-
-def previous_key(year: int) -> PeriodKey | None:
-    row = _keys().filter(year__lt=year).values_list("pk", "year", "changed_at").first()
-    return PeriodKey(*row) if row else None
-
-
-def results_stamp(period: Period) -> tuple[Any, ...]:
-    """Changes only when the period's results are published or corrected (both save the period)."""
-    return ("results", period.pk, period.changed_at.isoformat() if period.changed_at else "")
+    return Period.objects.filter(kind=Period.Kind.OFFICIAL, status=Period.Status.PUBLISHED)
 
 
 def index_stamp() -> tuple[Any, ...]:
+    """Changes when a period is published or one of its results corrected (both save the period)."""
     agg = _keys().aggregate(last=Max("changed_at"), n=Count("pk"))
     return ("result-periods", agg["last"], agg["n"])
 
@@ -202,13 +178,6 @@ def _zones(doc: Methodology, keyed: Iterable[tuple[str, str, Row]]) -> list[dict
                     "zone": band.zone.code, "zone_label": ZONE_NAMES.get(band.zone.code, band.zone.label),
                     "counts": counts})
     return out
-
-
-def has_result(period_id: int, institution_id: int) -> bool:
-    """Whether the institution has a current published result in the (published official) period:
-    one indexed row, nothing decoded."""
-    return Result.objects.filter(period_id=period_id, level=Result.Level.INSTITUTION, institution_id=institution_id,
-                                 is_current=True, is_published=True).exists()
 
 
 def institution_result(period: Period, institution_id: int) -> Result | None:

@@ -29,16 +29,12 @@ def _period(year: int) -> Period:
     return period
 
 
-def _key(year: int) -> rp.PeriodKey:
-    key = rp.period_key(year) if 2000 <= year <= MAX_YEAR else None
-    if key is None:
-        raise Http404
-    return key
-
-
-def _stamp(key: rp.PeriodKey) -> tuple[Any, ...]:
-    """This period's stamp and the previous one's (movement is read against it)."""
-    return (key, rp.previous_key(key.year))
+def _stamp() -> tuple[Any, ...]:
+    """Every results page is keyed by the published periods' newest change and count: a
+    publication or a correction anywhere changes it (a page also shows the previous period and
+    the trend). A cache hit costs this one small query; what a page needs of its period, and the
+    404 for an unknown year or institution, is read only when it renders."""
+    return rp.index_stamp()
 
 
 @access(PUBLIC)
@@ -69,9 +65,8 @@ def _filters(request: HttpRequest, provinces: dict[str, str]) -> tuple[dict[str,
 def period_page(request: HttpRequest, year: int) -> HttpResponse:
     """One period: the institutions with score, category, zone, ranks and movement (filters by
     kind and province, 100 a page), the zone distribution and the map by province."""
-    key = _key(year)
     return render_cached(request, "assessments/results/period.html",
-                         lambda: _period_context(request, _period(year)), parts=_stamp(key))
+                         lambda: _period_context(request, _period(year)), parts=_stamp())
 
 
 def _period_context(request: HttpRequest, period: Period) -> dict[str, Any] | Uncached:
@@ -104,11 +99,8 @@ def _period_context(request: HttpRequest, period: Period) -> dict[str, Any] | Un
 def institution_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     """One institution's result: score, category, zone, dimensions, units (and products), each
     number with the steps that made it, the corrections and the trend over the periods."""
-    key = _key(year)
-    if not rp.has_result(key.pk, pk):
-        raise Http404
     return render_cached(request, "assessments/results/institution.html",
-                         lambda: _institution_context(_period(year), pk), parts=(*rp.index_stamp(), key, pk))
+                         lambda: _institution_context(_period(year), pk), parts=_stamp())
 
 
 def _institution_context(period: Period, pk: int) -> dict[str, Any]:
@@ -154,19 +146,17 @@ def _institution_context(period: Period, pk: int) -> dict[str, Any]:
 @access(PUBLIC)
 def rapor_pdf(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     """The institution's rapor as PDF (Indonesian; ``?bahasa=en`` for English)."""
-    key = _key(year)
-    if not rp.has_result(key.pk, pk):
-        raise Http404
     language = rapor.language_of(request.GET.get("bahasa"))
 
     def make() -> bytes:
         data = rapor_data.build(_period(year), pk)
-        if data is None:  # withdrawn meanwhile
+        if data is None:  # no published result of that institution
             raise Http404
         return rapor_data.render(data, language)
 
     # Made once per publication or correction (the stamp) and language; then served from the cache.
-    pdf, state = cached_bytes(("rapor", *rp.index_stamp(), key, pk, language), make,
+    # Only a rapor that was made is kept: an unknown year or institution is a 404 each time.
+    pdf, state = cached_bytes(("rapor", *_stamp(), year, pk, language), make,
                               templates=(rapor.TEMPLATE,))
     response = HttpResponse(pdf, content_type="application/pdf")
     response[CACHE_HEADER] = state
