@@ -121,6 +121,13 @@ def _results_institution(c: Any) -> list[Any]:
     return [*_results(c), c.tabalong.pk]
 
 
+def _results_unit(c: Any) -> list[Any]:
+    from pantau.assessments.models import SampledUnit
+    from pantau.assessments.tests.results_helpers import published_now
+
+    return [*_results_institution(c), SampledUnit.objects.get(period=published_now(c), unit=c.dukcapil).pk]
+
+
 def _results_period(c: Any) -> list[Any]:
     from pantau.assessments.tests.results_helpers import published_now
 
@@ -175,6 +182,7 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "results:index": (NONE, PUBLIC),
     "results:period": (_results, PUBLIC),
     "results:institution": (_results_institution, PUBLIC),
+    "results:unit": (_results_unit, PUBLIC),
     "results:rapor": (_results_institution, PUBLIC),
     "results:export": (_results_period, MANAGES_KALSEL_PERIOD),
     "manage:dashboard": (NONE, SIGNED_IN),

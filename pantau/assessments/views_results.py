@@ -130,7 +130,7 @@ def _institution_context(period: Period, pk: int) -> dict[str, Any]:
         unit_rows.append({
             "result": u, "name": unit_names.get(u.sampled_unit.unit_id, "") if u.sampled_unit else "",
             "dims": [unit_dims.get(d.code) for d in doc.dimensions],
-            "tree": breakdown.html(u.breakdown, names=names, budget=budget),
+            "tree": breakdown.html(u.breakdown, names=names, depth=1, budget=budget),  # items: unit_page
             "products": [{"result": p, "name": product_names.get(p.sampled_product.product_id, "")
                           if p.sampled_product else "", "product_id": p.sampled_product.product_id
                           if p.sampled_product else None} for p in products.get(u.sampled_unit_id or 0, [])]})
@@ -141,6 +141,31 @@ def _institution_context(period: Period, pk: int) -> dict[str, Any]:
             "dimensions": dimensions, "units": unit_rows, "history": history,
             "tree": breakdown.html(result.breakdown, names=names, depth=1, budget=budget),
             "trend": rp.institution_trend(pk)}
+
+
+@access(PUBLIC)
+def unit_page(request: HttpRequest, year: int, pk: int, unit: int) -> HttpResponse:
+    """One sampled unit of an institution's result: every step down to each item (and product)."""
+    return render_cached(request, "assessments/results/unit.html",
+                         lambda: _unit_context(_period(year), pk, unit), parts=_stamp())
+
+
+def _unit_context(period: Period, pk: int, unit: int) -> dict[str, Any]:
+    result = next((u for u in rp.unit_results(period, pk) if u.sampled_unit_id == unit), None)
+    if result is None or result.sampled_unit is None:
+        raise Http404
+    institution = registry.institution_rows([pk]).get(pk, {"name": str(pk), "kind": ""})
+    unit_name = registry.unit_rows([result.sampled_unit.unit_id]).get(result.sampled_unit.unit_id, {}).get("name", "")
+    products = rp.product_results(period, pk).get(unit, [])
+    product_names = {p["id"]: p["name"] for p in registry.product_rows(
+        {p.sampled_product.product_id for p in products if p.sampled_product}).values()}
+    names = {f"unit {unit}": f"{unit_name} (unit {unit})" if unit_name else f"unit {unit}"}
+    names.update({f"produk {p.sampled_product_id}": f"{product_names.get(p.sampled_product.product_id, '')} "
+                  f"(produk {p.sampled_product_id})" for p in products if p.sampled_product})
+    return {"period": period, "institution": institution, "result": result, "name": unit_name,
+            "products": [{"result": p, "name": product_names.get(p.sampled_product.product_id, ""),
+                          "product_id": p.sampled_product.product_id} for p in products if p.sampled_product],
+            "tree": breakdown.html(result.breakdown, names=names)}
 
 
 @access(PUBLIC)

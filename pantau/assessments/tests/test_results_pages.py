@@ -77,10 +77,19 @@ def test_unknown_years_and_institutions_answer_404(period: Any, cast: Any, clien
 def test_the_institution_page_explains_each_number(period: Any, cast: Any, client: Client) -> None:
     body = client.get(f"/penilaian/{period.year}/instansi/{cast.tabalong.pk}/").content.decode()
     assert cast.tabalong.name in body and cast.dukcapil.name in body and cast.ktp.name in body
-    assert "<details" in body and "item sp_biaya" in body and "(0 − 0) / (1 − 0)" in body
-    assert "Kepatuhan standar pelayanan" in body  # the dimension
+    assert "<details" in body and "Kepatuhan standar pelayanan" in body  # down to the dimensions
     assert f"/penilaian/{period.year}/instansi/{cast.tabalong.pk}/rapor.pdf" in body
-    assert "Era 2016-2021" in body or "2016" in body  # the trend, labelled by era
+    assert "Era 2016-2021" in body  # the trend, labelled by era
+    # Each unit's page goes down to every item: click a score, see how it was made.
+    dukcapil = sampled(period, cast.dukcapil)
+    link = f"/penilaian/{period.year}/instansi/{cast.tabalong.pk}/unit/{dukcapil.pk}/"
+    assert link in body and "item sp_biaya" not in body  # the institution page stays light
+    unit = client.get(link).content.decode()
+    assert cast.dukcapil.name in unit and cast.ktp.name in unit and cast.tabalong.name in unit
+    assert "<details" in unit and "item sp_biaya" in unit and "(0 − 0) / (1 − 0)" in unit
+    other = sampled(period, cast.dpmptsp)
+    assert client.get(f"/penilaian/{period.year}/instansi/{cast.barsel.pk}/unit/{other.pk}/").status_code == 404
+    assert client.get(f"/penilaian/{period.year}/instansi/{cast.tabalong.pk}/unit/999999/").status_code == 404
 
 
 def test_a_correction_shows_dikoreksi_with_the_reason_and_the_previous_version(period: Any, cast: Any,
@@ -111,12 +120,14 @@ def test_the_rapor_lists_the_unmet_items_with_where_to_fix_them(period: Any, cas
 
 def test_pages_cost_the_same_number_of_queries_whatever_the_size(period: Any, cast: Any, client: Client,
                                                                  django_assert_max_num_queries: Any) -> None:
+    unit = sampled(period, cast.dukcapil)
     urls = [f"/penilaian/{period.year}/", f"/penilaian/{period.year}/instansi/{cast.tabalong.pk}/",
+            f"/penilaian/{period.year}/instansi/{cast.tabalong.pk}/unit/{unit.pk}/",
             f"/penilaian/{period.year}/instansi/{cast.tabalong.pk}/rapor.pdf", "/penilaian/"]
     for url in urls:  # rendered once (a miss), then from the cache
         with django_assert_max_num_queries(20):
             assert client.get(url).status_code == 200
-    for url in urls[:2]:
+    for url in urls[:3]:
         with django_assert_max_num_queries(1):  # the stamp only
             assert client.get(url)["X-Pantau-Cache"] == "hit"
 
