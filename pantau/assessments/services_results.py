@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pantau.assessments import cycle_rules, scoring, services
+from pantau.assessments import cycle_rules, results_stamp, scoring, services
 from pantau.assessments import methodology as mdoc
 from pantau.assessments.models import Answer, MethodologyVersion, Period, Result
 from pantau.assessments.models_cycle import REASON_CHARS
@@ -114,7 +114,8 @@ def results_store(*, actor: Any, period: Period) -> int:
 
 
 def results_publish(period: Period) -> int:
-    """Mark the current results published (inside the caller's transaction)."""
+    """Mark the current results published (inside the caller's transaction, which saves the period)."""
+    results_stamp.forget()
     return Result.objects.filter(period=period, is_current=True, is_published=False).update(
         is_published=True, published_at=timezone.now())
 
@@ -157,6 +158,7 @@ def result_correct(*, actor: Any, period: Period, institution_id: int, reason: s
         stored.append(Result.objects.create(period=period, key=key, version=versions[key] + 1, is_published=True,
                                             published_at=now, reason=reason, computed_by_name=name, **fields))
     period.save(update_fields=["changed_at"])  # the public pages' stamp
+    results_stamp.forget()
     audit.record(actor=actor, event_type="result.corrected", obj=period, reason=reason,
                  after={"institution": institution_id, "keys": sorted(changed)},
                  institution_id=institution_id, province_id=institution["province_id"])
