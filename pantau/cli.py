@@ -11,7 +11,9 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    args = sys.argv[1:] if argv is None else argv
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")  # ``pantau sample-size`` is the ``sample_size`` command
     try:
         execute_from_command_line(["pantau", *args])
     except ImproperlyConfigured as exc:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "pantau.accounts",
     "pantau.registry",
     "pantau.assessments",
+    "pantau.surveys",
 ]
 
 MIDDLEWARE = [

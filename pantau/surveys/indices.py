@@ -1,0 +1,222 @@
+"""The survey indices, exactly as the regulations compute them: pure, Decimal, no Django.
+
+- **IKM / SKM** (PermenPANRB 14/2017; ``shared/docs/surveys.md`` §1): per element the average of
+  the answers given to it (NRR = sum ÷ questionnaires that answered the element), weighted (1/9
+  each by default; a unit may add elements and re-weight, the weights summing to 1), summed into
+  the index NI (1–4), × 25 into the IKM (25–100), classified by lower-bound thresholds on the IKM
+  rounded as the profile says: A ≥ 88.31, B ≥ 76.61, C ≥ 65.00, else D (the published table's
+  gaps, e.g. 88.305, fall to the lower class).
+- The **2004 index** (KepMenPAN 25/2004, 14 elements, 1/14 each), for history only: its class
+  boundaries differ (A ≥ 81.26, B ≥ 62.51, C ≥ 43.76) and it never joins a 2017 trend.
+- **Profiles** name how a published report rounded: the weight constant (exact 1/n, or a literal
+  0.111 / 0.071), rounding of each NRR and of the NI, and the IKM's decimals. The default,
+  ``permenpanrb-14-2017``, computes at full precision with exact weights and rounds the IKM
+  half-up to 2 decimals (an all-4 survey is 100.00, not 99.90). Every result names its profile.
+- The **maladministration perception** score: the share of answers that report no
+  maladministration, 0–100 (2 decimals); unanswered questions are not counted.
+- **Krejcie & Morgan** minimum sample for N service users of the previous period:
+  s = χ²·N·P(1−P) / (d²(N−1) + χ²·P(1−P)), χ² = 3.841, P = 0.5, d = 0.05, rounded to the nearest
+  integer (half up) as the published table is (N = 50 → 44.34 → 44).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+CONTEXT = Context(prec=40, rounding=ROUND_HALF_UP)
+SCALE = (1, 2, 3, 4)
+WEIGHT_TOLERANCE = Decimal("0.0005")  # weights written with 3 decimals (0.333 × 3) still sum to 1
+
+
+class SurveyError(ValueError):
+    """A questionnaire, profile or answer the formulas cannot take (the message says which)."""
+
+
+@dataclass(frozen=True)
+class Band:
+    minimum: Decimal  # the lowest IKM (after the profile's rounding) of the class
+    mutu: str  # A, B, C, D
+    label: str  # the unit's performance: Sangat Baik, Baik, Kurang Baik, Tidak Baik
+
+
+BANDS_2017 = (Band(Decimal("88.31"), "A", "Sangat Baik"), Band(Decimal("76.61"), "B", "Baik"),
+              Band(Decimal("65.00"), "C", "Kurang Baik"), Band(Decimal("0"), "D", "Tidak Baik"))
+BANDS_2004 = (Band(Decimal("81.26"), "A", "Sangat Baik"), Band(Decimal("62.51"), "B", "Baik"),
+              Band(Decimal("43.76"), "C", "Kurang Baik"), Band(Decimal("0"), "D", "Tidak Baik"))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How an index is computed and rounded (``weight``: None = the elements' own weights, or
+    exactly 1/n without them; a Decimal = that constant for every element, as printed reports do)."""
+
+    name: str
+    bands: tuple[Band, ...] = BANDS_2017
+    weight: Decimal | None = None
+    nrr_decimals: int | None = None
+    ni_decimals: int | None = None
+    ikm_decimals: int = 2
+
+
+PROFILES = {p.name: p for p in (
+    Profile("permenpanrb-14-2017"),
+    Profile("permenpanrb-14-2017-0.111", weight=Decimal("0.111")),
+    Profile("permenpanrb-14-2017-nrr-2dp", nrr_decimals=2),
+    Profile("kepmenpan-25-2004", bands=BANDS_2004),
+    Profile("kepmenpan-25-2004-0.071", bands=BANDS_2004, weight=Decimal("0.071"), ni_decimals=3, ikm_decimals=3),
+)}
+DEFAULT_PROFILE = PROFILES["permenpanrb-14-2017"]
+
+
+@dataclass(frozen=True)
+class Element:
+    code: str  # keyed by code, never by position (U8/U9 are swapped in the wild)
+    weight: Decimal | None = None  # None: equal weights
+
+
+@dataclass(frozen=True)
+class ElementResult:
+    code: str
+    answered: int  # questionnaires that answered this element
+    total: int
+    nrr: Decimal  # as used (rounded when the profile says so)
+    weight: Decimal
+    weighted: Decimal
+    ikm: Decimal  # the element's own NRR × 25, classified like the whole
+    mutu: str
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    profile: str
+    respondents: int  # questionnaires with at least one answer
+    elements: tuple[ElementResult, ...]
+    ni: Decimal  # 1–4, as used
+    ikm: Decimal  # 25–100, rounded as the profile says
+    ikm_exact: Decimal  # before that rounding
+    mutu: str
+    label: str
+    weakest: tuple[str, ...] = field(default=())  # element codes, lowest NRR first (for follow-up)
+
+
+def _round(value: Decimal, decimals: int | None) -> Decimal:
+    if decimals is None:
+        return value
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def classify(ikm: Decimal, bands: Sequence[Band] = BANDS_2017) -> Band:
+    for band in bands:
+        if ikm >= band.minimum:
+            return band
+    return bands[-1]
+
+
+def weights(elements: Sequence[Element], profile: Profile = DEFAULT_PROFILE) -> dict[str, Decimal]:
+    """Each element's weight: the profile's constant, else the elements' own (summing to 1), else
+    exactly 1/n."""
+    if not elements:
+        raise SurveyError("Kuesioner tanpa unsur tidak dapat dihitung.")
+    codes = [e.code for e in elements]
+    if len(set(codes)) != len(codes):
+        raise SurveyError(f"Kode unsur ganda: {', '.join(sorted({c for c in codes if codes.count(c) > 1}))}.")
+    if profile.weight is not None:
+        return {e.code: profile.weight for e in elements}
+    given = [e.weight for e in elements]
+    if all(w is None for w in given):
+        equal = CONTEXT.divide(Decimal(1), Decimal(len(elements)))
+        return {e.code: equal for e in elements}
+    if any(w is None for w in given):
+        missing = ", ".join(e.code for e in elements if e.weight is None)
+        raise SurveyError(f"Bobot harus diisi untuk semua unsur atau tidak sama sekali (tanpa bobot: {missing}).")
+    if any(w is not None and w <= 0 for w in given):
+        raise SurveyError("Bobot setiap unsur harus lebih dari 0.")
+    total = sum((w for w in given if w is not None), Decimal(0))
+    if abs(total - 1) > WEIGHT_TOLERANCE:
+        raise SurveyError(f"Jumlah bobot unsur harus 1, bukan {total.normalize()}.")
+    return {e.code: e.weight for e in elements if e.weight is not None}
+
+
+def ikm(answers: Iterable[Mapping[str, int | None]], elements: Sequence[Element],
+        profile: Profile = DEFAULT_PROFILE) -> IndexResult:
+    """The index of complete questionnaires (each a mapping element code → 1–4, or None when not
+    answered). Partial responses are the caller's to leave out; an element nobody answered, an
+    answer outside 1–4 or an unknown element code is refused with the reason."""
+    weight = weights(elements, profile)
+    totals = {e.code: 0 for e in elements}
+    counts = {e.code: 0 for e in elements}
+    respondents = 0
+    for number, answer in enumerate(answers, start=1):
+        unknown = sorted(set(answer) - set(totals))
+        if unknown:
+            raise SurveyError(f"Jawaban {number}: unsur tidak dikenal: {', '.join(unknown)}.")
+        given = False
+        for code, value in answer.items():
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value not in SCALE:
+                raise SurveyError(f"Jawaban {number}, unsur {code}: {value!r} di luar skala 1–4.")
+            totals[code] += value
+            counts[code] += 1
+            given = True
+        respondents += given
+    empty = [code for code, n in counts.items() if n == 0]
+    if empty:
+        raise SurveyError(f"Belum ada jawaban untuk unsur: {', '.join(empty)}.")
+    rows = []
+    ni = Decimal(0)
+    for e in elements:
+        nrr = _round(CONTEXT.divide(Decimal(totals[e.code]), Decimal(counts[e.code])), profile.nrr_decimals)
+        weighted = CONTEXT.multiply(nrr, weight[e.code])
+        ni = CONTEXT.add(ni, weighted)
+        own = _round(CONTEXT.multiply(nrr, Decimal(25)), profile.ikm_decimals)
+        rows.append(ElementResult(e.code, counts[e.code], totals[e.code], nrr, weight[e.code], weighted, own,
+                                  classify(own, profile.bands).mutu))
+    ni = _round(ni, profile.ni_decimals)
+    exact = CONTEXT.multiply(ni, Decimal(25))
+    final = _round(exact, profile.ikm_decimals)
+    band = classify(final, profile.bands)
+    weakest = tuple(r.code for r in sorted(rows, key=lambda r: (r.nrr, r.code)))[:3]
+    return IndexResult(profile.name, respondents, tuple(rows), ni, final, exact, band.mutu, band.label, weakest)
+
+
+def perception_score(answers: Iterable[bool | None]) -> Decimal:
+    """The maladministration-perception score, 0–100 (2 decimals): the share of answered questions
+    whose answer reports no maladministration (``True``); ``None`` (not answered) is not counted."""
+    given = [a for a in answers if a is not None]
+    if not given:
+        raise SurveyError("Belum ada jawaban untuk dihitung.")
+    clean = sum(1 for a in given if a)
+    return _round(CONTEXT.divide(Decimal(100 * clean), Decimal(len(given))), 2)
+
+
+CHI_SQUARE = Decimal("3.841")  # 1 degree of freedom, 95 %
+PROPORTION = Decimal("0.5")
+MARGIN = Decimal("0.05")
+MAX_POPULATION = 10**12
+
+
+@dataclass(frozen=True)
+class Sample:
+    population: int
+    exact: Decimal
+    minimum: int
+
+
+def sample_size(population: int) -> Sample:
+    """Krejcie & Morgan's minimum sample for ``population`` service users (nearest integer, half up)."""
+    if isinstance(population, bool) or not isinstance(population, int) or population < 1:
+        raise SurveyError("Jumlah penerima layanan harus bilangan bulat 1 atau lebih.")
+    if population > MAX_POPULATION:
+        raise SurveyError(f"Jumlah penerima layanan terlalu besar (paling banyak {MAX_POPULATION}).")
+    n = Decimal(population)
+    pq = PROPORTION * (1 - PROPORTION)
+    exact = CONTEXT.divide(CHI_SQUARE * n * pq, MARGIN * MARGIN * (n - 1) + CHI_SQUARE * pq)
+    return Sample(population, exact, int(_round(exact, 0)))
+
+
+# The nine SKM 2017 elements by code (U8 = sarana, U9 = pengaduan, as the questionnaires number them).
+SKM_2017 = tuple(Element(code) for code in (
+    "persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "sarana", "pengaduan"))
