@@ -173,3 +173,13 @@ def test_a_better_answer_never_lowers_the_index(rows: list[dict[str, int]], data
     better = [dict(r) for r in rows]
     better[i][code] += 1
     assert ikm(better, SKM_2017).ikm_exact > before.ikm_exact
+
+
+def test_the_formulas_import_no_django() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; import pantau.surveys.indices, pantau.surveys.questionnaires; "
+            "print(any(m == 'django' or m.startswith('django.') for m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == "False"
