@@ -54,8 +54,12 @@ def test_an_assessor_keeps_answering_without_a_signal_and_the_answers_sync_when_
     phone.locator(k["sp_persyaratan"]).get_by_label("Ya", exact=True).check()
     phone.locator(f"{k['sp_persyaratan']} input[data-kind=photo]").set_input_files(
         files=[{"name": "loket.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes()}])
-    expect(status).to_have_attribute("data-state", "synced")
+    # Sent, not merely shown: the page's first state is "synced" too, and a waiting photo is
+    # listed with "menunggu dikirim" (under load the upload can take a while).
+    expect(phone.locator(f"{k['sp_persyaratan']} .item-status")).to_have_text("Tersimpan")
     expect(phone.locator(f"{k['sp_persyaratan']} .evidence-list")).to_contain_text("loket.jpg")
+    expect(phone.locator(f"{k['sp_persyaratan']} .evidence-list")).not_to_contain_text("menunggu dikirim")
+    expect(status).to_have_attribute("data-state", "synced")
 
     # The signal goes: answers wait on the phone.
     phone.context.set_offline(True)
