@@ -180,16 +180,21 @@ def institution_result(period: Period, institution_id: int) -> Result | None:
             .select_related("methodology_version__methodology").first())
 
 
-def unit_results(period: Period, institution_id: int) -> list[Result]:
-    return list(public_results(period).filter(level=Result.Level.UNIT, institution_id=institution_id)
-                .select_related("sampled_unit").order_by("key"))
+def unit_results(period: Period, institution_id: int, sampled_unit: int | None = None) -> list[Result]:
+    """The institution's unit results (or the one of ``sampled_unit``)."""
+    qs = public_results(period).filter(level=Result.Level.UNIT, institution_id=institution_id)
+    if sampled_unit is not None:
+        qs = qs.filter(sampled_unit_id=sampled_unit)
+    return list(qs.select_related("sampled_unit").order_by("key"))
 
 
-def product_results(period: Period, institution_id: int) -> dict[int, list[Result]]:
-    """Sampled unit id → its products' results (era 1 scores products)."""
+def product_results(period: Period, institution_id: int, sampled_unit: int | None = None) -> dict[int, list[Result]]:
+    """Sampled unit id → its products' results (era 1 scores products); only ``sampled_unit``'s when given."""
     out: dict[int, list[Result]] = defaultdict(list)
-    for r in (public_results(period).filter(level=Result.Level.PRODUCT, institution_id=institution_id)
-              .select_related("sampled_product").order_by("key")):
+    qs = public_results(period).filter(level=Result.Level.PRODUCT, institution_id=institution_id)
+    if sampled_unit is not None:
+        qs = qs.filter(sampled_unit_id=sampled_unit)
+    for r in qs.select_related("sampled_product").order_by("key"):
         out[r.sampled_unit_id or 0].append(r)
     return out
 

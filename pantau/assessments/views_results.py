@@ -151,12 +151,12 @@ def unit_page(request: HttpRequest, year: int, pk: int, unit: int) -> HttpRespon
 
 
 def _unit_context(period: Period, pk: int, unit: int) -> dict[str, Any]:
-    result = next((u for u in rp.unit_results(period, pk) if u.sampled_unit_id == unit), None)
+    result = next(iter(rp.unit_results(period, pk, sampled_unit=unit)), None)
     if result is None or result.sampled_unit is None:
         raise Http404
     institution = registry.institution_rows([pk]).get(pk, {"name": str(pk), "kind": ""})
     unit_name = registry.unit_rows([result.sampled_unit.unit_id]).get(result.sampled_unit.unit_id, {}).get("name", "")
-    products = rp.product_results(period, pk).get(unit, [])
+    products = rp.product_results(period, pk, sampled_unit=unit).get(unit, [])
     product_names = {p["id"]: p["name"] for p in registry.product_rows(
         {p.sampled_product.product_id for p in products if p.sampled_product}).values()}
     names = {f"unit {unit}": f"{unit_name} (unit {unit})" if unit_name else f"unit {unit}"}

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.core.signals import request_started
 from django.utils import timezone
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from pantau.assessments import services_period
 from pantau.assessments.models import Answer, Evidence, SampledUnit
@@ -99,22 +99,29 @@ def test_an_assessor_keeps_answering_without_a_signal_and_the_answers_sync_when_
     no_horizontal_scroll(phone)
 
 
-def test_a_conflict_is_shown_side_by_side_and_the_assessor_chooses(
-    phone: Page, site: Site, log_in: Callable[..., None],
-) -> None:
+def _answer_in_conflict(phone: Page, site: Site, log_in: Callable[..., None]) -> tuple[SampledUnit, Locator]:
+    """The assessor opens the instrument; the head of office answers sp_persyaratan meanwhile; the
+    assessor then answers it too ("Ya"): a conflict, kept on the phone until chosen."""
     from pantau.assessments import services_answers
 
     unit = _collecting_unit(site)
     product = unit.products.get()
     item = phone.locator(f"#item-p{product.pk}-sp_persyaratan")
-    status = phone.locator("#sync-status")
     log_in(phone, "assessor_kalsel")
     phone.goto(site.at(f"/kelola/penilaian/unit/{unit.pk}/"))
-    expect(status).to_have_attribute("data-state", "synced")
-    # The head of office answers the same item meanwhile.
+    expect(phone.locator("html")).to_have_attribute("data-offline-ready", "1")
+    expect(phone.locator("#sync-status")).to_have_attribute("data-state", "synced")
     services_answers.answer_save(actor=site.cast.head_kalsel, sampled_unit=unit, item="sp_persyaratan",
                                  value=Decimal(0), sampled_product=product)
     item.get_by_label("Ya", exact=True).check()
+    return unit, item
+
+
+def test_a_conflict_is_shown_side_by_side_and_the_assessor_chooses(
+    phone: Page, site: Site, log_in: Callable[..., None],
+) -> None:
+    unit, item = _answer_in_conflict(phone, site, log_in)
+    status = phone.locator("#sync-status")
     conflict = item.locator(".js-conflict")
     expect(conflict).to_contain_text("Jawaban Anda")
     expect(conflict).to_contain_text("Tersimpan (revisi 1)")
@@ -130,19 +137,9 @@ def test_a_conflict_is_shown_side_by_side_and_the_assessor_chooses(
 def test_signing_out_warns_about_unsent_changes_and_then_leaves_nothing_on_the_phone(
     phone: Page, site: Site, log_in: Callable[..., None],
 ) -> None:
-    from pantau.assessments import services_answers
-
-    unit = _collecting_unit(site)
-    product = unit.products.get()
-    item = phone.locator(f"#item-p{product.pk}-sp_persyaratan")
-    status = phone.locator("#sync-status")
-    log_in(phone, "assessor_kalsel")
-    phone.goto(site.at(f"/kelola/penilaian/unit/{unit.pk}/"))
-    expect(phone.locator("html")).to_have_attribute("data-offline-ready", "1")
     # An answer that cannot be sent yet (someone else saved the item meanwhile) stays on the phone.
-    services_answers.answer_save(actor=site.cast.head_kalsel, sampled_unit=unit, item="sp_persyaratan",
-                                 value=Decimal(0), sampled_product=product)
-    item.get_by_label("Ya", exact=True).check()
+    unit, _item = _answer_in_conflict(phone, site, log_in)
+    status = phone.locator("#sync-status")
     expect(status).to_contain_text("1 jawaban bentrok")
     on_device = "() => indexedDB.databases().then(l => l.map(d => d.name))"
     assert phone.evaluate(on_device) == [f"pantau-u{site.cast.assessor_kalsel.pk}-instrument"]

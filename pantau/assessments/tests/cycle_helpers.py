@@ -87,7 +87,11 @@ def ready_for_collection(cast: Any, time_machine: Any, methodology_id: str = "om
 def approved_everywhere(cast: Any, time_machine: Any, methodology_id: str = "ombudsman-2016",
                         value: Callable[[Any], Decimal | None] | None = None) -> Period:
     """``ready_for_collection``, every unit answered, submitted and approved, the period in review."""
-    period = ready_for_collection(cast, time_machine, methodology_id)
+    return answer_and_approve(cast, ready_for_collection(cast, time_machine, methodology_id), value)
+
+
+def answer_and_approve(cast: Any, period: Period, value: Callable[[Any], Decimal | None] | None = None) -> Period:
+    """Every sampled unit of a collecting period answered, submitted and approved; the period in review."""
     for unit in period.sampled_units.all():
         fill(cast.assessor_kalsel, unit, value)
         services_answers.unit_submit(actor=cast.assessor_kalsel, sampled_unit=unit)

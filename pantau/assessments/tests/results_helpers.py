@@ -7,9 +7,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from pantau.assessments import services_answers, services_period
+from pantau.assessments import services_period
 from pantau.assessments.models import Period
-from pantau.assessments.tests.cycle_helpers import AT_PUBLICATION, IN_RESPONSE, approved_everywhere, fill, make_period
+from pantau.assessments.tests.cycle_helpers import (
+    AT_PUBLICATION,
+    IN_RESPONSE,
+    answer_and_approve,
+    approved_everywhere,
+    make_period,
+)
 
 MISSED = "sp_biaya"
 
@@ -57,12 +63,7 @@ def published_in(cast: Any, year: int, methodology_id: str = "ombudsman-2016",
     for unit in period.sampled_units.all():
         services_period.assignment_create(actor=cast.head_kalsel, sampled_unit=unit, assessor=cast.assessor_kalsel)
     period = services_period.period_advance(actor=cast.head_kalsel, period=period, target="collection")
-    for unit in period.sampled_units.all():
-        fill(cast.assessor_kalsel, unit, value)
-        services_answers.unit_submit(actor=cast.assessor_kalsel, sampled_unit=unit)
-    period = services_period.period_advance(actor=cast.head_kalsel, period=period, target="review")
-    for unit in period.sampled_units.all():
-        services_answers.unit_approve(actor=cast.head_kalsel, sampled_unit=unit)
+    period = answer_and_approve(cast, period, value)
     for target in ("response", "published"):
         period = services_period.period_advance(actor=cast.head_kalsel, period=period, target=target)
     return period

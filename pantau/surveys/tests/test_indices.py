@@ -57,14 +57,14 @@ def test_v3_an_all_four_survey_is_100_by_default_and_99_90_with_the_literal_weig
 ])
 def test_v5_the_class_boundaries(mean: str, exact_ikm: str, exact_class: str, literal_ikm: str,
                                  literal_class: str) -> None:
-    value = D(mean)
-    elements = [Element("u")]  # one element whose NRR is the mean (weight 1 = 9 × 1/9)
-    total, n = value * 10000, 10000
-    rows = [{"u": 4 if i < int(total) - 3 * n else 3} for i in range(n)] if value > 3 else None
-    assert indices.classify(D(exact_ikm)).mutu == exact_class
-    assert indices.classify(D(literal_ikm)).mutu == literal_class
-    if rows is not None:
-        assert ikm(rows, elements).ikm == D(exact_ikm)
+    n, value = 10_000, D(mean)  # every element's NRR is ``mean``: n answers, some one point higher
+    low = int(value)
+    higher = int((value - low) * n)
+    rows = [dict.fromkeys(CODES, low + 1 if i < higher else low) for i in range(n)]
+    exact = ikm(rows, SKM_2017)
+    literal = ikm(rows, SKM_2017, PROFILES["permenpanrb-14-2017-0.111"])
+    assert (exact.ikm, exact.mutu) == (D(exact_ikm), exact_class)
+    assert (literal.ikm, literal.mutu) == (D(literal_ikm), literal_class)
 
 
 def test_the_table_gaps_fall_to_the_lower_class() -> None:
