@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal
@@ -62,10 +63,10 @@ class Profile:
 
 PROFILES = {p.name: p for p in (
     Profile("permenpanrb-14-2017"),
-    Profile("permenpanrb-14-2017-0.111", weight=Decimal("0.111")),
+    Profile("permenpanrb-14-2017-w0111", weight=Decimal("0.111")),
     Profile("permenpanrb-14-2017-nrr-2dp", nrr_decimals=2),
     Profile("kepmenpan-25-2004", bands=BANDS_2004),
-    Profile("kepmenpan-25-2004-0.071", bands=BANDS_2004, weight=Decimal("0.071"), ni_decimals=3, ikm_decimals=3),
+    Profile("kepmenpan-25-2004-w0071", bands=BANDS_2004, weight=Decimal("0.071"), ni_decimals=3, ikm_decimals=3),
 )}
 DEFAULT_PROFILE = PROFILES["permenpanrb-14-2017"]
 
@@ -99,6 +100,7 @@ class IndexResult:
     mutu: str
     label: str
     weakest: tuple[str, ...] = field(default=())  # element codes, lowest NRR first (for follow-up)
+    ci: tuple[Decimal, Decimal] | None = None  # 95 % interval of the IKM (``interval``)
 
 
 def _round(value: Decimal, decimals: int | None) -> Decimal:
@@ -139,8 +141,99 @@ def weights(elements: Sequence[Element], profile: Profile = DEFAULT_PROFILE) -> 
     return {e.code: e.weight for e in elements if e.weight is not None}
 
 
+@dataclass(frozen=True)
+class Moments:
+    """What the interval needs of the respondents, summable across rows and groups: their number
+    and the sum and sum of squares of each one's score r = Σ w·x / Σ w over the elements they
+    answered (the respondent's weighted mean on the 1–4 scale)."""
+
+    n: int = 0
+    total: float = 0.0
+    squares: float = 0.0
+
+    def add(self, score: float) -> Moments:
+        return Moments(self.n + 1, self.total + score, self.squares + score * score)
+
+
+def respondent_score(answer: Mapping[str, int | None], weight: Mapping[str, Decimal]) -> float | None:
+    given = [(weight[code], value) for code, value in answer.items() if value is not None]
+    if not given:
+        return None
+    return float(sum(w * v for w, v in given) / sum(w for w, _ in given))
+
+
+# Student's t, two-sided 95 % (0.975 quantile), by degrees of freedom; beyond 120 the normal 1.96.
+T_975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262,
+         10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120, 17: 2.110,
+         18: 2.101, 19: 2.093, 20: 2.086, 21: 2.080, 22: 2.074, 23: 2.069, 24: 2.064, 25: 2.060,
+         26: 2.056, 27: 2.052, 28: 2.048, 29: 2.045, 30: 2.042, 40: 2.021, 60: 2.000, 80: 1.990,
+         100: 1.984, 120: 1.980}
+
+
+def t_quantile(df: int) -> float:
+    """The 0.975 quantile of Student's t with ``df`` degrees of freedom (the next lower tabulated
+    df when between rows: a slightly wider, never narrower, interval)."""
+    if df < 1:
+        raise SurveyError("Derajat bebas harus 1 atau lebih.")
+    if df > 120:
+        return 1.96
+    return T_975[max(k for k in T_975 if k <= df)]
+
+
+def interval(moments: Moments, center: Decimal, population: int | None = None,
+             low: Decimal = Decimal(25), high: Decimal = Decimal(100)) -> tuple[Decimal, Decimal] | None:
+    """The 95 % confidence interval of the IKM by linearisation over respondents (surveys.md §6):
+    IKM ± t(n−1) × 25 × s_r / √n × √(1 − n/N), s_r the standard deviation of the respondents'
+    scores, the finite-population correction when the population N is known (and ≥ n). With every
+    element answered by everyone this is exact for the pooled mean; with missing answers it is the
+    usual approximation. Centred on the IKM as computed (not re-derived from the scores), clamped
+    to 25–100, two decimals; None below two respondents."""
+    n = moments.n
+    if n < 2:
+        return None
+    mean = moments.total / n
+    variance = max(0.0, (moments.squares - n * mean * mean) / (n - 1))
+    fpc = 1 - n / population if population and population >= n else 1.0
+    half = t_quantile(n - 1) * 25 * math.sqrt(variance / n * fpc)
+    half_d = Decimal(repr(half))
+    return (max(low, _round(center - half_d, 2)), min(high, _round(center + half_d, 2)))
+
+
+def ikm_from_totals(totals: Mapping[str, int], counts: Mapping[str, int], respondents: int,
+                    elements: Sequence[Element], profile: Profile = DEFAULT_PROFILE,
+                    moments: Moments | None = None, population: int | None = None) -> IndexResult:
+    """The index from each element's sum of answers and number of questionnaires that answered it
+    (what the database sums and the tallies keep): the same arithmetic as ``ikm``."""
+    weight = weights(elements, profile)
+    unknown = sorted((set(totals) | set(counts)) - set(weight))
+    if unknown:
+        raise SurveyError(f"Unsur tidak dikenal: {', '.join(unknown)}.")
+    empty = [e.code for e in elements if not counts.get(e.code)]
+    if empty:
+        raise SurveyError(f"Belum ada jawaban untuk unsur: {', '.join(empty)}.")
+    rows = []
+    ni = Decimal(0)
+    for e in elements:
+        total, count = totals.get(e.code, 0), counts[e.code]
+        if not count <= total <= 4 * count:
+            raise SurveyError(f"Unsur {e.code}: jumlah nilai {total} tidak mungkin untuk {count} jawaban 1–4.")
+        nrr = _round(CONTEXT.divide(Decimal(total), Decimal(count)), profile.nrr_decimals)
+        weighted = CONTEXT.multiply(nrr, weight[e.code])
+        ni = CONTEXT.add(ni, weighted)
+        own = _round(CONTEXT.multiply(nrr, Decimal(25)), profile.ikm_decimals)
+        rows.append(ElementResult(e.code, count, total, nrr, weight[e.code], weighted, own,
+                                  classify(own, profile.bands).mutu))
+    ni = _round(ni, profile.ni_decimals)
+    exact = CONTEXT.multiply(ni, Decimal(25))
+    final = _round(exact, profile.ikm_decimals)
+    band = classify(final, profile.bands)
+    weakest = tuple(r.code for r in sorted(rows, key=lambda r: (r.nrr, r.code)))[:3]
+    ci = interval(moments, exact, population) if moments is not None else None
+    return IndexResult(profile.name, respondents, tuple(rows), ni, final, exact, band.mutu, band.label, weakest, ci)
+
+
 def ikm(answers: Iterable[Mapping[str, int | None]], elements: Sequence[Element],
-        profile: Profile = DEFAULT_PROFILE) -> IndexResult:
+        profile: Profile = DEFAULT_PROFILE, population: int | None = None) -> IndexResult:
     """The index of complete questionnaires (each a mapping element code → 1–4, or None when not
     answered). Partial responses are the caller's to leave out; an element nobody answered, an
     answer outside 1–4 or an unknown element code is refused with the reason."""
@@ -148,11 +241,11 @@ def ikm(answers: Iterable[Mapping[str, int | None]], elements: Sequence[Element]
     totals = {e.code: 0 for e in elements}
     counts = {e.code: 0 for e in elements}
     respondents = 0
+    moments = Moments()
     for number, answer in enumerate(answers, start=1):
         unknown = sorted(set(answer) - set(totals))
         if unknown:
             raise SurveyError(f"Jawaban {number}: unsur tidak dikenal: {', '.join(unknown)}.")
-        given = False
         for code, value in answer.items():
             if value is None:
                 continue
@@ -160,26 +253,22 @@ def ikm(answers: Iterable[Mapping[str, int | None]], elements: Sequence[Element]
                 raise SurveyError(f"Jawaban {number}, unsur {code}: {value!r} di luar skala 1–4.")
             totals[code] += value
             counts[code] += 1
-            given = True
-        respondents += given
-    empty = [code for code, n in counts.items() if n == 0]
-    if empty:
-        raise SurveyError(f"Belum ada jawaban untuk unsur: {', '.join(empty)}.")
-    rows = []
-    ni = Decimal(0)
-    for e in elements:
-        nrr = _round(CONTEXT.divide(Decimal(totals[e.code]), Decimal(counts[e.code])), profile.nrr_decimals)
-        weighted = CONTEXT.multiply(nrr, weight[e.code])
-        ni = CONTEXT.add(ni, weighted)
-        own = _round(CONTEXT.multiply(nrr, Decimal(25)), profile.ikm_decimals)
-        rows.append(ElementResult(e.code, counts[e.code], totals[e.code], nrr, weight[e.code], weighted, own,
-                                  classify(own, profile.bands).mutu))
-    ni = _round(ni, profile.ni_decimals)
-    exact = CONTEXT.multiply(ni, Decimal(25))
-    final = _round(exact, profile.ikm_decimals)
-    band = classify(final, profile.bands)
-    weakest = tuple(r.code for r in sorted(rows, key=lambda r: (r.nrr, r.code)))[:3]
-    return IndexResult(profile.name, respondents, tuple(rows), ni, final, exact, band.mutu, band.label, weakest)
+        score = respondent_score(answer, weight)
+        if score is not None:
+            respondents += 1
+            moments = moments.add(score)
+    return ikm_from_totals(totals, counts, respondents, elements, profile, moments, population)
+
+
+def post_stratified(strata: Iterable[tuple[int, Decimal]]) -> Decimal | None:
+    """The IKM weighted by service volume (surveys.md §6): Σ N_h·IKM_h / Σ N_h over the services
+    with responses and a known volume N_h > 0 — supplementary to the official pooled IKM, which it
+    never replaces. None when no service has both."""
+    pairs = [(volume, value) for volume, value in strata if volume and volume > 0]
+    if not pairs:
+        return None
+    total = sum(volume for volume, _ in pairs)
+    return _round(CONTEXT.divide(sum((volume * value for volume, value in pairs), Decimal(0)), Decimal(total)), 2)
 
 
 def perception_score(answers: Iterable[bool | None]) -> Decimal:
@@ -190,6 +279,13 @@ def perception_score(answers: Iterable[bool | None]) -> Decimal:
         raise SurveyError("Belum ada jawaban untuk dihitung.")
     clean = sum(1 for a in given if a)
     return _round(CONTEXT.divide(Decimal(100 * clean), Decimal(len(given))), 2)
+
+
+def perception_from_totals(clean: int, answered: int) -> Decimal:
+    """``perception_score`` from its counts: answers reporting no maladministration of those answered."""
+    if answered < 1 or not 0 <= clean <= answered:
+        raise SurveyError("Belum ada jawaban untuk dihitung." if answered < 1 else "Jumlah jawaban tidak mungkin.")
+    return _round(CONTEXT.divide(Decimal(100 * clean), Decimal(answered)), 2)
 
 
 CHI_SQUARE = Decimal("3.841")  # 1 degree of freedom, 95 %

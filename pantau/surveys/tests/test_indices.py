@@ -36,7 +36,7 @@ def test_v2_the_published_worked_example_under_each_profile() -> None:
         D("3.9655")]
     assert exact.ikm_exact.quantize(D("0.0001")) == D("91.4751") and exact.ikm == D("91.48")
     assert (exact.mutu, exact.label, exact.profile) == ("A", "Sangat Baik", "permenpanrb-14-2017")
-    literal = ikm(V2, SKM_2017, PROFILES["permenpanrb-14-2017-0.111"])
+    literal = ikm(V2, SKM_2017, PROFILES["permenpanrb-14-2017-w0111"])
     assert literal.ikm_exact.quantize(D("0.0001")) == D("91.3836") and literal.ikm == D("91.38")
     assert ikm(V2, SKM_2017, PROFILES["permenpanrb-14-2017-nrr-2dp"]).ikm == D("91.50")
     assert exact.respondents == 29 and exact.weakest[0] == "waktu"
@@ -45,7 +45,7 @@ def test_v2_the_published_worked_example_under_each_profile() -> None:
 def test_v3_an_all_four_survey_is_100_by_default_and_99_90_with_the_literal_weight() -> None:
     one = [dict.fromkeys(CODES, 4)]
     assert ikm(one, SKM_2017).ikm == D("100.00")
-    assert ikm(one, SKM_2017, PROFILES["permenpanrb-14-2017-0.111"]).ikm == D("99.90")
+    assert ikm(one, SKM_2017, PROFILES["permenpanrb-14-2017-w0111"]).ikm == D("99.90")
 
 
 @pytest.mark.parametrize("mean, exact_ikm, exact_class, literal_ikm, literal_class", [
@@ -62,7 +62,7 @@ def test_v5_the_class_boundaries(mean: str, exact_ikm: str, exact_class: str, li
     higher = int((value - low) * n)
     rows = [dict.fromkeys(CODES, low + 1 if i < higher else low) for i in range(n)]
     exact = ikm(rows, SKM_2017)
-    literal = ikm(rows, SKM_2017, PROFILES["permenpanrb-14-2017-0.111"])
+    literal = ikm(rows, SKM_2017, PROFILES["permenpanrb-14-2017-w0111"])
     assert (exact.ikm, exact.mutu) == (D(exact_ikm), exact_class)
     assert (literal.ikm, literal.mutu) == (D(literal_ikm), literal_class)
 
@@ -82,7 +82,7 @@ def test_v6_the_2004_index_as_published_and_exactly() -> None:
         base, extra = divmod(total, 50)
         for k in range(50):
             rows[k][f"u{i}"] = base + (1 if k < extra else 0)
-    literal = ikm(rows, elements, PROFILES["kepmenpan-25-2004-0.071"])
+    literal = ikm(rows, elements, PROFILES["kepmenpan-25-2004-w0071"])
     assert literal.ni == D("3.059") and literal.ikm == D("76.475") and literal.mutu == "B"
     exact = ikm(rows, elements, PROFILES["kepmenpan-25-2004"])
     assert exact.ikm == D("76.93") and exact.mutu == "B"
@@ -183,3 +183,25 @@ def test_the_formulas_import_no_django() -> None:
             "print(any(m == 'django' or m.startswith('django.') for m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.strip() == "False"
+
+
+def test_totals_path_equals_answers_path_and_interval_narrows_with_n() -> None:
+    from pantau.surveys.indices import Moments, ikm_from_totals, interval, perception_from_totals, post_stratified
+
+    rows = [{e.code: (i + j) % 4 + 1 for j, e in enumerate(SKM_2017)} for i in range(40)]
+    by_answers = ikm(rows, SKM_2017)
+    totals = {e.code: sum(r[e.code] for r in rows) for e in SKM_2017}
+    counts = {e.code: len(rows) for e in SKM_2017}
+    by_totals = ikm_from_totals(totals, counts, len(rows), SKM_2017)
+    assert by_totals.ikm == by_answers.ikm and by_totals.elements == by_answers.elements
+    assert by_answers.ci is not None and by_answers.ci[0] < by_answers.ikm < by_answers.ci[1]
+    # The finite-population correction narrows it; a census (n = N) has no sampling error.
+    narrower = ikm(rows, SKM_2017, population=50).ci
+    assert narrower is not None and narrower[1] - narrower[0] < by_answers.ci[1] - by_answers.ci[0]
+    assert ikm(rows, SKM_2017, population=40).ci == (by_answers.ikm, by_answers.ikm)
+    assert interval(Moments(1, 3.0, 9.0), D("75")) is None
+    with pytest.raises(SurveyError):
+        ikm_from_totals({**totals, "persyaratan": 5}, counts, len(rows), SKM_2017)  # not 1–4 answers
+    assert perception_from_totals(7, 8) == D("87.50")
+    assert post_stratified([(100, D("80")), (300, D("90")), (0, D("10"))]) == D("87.50")
+    assert post_stratified([]) is None
