@@ -174,6 +174,10 @@ PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "pantau.core.http.client_ip"
 # Password reset requests allowed per client address and per e-mail address in one window.
 PASSWORD_RESET_PER_IP = env_int("PASSWORD_RESET_PER_IP", 20)
+# The public survey form: complete submissions per client address, campaign and hour (partial saves
+# may be twenty times as many), and the seconds a person needs at least to fill it in.
+SURVEY_SUBMIT_LIMIT = env_int("SURVEY_SUBMIT_LIMIT", 60)
+SURVEY_MIN_SECONDS = env_int("SURVEY_MIN_SECONDS", 5)
 PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", 5)
 PASSWORD_RESET_WINDOW_SECONDS = env_int("PASSWORD_RESET_WINDOW_SECONDS", 3600)
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("kelola/penilaian/periode/", include("pantau.assessments.urls_periods", namespace="assessment_periods")),
     path("kelola/penilaian/mandiri/", include("pantau.assessments.urls_self", namespace="self_assessment")),
     path("kelola/penilaian/", include("pantau.assessments.urls_work", namespace="assessment_work")),
+    path("kelola/survei/", include("pantau.surveys.urls_manage", namespace="survey_manage")),
+    path("survei/", include("pantau.surveys.urls_public", namespace="surveys")),
     path("kelola/", include("pantau.registry.urls_manage", namespace="manage")),
     path("akun/", include("pantau.accounts.urls", namespace="accounts")),
     path("api/", api.urls),

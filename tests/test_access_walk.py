@@ -134,6 +134,24 @@ def _results_period(c: Any) -> list[Any]:
     return [published_now(c).pk]
 
 
+def _campaign(c: Any) -> list[Any]:
+    """An open SKM at Tabalong's Disdukcapil (made once per cast)."""
+    from pantau.surveys.models import Campaign
+    from pantau.surveys.tests.helpers import make_campaign
+
+    found = Campaign.objects.filter(unit=c.dukcapil).first()
+    return [(found or make_campaign(c)).pk]
+
+
+def _campaign_token(c: Any) -> list[Any]:
+    from pantau.surveys.models import Campaign
+
+    return [Campaign.objects.get(pk=_campaign(c)[0]).public_token]
+
+
+# Survey staff screens: office staff and provider staff (each sees the campaigns of their units).
+SURVEY_STAFF = OFFICE_STAFF | {"admin_tabalong", "operator_dukcapil", "admin_barsel"}
+
 # Who manages the Kalsel office's periods (cycle_rules.manages_period): the national admin, its head.
 MANAGES_KALSEL_PERIOD = {"national_admin", "head_kalsel"}
 
@@ -185,6 +203,17 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "results:unit": (_results_unit, PUBLIC),
     "results:rapor": (_results_institution, PUBLIC),
     "results:export": (_results_period, MANAGES_KALSEL_PERIOD),
+    "surveys:form": (_campaign_token, PUBLIC),
+    "surveys:save_partial": (_campaign_token, set()),  # POST only
+    "surveys:thanks": (_campaign_token, PUBLIC),
+    "surveys:unit_results": (lambda c: [c.dukcapil.pk], PUBLIC),
+    "survey_manage:list": (NONE, SURVEY_STAFF),
+    "survey_manage:new": (lambda c: [c.dukcapil.pk], EDITS_DUKCAPIL),
+    "survey_manage:detail": (_campaign, SEES_DUKCAPIL),
+    "survey_manage:edit": (_campaign, EDITS_DUKCAPIL),
+    "survey_manage:state": (_campaign, set()),  # POST only
+    "survey_manage:poster": (_campaign, SEES_DUKCAPIL),
+    "survey_manage:export": (_campaign, SEES_DUKCAPIL),
     "manage:dashboard": (NONE, SIGNED_IN),
     "manage:institutions": (NONE, ANY_ROLE),
     "manage:institution_new": (NONE, CREATES_INSTITUTIONS),

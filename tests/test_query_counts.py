@@ -85,7 +85,7 @@ PAGES: dict[str, tuple[str | None, Callable[[Any], str], dict[str, Any], int]] =
     "public:search (province, htmx)": (None, lambda c: reverse("public:search") + "?provinsi=63",
                                        {"HTTP_HX_REQUEST": "true"}, 4),
     "public:institution": (None, lambda c: reverse("public:institution", args=[c.tabalong.pk]), {}, 4),
-    "public:product": (None, lambda c: reverse("public:product", args=[c.ktp.pk]), {}, 4),
+    "public:product": (None, lambda c: reverse("public:product", args=[c.ktp.pk]), {}, 5),  # + the unit's surveys
     "accounts:users": ("head_kalsel", _manage("accounts:users"), {}, 11),  # + which accounts are locked
     "accounts:users (national)": ("national_admin", _manage("accounts:users"), {}, 10),
     "core:audit": ("head_kalsel", _manage("core:audit"), {}, 12),

@@ -18,6 +18,8 @@ the demo data), the module registers it here:
 - ``viewer_key(fn)``: ``fn(user)`` → what, besides the user's id and name, a cached page
   depends on about a signed-in viewer (roles, scope);
 - ``token_authenticator(fn)``: ``fn(raw_token)`` → the API token's user or ``None``;
+- ``page_panel(PagePanel(...))``: a part of another module's page of one object (the public
+  product page: the unit's survey and its published IKM), keyed into that page's cache;
 - ``dashboard_panel(DashboardPanel(...))``: a part of the staff dashboard (``/kelola/``), by ``order``;
 - ``demo_step(DemoStep(...))``: a step of ``manage.py demo_setup``, run by its ``order``;
 - ``search_source(SearchSource(...))``: a kind of searchable document (``pantau.core.search``) and
@@ -99,6 +101,20 @@ class DashboardPanel:
 
 
 @dataclass(frozen=True)
+class PagePanel:
+    """A part another module adds to a page of one object (``page``: "public_product", the public
+    page of a service product). ``stamp(object_id)`` is a cheap key of what ``context`` shows (it
+    joins the page's cache key); ``context(object_id)`` is None when there is nothing to show."""
+
+    page: str
+    name: str
+    order: int
+    template: str  # rendered with the context's values as ``panel``
+    stamp: Callable[[int], Any]
+    context: Callable[[int], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
 class DemoStep:
     name: str
     order: int
@@ -168,6 +184,7 @@ class Hooks:
     viewer_keys: dict[ViewerKey, None] = field(default_factory=dict)
     token_authenticators: dict[TokenAuthenticator, None] = field(default_factory=dict)
     dashboard_panels: dict[str, DashboardPanel] = field(default_factory=dict)
+    page_panels: dict[tuple[str, str], PagePanel] = field(default_factory=dict)
     demo_steps: dict[str, DemoStep] = field(default_factory=dict)
     search_sources: dict[str, SearchSource] = field(default_factory=dict)
     job_kinds: dict[str, JobKind] = field(default_factory=dict)
@@ -223,6 +240,11 @@ def token_authenticator(fn: TokenAuthenticator) -> None:
 def dashboard_panel(*panels: DashboardPanel) -> None:
     for panel in panels:
         registered.dashboard_panels[panel.name] = panel
+
+
+def page_panel(*panels: PagePanel) -> None:
+    for panel in panels:
+        registered.page_panels[(panel.page, panel.name)] = panel
 
 
 def demo_step(*steps: DemoStep) -> None:
@@ -305,6 +327,23 @@ def user_for_token(raw: str) -> Any:
         if user is not None:
             return user
     return None
+
+
+def page_panels(page: str) -> list[PagePanel]:
+    return sorted((p for p in registered.page_panels.values() if p.page == page), key=lambda p: p.order)
+
+
+def page_stamps(page: str, object_id: int) -> tuple[Any, ...]:
+    return tuple(panel.stamp(object_id) for panel in page_panels(page))
+
+
+def page_contexts(page: str, object_id: int) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for panel in page_panels(page):
+        values = panel.context(object_id)
+        if values is not None:
+            out.append((panel.template, values))
+    return out
 
 
 def dashboard(request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from pantau.core import hooks
 from pantau.core.access import PUBLIC, access
 from pantau.core.http import is_htmx, query_id, query_text
 from pantau.core.keyset import keyset_page
@@ -113,7 +114,10 @@ def product(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
             return render(request, "registry/public/no_standard.html", {"product": item}, status=404)
         return render(request, "registry/public/product.html", _product_context(pk, today))
     return render_cached(request, "registry/public/product.html", lambda: _product_context(pk, today),
-                         parts=("public-product", pk, stamp, today))
+                         parts=("public-product", pk, stamp, today, hooks.page_stamps(PRODUCT_PAGE, pk)))
+
+
+PRODUCT_PAGE = "public_product"  # the other modules' panels on it (core.hooks.page_panel)
 
 
 def _product_context(pk: int, today: dt.date) -> dict[str, Any]:
@@ -129,7 +133,7 @@ def _product_context(pk: int, today: dt.date) -> dict[str, Any]:
     return {
         "product": item, "unit": item.unit, "institution": item.unit.institution, "standard": standard,
         "requirements": comp.lines(standard.requirements), "steps": comp.lines(standard.procedure),
-        "delivery": delivery, "management": management,
+        "delivery": delivery, "management": management, "panels": hooks.page_contexts(PRODUCT_PAGE, pk),
     }
 
 

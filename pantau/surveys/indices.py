@@ -181,20 +181,22 @@ def t_quantile(df: int) -> float:
 
 
 def interval(moments: Moments, center: Decimal, population: int | None = None,
-             low: Decimal = Decimal(25), high: Decimal = Decimal(100)) -> tuple[Decimal, Decimal] | None:
+             low: Decimal = Decimal(25), high: Decimal = Decimal(100),
+             scale: float = 25) -> tuple[Decimal, Decimal] | None:
     """The 95 % confidence interval of the IKM by linearisation over respondents (surveys.md §6):
     IKM ± t(n−1) × 25 × s_r / √n × √(1 − n/N), s_r the standard deviation of the respondents'
     scores, the finite-population correction when the population N is known (and ≥ n). With every
     element answered by everyone this is exact for the pooled mean; with missing answers it is the
     usual approximation. Centred on the IKM as computed (not re-derived from the scores), clamped
-    to 25–100, two decimals; None below two respondents."""
+    to 25–100, two decimals; None below two respondents. (The perception score passes its own
+    range and ``scale=100``: scores are each respondent's share of clean answers.)"""
     n = moments.n
     if n < 2:
         return None
     mean = moments.total / n
     variance = max(0.0, (moments.squares - n * mean * mean) / (n - 1))
     fpc = 1 - n / population if population and population >= n else 1.0
-    half = t_quantile(n - 1) * 25 * math.sqrt(variance / n * fpc)
+    half = t_quantile(n - 1) * scale * math.sqrt(variance / n * fpc)
     half_d = Decimal(repr(half))
     return (max(low, _round(center - half_d, 2)), min(high, _round(center + half_d, 2)))
 
@@ -240,8 +242,7 @@ def ikm(answers: Iterable[Mapping[str, int | None]], elements: Sequence[Element]
     weight = weights(elements, profile)
     totals = {e.code: 0 for e in elements}
     counts = {e.code: 0 for e in elements}
-    respondents = 0
-    moments = Moments()
+    scores: list[float] = []
     for number, answer in enumerate(answers, start=1):
         unknown = sorted(set(answer) - set(totals))
         if unknown:
@@ -255,9 +256,10 @@ def ikm(answers: Iterable[Mapping[str, int | None]], elements: Sequence[Element]
             counts[code] += 1
         score = respondent_score(answer, weight)
         if score is not None:
-            respondents += 1
-            moments = moments.add(score)
-    return ikm_from_totals(totals, counts, respondents, elements, profile, moments, population)
+            scores.append(score)
+    # fsum: correctly rounded, so the interval does not depend on the respondents' order
+    moments = Moments(len(scores), math.fsum(scores), math.fsum(x * x for x in scores))
+    return ikm_from_totals(totals, counts, len(scores), elements, profile, moments, population)
 
 
 def post_stratified(strata: Iterable[tuple[int, Decimal]]) -> Decimal | None:

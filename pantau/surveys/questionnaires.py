@@ -5,7 +5,12 @@ copy is the same document with elements added and weights given. Pure: no Django
 ``load`` refuses, each with the file, the path inside it and the reason: an unknown kind or
 profile, an element without code or text, duplicate codes, an ``ikm`` element whose choices are not
 four labels (scored 1–4 in order), weights that are not all given or do not sum to 1
-(``indices.weights``), a profile field of an unknown type.
+(``indices.weights``), a profile field of an unknown type or with bad choices, a ``relevant`` or
+``constraint`` that ``expressions`` cannot read or that names an unknown field.
+
+Profile fields may carry what an XLSForm row carries (``xlsform``): ``required``, ``relevant``,
+``constraint``, ``constraint_message`` and ``names``, the stored value of each choice (empty: the
+labels are stored).
 """
 
 from __future__ import annotations
@@ -16,14 +21,17 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from pantau.surveys import indices
+from pantau.surveys import expressions, indices
 
 DATA = Path(__file__).resolve().parent / "data"
 KINDS = ("ikm", "perception")
-FIELD_TYPES = ("choice", "integer", "text", "service")
+FIELD_TYPES = ("choice", "multiple", "integer", "decimal", "text", "note", "service")
+CHOICE_TYPES = ("choice", "multiple", "service")  # "service": the unit's services when it has no choices
 PERCEPTION_CHOICES = ("Ya", "Tidak", "Tidak tahu")  # "Tidak": no maladministration; "Tidak tahu": not counted
 CODE_CHARS = 40
 TEXT_CHARS = 500
+CHOICE_NAME_CHARS = 100
+MAX_CHOICES = 300
 
 
 class QuestionnaireError(ValueError):
@@ -38,6 +46,7 @@ class Question:
     text: str
     choices: tuple[str, ...]  # ikm: the labels of 1, 2, 3, 4; perception: Ya / Tidak / Tidak tahu
     weight: Decimal | None = None
+    relevant: str = ""  # asked only when this expression holds (``expressions``)
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,16 @@ class ProfileField:
     code: str
     text: str
     type: str
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # labels
+    required: bool = False
+    relevant: str = ""
+    constraint: str = ""  # "." is the answer itself
+    constraint_message: str = ""
+    names: tuple[str, ...] = ()  # the stored value of each choice; empty: the labels themselves
+
+    def options(self) -> list[tuple[str, str]]:
+        """(stored value, label) of each choice."""
+        return list(zip(self.names or self.choices, self.choices, strict=True))
 
 
 @dataclass(frozen=True)
@@ -82,6 +100,100 @@ def _text(value: Any, source: str, path: str, limit: int = TEXT_CHARS) -> str:
     return value.strip()
 
 
+def _flag(value: Any, source: str, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise QuestionnaireError(source, path, "harus true atau false")
+    return value
+
+
+def _optional(raw: dict[str, Any], key: str, source: str, path: str, limit: int) -> str:
+    value = raw.get(key, "")
+    if not isinstance(value, str):
+        raise QuestionnaireError(source, f"{path}.{key}", "harus berupa teks")
+    if len(value) > limit:
+        raise QuestionnaireError(source, f"{path}.{key}", f"terlalu panjang (paling banyak {limit} karakter)")
+    return value.strip()
+
+
+def _labels(value: Any, source: str, path: str, limit: int) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or len(value) > MAX_CHOICES:
+        raise QuestionnaireError(source, path, f"harus berupa daftar (paling banyak {MAX_CHOICES})")
+    return tuple(_text(v, source, f"{path}[{i}]", limit) for i, v in enumerate(value))
+
+
+def parse_element(raw: Any, kind: str, shared_labels: Any, source: str, path: str) -> Question:
+    """One scored question (``elements[i]``); its ``relevant`` is checked by ``parse``."""
+    if not isinstance(raw, dict):
+        raise QuestionnaireError(source, path, "harus berupa tabel")
+    code = _text(raw.get("code"), source, f"{path}.code", CODE_CHARS)
+    text = _text(raw.get("text"), source, f"{path}.text")
+    choices: Any = raw.get("choices", shared_labels if kind == "ikm" else list(PERCEPTION_CHOICES))
+    if kind == "ikm" and (not isinstance(choices, list | tuple) or len(choices) != len(indices.SCALE)
+                          or not all(isinstance(c, str) and c.strip() for c in choices)):
+        raise QuestionnaireError(source, f"{path}.choices", "harus empat label, untuk nilai 1, 2, 3, 4")
+    if kind == "perception" and (not isinstance(choices, list | tuple) or list(choices) != list(PERCEPTION_CHOICES)):
+        raise QuestionnaireError(source, f"{path}.choices", f"harus {', '.join(PERCEPTION_CHOICES)}")
+    weight = None
+    if "weight" in raw:
+        try:
+            weight = Decimal(str(raw["weight"]))
+        except InvalidOperation:
+            raise QuestionnaireError(source, f"{path}.weight", f"bukan angka: {raw['weight']!r}") from None
+    relevant = _optional(raw, "relevant", source, path, expressions.MAX_CHARS)
+    return Question(code, text, tuple(str(c).strip() for c in choices), weight, relevant)
+
+
+def parse_field(raw: Any, source: str, path: str) -> ProfileField:
+    """One profile field (``profile_fields[i]``); its expressions are checked by ``parse``."""
+    if not isinstance(raw, dict):
+        raise QuestionnaireError(source, path, "harus berupa tabel")
+    kind_of = raw.get("type", "choice" if raw.get("choices") else "text")
+    if kind_of not in FIELD_TYPES:
+        raise QuestionnaireError(source, f"{path}.type", f"jenis isian tidak dikenal: {kind_of!r} "
+                                                         f"({', '.join(FIELD_TYPES)})")
+    code = _text(raw.get("code"), source, f"{path}.code", CODE_CHARS)
+    text = _text(raw.get("text"), source, f"{path}.text")
+    choices = _labels(raw.get("choices") or [], source, f"{path}.choices", TEXT_CHARS)
+    names = _labels(raw.get("names") or [], source, f"{path}.names", CHOICE_NAME_CHARS)
+    if kind_of in ("choice", "multiple") and not choices:
+        raise QuestionnaireError(source, f"{path}.choices", "isian pilihan tanpa pilihan")
+    if kind_of not in CHOICE_TYPES and (choices or names):
+        raise QuestionnaireError(source, f"{path}.choices", f"isian {kind_of} tidak mempunyai pilihan")
+    if names and len(names) != len(choices):
+        raise QuestionnaireError(source, f"{path}.names", f"harus {len(choices)} nama, satu untuk tiap pilihan")
+    names = () if names == choices else names
+    values = names or choices
+    doubled = sorted({v for v in values if values.count(v) > 1})
+    if doubled:
+        raise QuestionnaireError(source, f"{path}.{'names' if names else 'choices'}",
+                                 f"nilai pilihan ganda: {', '.join(doubled)}")
+    if kind_of == "multiple" and any(any(c.isspace() for c in v) for v in values):
+        raise QuestionnaireError(source, f"{path}.{'names' if names else 'choices'}",
+                                 "nilai pilihan ganda (multiple) tidak boleh berisi spasi (isi names)")
+    required = _flag(raw.get("required", False), source, f"{path}.required")
+    constraint = _optional(raw, "constraint", source, path, expressions.MAX_CHARS)
+    if kind_of == "note" and (required or constraint):
+        raise QuestionnaireError(source, path, "catatan (note) tidak dapat wajib diisi atau dibatasi")
+    return ProfileField(code, text, kind_of, choices, required,
+                        _optional(raw, "relevant", source, path, expressions.MAX_CHARS), constraint,
+                        _optional(raw, "constraint_message", source, path, TEXT_CHARS), names)
+
+
+def _check_expressions(questionnaire: Questionnaire, source: str) -> None:
+    known = {q.code for q in questionnaire.elements} | {f.code for f in questionnaire.fields}
+    items: list[tuple[str, Question | ProfileField]] = [
+        *((f"elements[{i}]", q) for i, q in enumerate(questionnaire.elements)),
+        *((f"profile_fields[{i}]", f) for i, f in enumerate(questionnaire.fields))]
+    for path, item in items:
+        for key in ("relevant", "constraint"):
+            text = getattr(item, key, "")
+            if text:
+                try:
+                    expressions.compile_expression(text, known)
+                except expressions.ExpressionError as exc:
+                    raise QuestionnaireError(source, f"{path}.{key}", exc.message) from None
+
+
 def parse(data: dict[str, Any], source: str) -> Questionnaire:
     kind = data.get("kind")
     if kind not in KINDS:
@@ -90,39 +202,15 @@ def parse(data: dict[str, Any], source: str) -> Questionnaire:
     if kind == "ikm" and profile not in indices.PROFILES:
         raise QuestionnaireError(source, "profile", f"profil tidak dikenal: {profile!r} "
                                                     f"({', '.join(sorted(indices.PROFILES))})")
-    shared_labels = data.get("labels")
-    elements = []
     raw_elements = data.get("elements")
     if not isinstance(raw_elements, list) or not raw_elements:
         raise QuestionnaireError(source, "elements", "kuesioner tanpa unsur")
-    for i, raw in enumerate(raw_elements):
-        path = f"elements[{i}]"
-        if not isinstance(raw, dict):
-            raise QuestionnaireError(source, path, "harus berupa tabel")
-        code = _text(raw.get("code"), source, f"{path}.code", CODE_CHARS)
-        text = _text(raw.get("text"), source, f"{path}.text")
-        choices: Any = raw.get("choices", shared_labels if kind == "ikm" else list(PERCEPTION_CHOICES))
-        if kind == "ikm" and (not isinstance(choices, list) or len(choices) != len(indices.SCALE)
-                              or not all(isinstance(c, str) and c.strip() for c in choices)):
-            raise QuestionnaireError(source, f"{path}.choices", "harus empat label, untuk nilai 1, 2, 3, 4")
-        if kind == "perception" and (not isinstance(choices, list) or choices != list(PERCEPTION_CHOICES)):
-            raise QuestionnaireError(source, f"{path}.choices", f"harus {', '.join(PERCEPTION_CHOICES)}")
-        weight = None
-        if "weight" in raw:
-            try:
-                weight = Decimal(str(raw["weight"]))
-            except InvalidOperation:
-                raise QuestionnaireError(source, f"{path}.weight", f"bukan angka: {raw['weight']!r}") from None
-        elements.append(Question(code, text, tuple(str(c).strip() for c in choices), weight))
-    fields = []
-    for i, raw in enumerate(data.get("profile_fields") or []):
-        path = f"profile_fields[{i}]"
-        kind_of = raw.get("type", "choice" if raw.get("choices") else "text")
-        if kind_of not in FIELD_TYPES:
-            raise QuestionnaireError(source, f"{path}.type", f"jenis isian tidak dikenal: {kind_of!r}")
-        fields.append(ProfileField(_text(raw.get("code"), source, f"{path}.code", CODE_CHARS),
-                                   _text(raw.get("text"), source, f"{path}.text"), kind_of,
-                                   tuple(raw.get("choices") or ())))
+    elements = [parse_element(raw, kind, data.get("labels"), source, f"elements[{i}]")
+                for i, raw in enumerate(raw_elements)]
+    raw_fields = data.get("profile_fields") or []
+    if not isinstance(raw_fields, list):
+        raise QuestionnaireError(source, "profile_fields", "harus berupa daftar")
+    fields = [parse_field(raw, source, f"profile_fields[{i}]") for i, raw in enumerate(raw_fields)]
     questionnaire = Questionnaire(
         _text(data.get("id"), source, "id", CODE_CHARS), _text(str(data.get("version", "")), source, "version", 20),
         _text(data.get("title"), source, "title"), kind, profile, tuple(elements), tuple(fields),
@@ -136,7 +224,46 @@ def parse(data: dict[str, Any], source: str) -> Questionnaire:
         codes = [q.code for q in elements]
         if len(set(codes)) != len(codes):
             raise QuestionnaireError(source, "elements", "kode unsur ganda")
+    element_codes = {q.code for q in elements}
+    field_codes = [f.code for f in fields]
+    doubled = sorted({c for c in field_codes if field_codes.count(c) > 1 or c in element_codes})
+    if doubled:
+        raise QuestionnaireError(source, "profile_fields", f"kode isian ganda: {', '.join(doubled)}")
+    _check_expressions(questionnaire, source)
     return questionnaire
+
+
+def to_document(questionnaire: Questionnaire) -> dict[str, Any]:
+    """The document ``parse`` reads back into an equal questionnaire (for storing as JSON or TOML)."""
+    q = questionnaire
+    data: dict[str, Any] = {"id": q.id, "version": q.version, "title": q.title, "kind": q.kind}
+    if q.profile:
+        data["profile"] = q.profile
+    if q.source:
+        data["source"] = q.source
+    if q.derived:
+        data["derived"] = True
+    data["elements"] = []
+    for e in q.elements:
+        element: dict[str, Any] = {"code": e.code, "text": e.text, "choices": list(e.choices)}
+        if e.weight is not None:
+            element["weight"] = str(e.weight)
+        if e.relevant:
+            element["relevant"] = e.relevant
+        data["elements"].append(element)
+    data["profile_fields"] = []
+    for f in q.fields:
+        item: dict[str, Any] = {"code": f.code, "text": f.text, "type": f.type}
+        for key in ("choices", "names"):
+            if getattr(f, key):
+                item[key] = list(getattr(f, key))
+        if f.required:
+            item["required"] = True
+        for key in ("relevant", "constraint", "constraint_message"):
+            if getattr(f, key):
+                item[key] = getattr(f, key)
+        data["profile_fields"].append(item)
+    return data
 
 
 def load(path: Path) -> Questionnaire:

@@ -1,0 +1,64 @@
+"""Scoped reads of surveys. Staff see the campaigns of the units their scope covers (the registry's
+``units_for``); the public sees open campaigns by their token and published results only. Other
+modules read survey figures through ``latest_ikm`` and ``perception_scores``, never the models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from pantau.registry.selectors import units_for
+from pantau.surveys.models import Campaign, Kind
+
+
+def campaigns_for(user: Any) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(unit__in=units_for(user).values("pk"))
+
+
+def public_campaign(token: str) -> Campaign | None:
+    """An open, closed or published campaign by its public token (drafts are nobody's business)."""
+    if not token or len(token) > 20:
+        return None
+    return (Campaign.objects.select_related("version__questionnaire", "unit", "institution")
+            .exclude(state=Campaign.State.DRAFT).filter(public_token=token, unit__is_active=True).first())
+
+
+def published_for_unit(unit_id: int, limit: int = 20) -> list[Campaign]:
+    """The unit's published campaigns, newest period first (their results are stored)."""
+    return list(Campaign.objects.select_related("version__questionnaire")
+                .filter(unit_id=unit_id, state=Campaign.State.PUBLISHED)
+                .order_by("-period_end", "-pk")[:limit])
+
+
+def open_campaigns_for_unit(unit_id: int) -> list[Campaign]:
+    return list(Campaign.objects.filter(unit_id=unit_id, state=Campaign.State.OPEN).order_by("-period_end", "-pk")[:5])
+
+
+def _published_index(unit_ids: Iterable[int], kind: str) -> dict[int, dict[str, Any]]:
+    rows = (Campaign.objects.filter(unit_id__in=list(unit_ids), state=Campaign.State.PUBLISHED,
+                                    version__questionnaire__kind=kind)
+            .order_by("unit_id", "-period_end", "-pk").values("unit_id", "pk", "title", "period_end", "result"))
+    out: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        result: dict[str, Any] = row["result"] or {}
+        if row["unit_id"] in out or not result.get("index"):
+            continue
+        index = result["index"]
+        out[row["unit_id"]] = {"campaign_id": row["pk"], "title": row["title"], "period_end": row["period_end"],
+                               "value": Decimal(index["value"]), "mutu": index.get("mutu", ""),
+                               "label": index.get("label", ""), "n": result.get("complete", 0)}
+    return out
+
+
+def latest_ikm(unit_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """unit id → the latest published IKM (value, mutu, label, n, period_end) of each unit."""
+    return _published_index(unit_ids, Kind.IKM)
+
+
+def perception_scores(unit_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """unit id → the latest published maladministration-perception score (0–100, higher = cleaner):
+    what the opinion's output dimension reads."""
+    return _published_index(unit_ids, Kind.PERCEPTION)

@@ -1,0 +1,234 @@
+"""The tallies: a campaign's sums per breakdown cell, kept current on every write of a response
+(``change``, in the caller's transaction: one INSERT … ON CONFLICT DO NOTHING and one UPDATE with
+``F()`` increments, whatever the number of breakdowns) and rebuilt from the responses by one
+scan (``rebuild``), so no page sums the responses (ADR 0022).
+
+Scoring of a slot value: IKM answers count their value (1–4); perception answers count 1 when
+they report no maladministration ("Tidak", value 2) and 0 for "Ya" (1); "Tidak tahu" (3) and
+blanks are not counted. A respondent's score is their weighted mean (IKM, 1–4) or their share of
+"Tidak" answers (perception, 0–1); its sum and sum of squares feed the confidence interval.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+
+from pantau.surveys import indices
+from pantau.surveys.models import MAX_ELEMENTS, Campaign, Kind, QuestionnaireVersion, Response, Tally
+
+DIMENSIONS = ("all", "service", "sex", "age", "education", "occupation", "channel")
+NONE_KEY = "-"
+# Age bands (years): the lower bound of each band and its key.
+AGE_BANDS = ((0, "<20"), (20, "20-29"), (30, "30-39"), (40, "40-49"), (50, "50-59"), (60, "60+"))
+PERCEPTION_CLEAN, PERCEPTION_MAL = 2, 1
+
+
+def age_band(age: int | None) -> str:
+    if age is None:
+        return NONE_KEY
+    key = AGE_BANDS[0][1]
+    for lower, name in AGE_BANDS:
+        if age >= lower:
+            key = name
+    return key
+
+
+def keys_of(response: Response) -> list[tuple[str, str]]:
+    return [("all", NONE_KEY), ("service", str(response.product_id) if response.product_id else NONE_KEY),
+            ("sex", response.sex or NONE_KEY), ("age", age_band(response.age)),
+            ("education", response.education or NONE_KEY), ("occupation", response.occupation or NONE_KEY),
+            ("channel", response.channel)]
+
+
+def slot_weights(version: QuestionnaireVersion) -> list[float]:
+    parsed = version.parsed
+    if parsed.kind != Kind.IKM:
+        return [1.0] * len(parsed.elements)
+    weight = indices.weights(parsed.index_elements(), indices.PROFILES[parsed.profile])
+    return [float(weight[q.code]) for q in parsed.elements]
+
+
+def score_slot(kind: str, value: int | None) -> tuple[int, int]:
+    """(points, counted) of one answer."""
+    if value is None:
+        return 0, 0
+    if kind == Kind.IKM:
+        return value, 1
+    if value in (PERCEPTION_CLEAN, PERCEPTION_MAL):
+        return int(value == PERCEPTION_CLEAN), 1
+    return 0, 0
+
+
+def respondent_score(kind: str, values: list[int | None], weights: list[float]) -> float | None:
+    if kind == Kind.IKM:
+        given = [(w, v) for w, v in zip(weights, values, strict=False) if v is not None]
+        if not given:
+            return None
+        return sum(w * v for w, v in given) / sum(w for w, _ in given)
+    counted = [v == PERCEPTION_CLEAN for v in values if v in (PERCEPTION_CLEAN, PERCEPTION_MAL)]
+    return sum(counted) / len(counted) if counted else None
+
+
+@dataclass
+class Delta:
+    complete: int = 0
+    partial: int = 0
+    r_sum: float = 0.0
+    r_squares: float = 0.0
+    slots: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def updates(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.complete:
+            out["complete"] = F("complete") + self.complete
+        if self.partial:
+            out["partial"] = F("partial") + self.partial
+        if self.r_sum:
+            out["r_sum"] = F("r_sum") + self.r_sum
+        if self.r_squares:
+            out["r_squares"] = F("r_squares") + self.r_squares
+        for i, (points, counted) in self.slots.items():
+            if points:
+                out[f"s{i}"] = F(f"s{i}") + points
+            if counted:
+                out[f"c{i}"] = F(f"c{i}") + counted
+        return out
+
+
+def delta_of(response: Response, sign: int, kind: str, weights: list[float]) -> Delta:
+    if not response.complete:
+        return Delta(partial=sign)
+    values = response.slots()[: len(weights)]
+    delta = Delta(complete=sign)
+    for i, value in enumerate(values, start=1):
+        points, counted = score_slot(kind, value)
+        if counted:
+            delta.slots[i] = (sign * points, sign * counted)
+    score = respondent_score(kind, values, weights)
+    if score is not None:
+        delta.r_sum, delta.r_squares = sign * score, sign * score * score
+    return delta
+
+
+def _apply(campaign_id: int, keys: Iterable[tuple[str, str]], delta: Delta) -> None:
+    keys = list(keys)
+    updates = delta.updates()
+    if not updates:
+        return
+    Tally.objects.bulk_create([Tally(campaign_id=campaign_id, dimension=d, key=k) for d, k in keys],
+                              ignore_conflicts=True)
+    match = Q()
+    for d, k in keys:
+        match |= Q(dimension=d, key=k)
+    Tally.objects.filter(match, campaign_id=campaign_id).update(**updates)
+
+
+def change(before: Response | None, after: Response | None) -> None:
+    """Move the tallies from ``before`` (a response as it was, or None when new) to ``after`` (as
+    saved, or None when removed). Runs inside the caller's transaction."""
+    some = after or before
+    if some is None:
+        return
+    kind = some.version.parsed.kind
+    weights = slot_weights(some.version)
+    if before is not None:
+        _apply(before.campaign_id, keys_of(before), delta_of(before, -1, kind, weights))
+    if after is not None:
+        _apply(after.campaign_id, keys_of(after), delta_of(after, +1, kind, weights))
+
+
+def _score_sql(kind: str, weights: list[float]) -> str:
+    slots = [f"a{i}" for i in range(1, len(weights) + 1)]
+    if kind == Kind.IKM:
+        top = " + ".join(f"COALESCE({s}, 0) * {w!r}" for s, w in zip(slots, weights, strict=True))
+        bottom = " + ".join(f"CASE WHEN {s} IS NULL THEN 0 ELSE {w!r} END" for s, w in zip(slots, weights, strict=True))
+    else:
+        top = " + ".join(f"CASE WHEN {s} = {PERCEPTION_CLEAN} THEN 1.0 ELSE 0.0 END" for s in slots)
+        bottom = " + ".join(f"CASE WHEN {s} IN (1, 2) THEN 1.0 ELSE 0.0 END" for s in slots)
+    return f"(({top}) / NULLIF({bottom}, 0))"
+
+
+def _age_sql() -> str:
+    whens = " ".join(f"WHEN age >= {lower} THEN '{name}'" for lower, name in reversed(AGE_BANDS))
+    return f"CASE WHEN age IS NULL THEN '{NONE_KEY}' {whens} END"
+
+
+def scan(campaign: Campaign) -> dict[tuple[str, str], dict[str, Any]]:
+    """The tallies as the responses give them, by one grouped scan of the campaign's responses
+    (the cells of every breakdown at once, rolled up here)."""
+    version = campaign.version
+    kind = version.parsed.kind
+    weights = slot_weights(version)
+    n = len(weights)
+    if kind == Kind.IKM:
+        sums = [f"SUM(CASE WHEN complete THEN COALESCE(a{i}, 0) ELSE 0 END)" for i in range(1, n + 1)]
+        counts = [f"SUM(CASE WHEN complete AND a{i} IS NOT NULL THEN 1 ELSE 0 END)" for i in range(1, n + 1)]
+    else:
+        sums = [f"SUM(CASE WHEN complete AND a{i} = {PERCEPTION_CLEAN} THEN 1 ELSE 0 END)" for i in range(1, n + 1)]
+        counts = [f"SUM(CASE WHEN complete AND a{i} IN (1, 2) THEN 1 ELSE 0 END)" for i in range(1, n + 1)]
+    score = _score_sql(kind, weights)
+    table = Response._meta.db_table
+    sql = (f"SELECT product_id, sex, {_age_sql()} AS band, education, occupation, channel, "  # noqa: S608 - our own column names and numbers
+           f"SUM(CASE WHEN complete THEN 1 ELSE 0 END), SUM(CASE WHEN complete THEN 0 ELSE 1 END), "
+           f"SUM(CASE WHEN complete THEN {score} ELSE 0 END), "
+           f"SUM(CASE WHEN complete THEN {score} * {score} ELSE 0 END), {', '.join(sums + counts)} "
+           f"FROM {table} WHERE campaign_id = %s "
+           "GROUP BY product_id, sex, band, education, occupation, channel")
+    cells: dict[tuple[str, str], dict[str, Any]] = defaultdict(
+        lambda: {"complete": 0, "partial": 0, "r_sum": 0.0, "r_squares": 0.0, **{f"s{i}": 0 for i in range(1, n + 1)},
+                 **{f"c{i}": 0 for i in range(1, n + 1)}})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [campaign.pk])
+        for row in cursor.fetchall():
+            product, sex, band, education, occupation, channel = row[:6]
+            complete, partial, r_sum, r_squares = int(row[6] or 0), int(row[7] or 0), row[8] or 0.0, row[9] or 0.0
+            slot_sums, slot_counts = row[10:10 + n], row[10 + n:10 + 2 * n]
+            keys = [("all", NONE_KEY), ("service", str(product) if product else NONE_KEY), ("sex", sex or NONE_KEY),
+                    ("age", band), ("education", education or NONE_KEY), ("occupation", occupation or NONE_KEY),
+                    ("channel", channel)]
+            for key in keys:
+                cell = cells[key]
+                cell["complete"] += complete
+                cell["partial"] += partial
+                cell["r_sum"] += float(r_sum)
+                cell["r_squares"] += float(r_squares)
+                for i in range(n):
+                    cell[f"s{i + 1}"] += int(slot_sums[i] or 0)
+                    cell[f"c{i + 1}"] += int(slot_counts[i] or 0)
+    return dict(cells)
+
+
+@transaction.atomic
+def rebuild(campaign: Campaign) -> int:
+    """Replace the campaign's tallies by what its responses give (``scan``); the number of rows."""
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    cells = scan(campaign)
+    Tally.objects.filter(campaign=campaign).delete()
+    Tally.objects.bulk_create([Tally(campaign=campaign, dimension=d, key=k, **values)
+                               for (d, k), values in cells.items()], batch_size=500)
+    return len(cells)
+
+
+def current(campaign: Campaign) -> dict[tuple[str, str], Tally]:
+    """The kept tallies of a campaign by (dimension, key); rows without any response are left out."""
+    return {(t.dimension, t.key): t for t in Tally.objects.filter(campaign=campaign)
+            if t.complete or t.partial}
+
+
+def comparable(row: Tally | dict[str, Any], slots: int) -> tuple[Any, ...]:
+    """A tally's values rounded for comparing the kept rows with a rebuild (floats summed in a
+    different order differ in the last bits)."""
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    return (get("complete"), get("partial"), round(Decimal(repr(get("r_sum"))), 6),
+            round(Decimal(repr(get("r_squares"))), 6),
+            *(get(f"s{i}") for i in range(1, slots + 1)), *(get(f"c{i}") for i in range(1, slots + 1)))
+
+
+__all__ = ["DIMENSIONS", "MAX_ELEMENTS", "age_band", "change", "comparable", "current", "rebuild", "scan"]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from pantau.surveys import views_manage as v
+
+app_name = "survey_manage"
+urlpatterns = [
+    path("", v.campaign_list, name="list"),
+    path("unit/<id:unit_pk>/baru/", v.campaign_new, name="new"),
+    path("<id:pk>/", v.campaign_detail, name="detail"),
+    path("<id:pk>/ubah/", v.campaign_edit, name="edit"),
+    path("<id:pk>/status/", v.campaign_state, name="state"),
+    path("<id:pk>/poster.pdf", v.campaign_poster, name="poster"),
+    path("<id:pk>/jawaban.csv", v.campaign_export, name="export"),
+]

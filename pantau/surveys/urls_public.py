@@ -1,0 +1,11 @@
+from django.urls import path
+
+from pantau.surveys import views_public as v
+
+app_name = "surveys"
+urlpatterns = [
+    path("unit/<id:pk>/", v.unit_results, name="unit_results"),
+    path("<str:token>/", v.form, name="form"),
+    path("<str:token>/simpan/", v.save_partial, name="save_partial"),
+    path("<str:token>/terima-kasih/", v.thanks, name="thanks"),
+]
