@@ -129,6 +129,7 @@ EXPECTED_OPERATIONS = {
     "draft_save", "draft_publish",
     "methodologies", "methodology_version",  # /api/assessments/ (pantau/assessments/api.py)
     "periods", "period_results", "institution_result", "rankings",  # results (pantau/assessments/api_results.py)
+    "unit_results", "my_campaigns", "my_campaign", "response_submit",  # /api/surveys/ (pantau/surveys/api.py)
 }
 
 

@@ -16,6 +16,7 @@ from django.test import Client
 
 from pantau.core.models import AuditEvent
 from pantau.registry.tests.api_helpers import Api
+from pantau.surveys.tests.helpers import SKM_CODES
 from tests.cast import FULL_STANDARD
 from tests.test_access_walk import (
     CREATES_INSTITUTIONS,
@@ -25,6 +26,7 @@ from tests.test_access_walk import (
     SEES_DUKCAPIL,
     SEES_TABALONG,
     SIGNED_IN,
+    _campaign,
 )
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +74,11 @@ OPERATIONS: dict[str, tuple[Params, Body, set[str]]] = {
     "period_results": (lambda c: {"year": _published(c).year}, None, PUBLIC),
     "institution_result": (lambda c: {"year": _published(c).year, "institution_id": c.tabalong.pk}, None, PUBLIC),
     "rankings": (lambda c: {"year": _published(c).year, "kind": "pemkab"}, None, PUBLIC),
+    "unit_results": (lambda c: {"unit_id": c.dukcapil.pk}, None, PUBLIC),
+    "my_campaigns": (NO_PARAMS, None, SIGNED_IN),
+    "my_campaign": (lambda c: {"pk": _campaign(c)[0]}, None, SEES_DUKCAPIL),
+    "response_submit": (lambda c: {"pk": _campaign(c)[0]}, lambda c, role: {
+        "client_token": f"api-{role}-0001", "answers": dict.fromkeys(SKM_CODES, 4)}, EDITS_DUKCAPIL),
 }
 ROLES = sorted(PUBLIC)
 
