@@ -143,6 +143,19 @@ def _campaign(c: Any) -> list[Any]:
     return [(found or make_campaign(c)).pk]
 
 
+def _follow_up(c: Any) -> list[Any]:
+    """A follow-up item of ``_campaign``."""
+    import datetime as dt
+
+    from pantau.surveys.models import Campaign, FollowUp
+
+    campaign = Campaign.objects.get(pk=_campaign(c)[0])
+    item = FollowUp.objects.filter(campaign=campaign).first() or FollowUp.objects.create(
+        campaign=campaign, element="waktu", action="Tambah loket", owner="Sekretaris", due_date=dt.date(2026, 6, 30),
+        created_by=c.admin_tabalong)
+    return [campaign.pk, item.pk]
+
+
 def _campaign_token(c: Any) -> list[Any]:
     from pantau.surveys.models import Campaign
 
@@ -214,6 +227,9 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "survey_manage:state": (_campaign, set()),  # POST only
     "survey_manage:poster": (_campaign, SEES_DUKCAPIL),
     "survey_manage:export": (_campaign, SEES_DUKCAPIL),
+    "survey_manage:paper": (_campaign, EDITS_DUKCAPIL),
+    "survey_manage:follow_up_new": (_campaign, EDITS_DUKCAPIL),
+    "survey_manage:follow_up": (_follow_up, EDITS_DUKCAPIL),
     "manage:dashboard": (NONE, SIGNED_IN),
     "manage:institutions": (NONE, ANY_ROLE),
     "manage:institution_new": (NONE, CREATES_INSTITUTIONS),

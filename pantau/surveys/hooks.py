@@ -20,10 +20,11 @@ def register() -> None:
     hooks.audited(
         hooks.AuditedType("surveys.questionnaireversion", label=_("Versi kuesioner survei")),
         hooks.AuditedType("surveys.campaign", label=_("Survei")),
+        hooks.AuditedType("surveys.followup", label=_("Rencana tindak lanjut survei")),
     )
     hooks.event_types("questionnaire.loaded", "questionnaire.saved", "campaign.created", "campaign.updated",
                       "campaign.opened", "campaign.closed", "campaign.reopened", "campaign.published",
-                      "responses.exported")
+                      "responses.exported", "follow_up.created", "follow_up.saved", "responses.keyed")
     # Written with their parent's event (questionnaires with their versions, services with the
     # campaign); responses are anonymous and many (the campaign's events and their own rows say
     # what happened); tallies are sums kept on write.

@@ -225,3 +225,40 @@ def slot_values(version: QuestionnaireVersion, answers: dict[str, Any]) -> dict[
     """The slot columns of answers keyed by element code."""
     codes = [q.code for q in version.parsed.elements]
     return {f"a{i}": answers.get(code) for i, code in enumerate(codes, start=1)}
+
+
+class FollowUp(models.Model):
+    """A follow-up plan item (rencana tindak lanjut) for a weak element of a campaign: what the
+    unit will do, who owns it (a position, not a person's private data), by when, and how far it is.
+    Shown on the campaign page and, once the campaign is published, on the unit's public results."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Direncanakan")
+        IN_PROGRESS = "in_progress", _("Sedang dikerjakan")
+        DONE = "done", _("Selesai")
+        DROPPED = "dropped", _("Dibatalkan")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="follow_ups")
+    element = models.CharField(max_length=questionnaires.CODE_CHARS)
+    action = BoundedTextField(max_length=1000)
+    owner = models.CharField(max_length=150)
+    due_date = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    note = BoundedTextField(blank=True, max_length=1000)  # what was done, or why it was dropped
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["campaign", "due_date", "pk"]
+        verbose_name = _("rencana tindak lanjut")
+        verbose_name_plural = _("rencana tindak lanjut")
+
+    def __str__(self) -> str:
+        return f"{self.element}: {self.action[:60]}"
+
+    @property
+    def overdue(self) -> bool:
+        import datetime as dt
+
+        return self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS) and self.due_date < dt.date.today()

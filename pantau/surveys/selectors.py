@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from pantau.registry.selectors import units_for
-from pantau.surveys.models import Campaign, Kind
+from pantau.surveys.models import Campaign, FollowUp, Kind
 
 
 def campaigns_for(user: Any) -> QuerySet[Campaign]:
@@ -62,3 +62,12 @@ def perception_scores(unit_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """unit id → the latest published maladministration-perception score (0–100, higher = cleaner):
     what the opinion's output dimension reads."""
     return _published_index(unit_ids, Kind.PERCEPTION)
+
+
+def follow_ups_of(campaign: Campaign) -> list[FollowUp]:
+    """The campaign's follow-up plan, each item with ``element_text`` (the element's question)."""
+    texts = {q.code: q.text for q in campaign.version.parsed.elements}
+    items = list(campaign.follow_ups.all())
+    for item in items:
+        item.element_text = texts.get(item.element, item.element)  # type: ignore[attr-defined]
+    return items

@@ -1,6 +1,8 @@
 from django.urls import path
 
+from pantau.surveys import views_follow_up as f
 from pantau.surveys import views_manage as v
+from pantau.surveys import views_paper as p
 
 app_name = "survey_manage"
 urlpatterns = [
@@ -11,4 +13,7 @@ urlpatterns = [
     path("<id:pk>/status/", v.campaign_state, name="state"),
     path("<id:pk>/poster.pdf", v.campaign_poster, name="poster"),
     path("<id:pk>/jawaban.csv", v.campaign_export, name="export"),
+    path("<id:pk>/kertas/", p.paper_entry, name="paper"),
+    path("<id:pk>/tindak-lanjut/baru/", f.follow_up_edit, name="follow_up_new"),
+    path("<id:pk>/tindak-lanjut/<id:item_pk>/", f.follow_up_edit, name="follow_up"),
 ]

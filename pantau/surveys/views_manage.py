@@ -183,7 +183,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                                  if src == campaign.state],
         "sample": indices.sample_size(campaign.population) if campaign.population else None,
         "breakdowns": [(BREAKDOWN_LABELS[k], cells) for k, cells in result["breakdowns"].items()],
+        "follow_ups": selectors.follow_ups_of(campaign),
     })
+
 
 
 BREAKDOWN_LABELS = {"service": gettext_lazy("layanan"), "sex": gettext_lazy("jenis kelamin"),

@@ -196,6 +196,8 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
 def unit_results(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(ServiceUnit.objects.select_related("institution"), pk=pk, is_active=True)
     published = selectors.published_for_unit(unit.pk)
+    latest = published[0] if published else None
     return render(request, "surveys/public/unit_results.html", {
-        "unit": unit, "published": published, "latest": published[0] if published else None,
+        "unit": unit, "published": published, "latest": latest,
+        "follow_ups": selectors.follow_ups_of(latest) if latest else [],
         "open": selectors.open_campaigns_for_unit(unit.pk)})
