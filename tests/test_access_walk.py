@@ -156,6 +156,13 @@ def _follow_up(c: Any) -> list[Any]:
     return [campaign.pk, item.pk]
 
 
+def _skm_version(c: Any) -> list[Any]:
+    """The built-in SKM questionnaire's stored version (every survey user may download it)."""
+    from pantau.surveys import services
+
+    return [services.builtin_version("skm-2017").pk]
+
+
 def _campaign_token(c: Any) -> list[Any]:
     from pantau.surveys.models import Campaign
 
@@ -228,6 +235,8 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "survey_manage:poster": (_campaign, SEES_DUKCAPIL),
     "survey_manage:export": (_campaign, SEES_DUKCAPIL),
     "survey_manage:paper": (_campaign, EDITS_DUKCAPIL),
+    "survey_manage:questionnaires": (lambda c: [c.dukcapil.pk], SEES_DUKCAPIL),
+    "survey_manage:version_xlsform": (_skm_version, SURVEY_STAFF),
     "survey_manage:follow_up_new": (_campaign, EDITS_DUKCAPIL),
     "survey_manage:follow_up": (_follow_up, EDITS_DUKCAPIL),
     "manage:dashboard": (NONE, SIGNED_IN),

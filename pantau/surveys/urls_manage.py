@@ -3,11 +3,14 @@ from django.urls import path
 from pantau.surveys import views_follow_up as f
 from pantau.surveys import views_manage as v
 from pantau.surveys import views_paper as p
+from pantau.surveys import views_questionnaires as q
 
 app_name = "survey_manage"
 urlpatterns = [
     path("", v.campaign_list, name="list"),
     path("unit/<id:unit_pk>/baru/", v.campaign_new, name="new"),
+    path("unit/<id:unit_pk>/kuesioner/", q.questionnaire_list, name="questionnaires"),
+    path("kuesioner/<id:pk>/xlsform.xlsx", q.version_xlsform, name="version_xlsform"),
     path("<id:pk>/", v.campaign_detail, name="detail"),
     path("<id:pk>/ubah/", v.campaign_edit, name="edit"),
     path("<id:pk>/status/", v.campaign_state, name="state"),
