@@ -235,6 +235,7 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "survey_manage:poster": (_campaign, SEES_DUKCAPIL),
     "survey_manage:export": (_campaign, SEES_DUKCAPIL),
     "survey_manage:paper": (_campaign, EDITS_DUKCAPIL),
+    "survey_manage:import": (_campaign, EDITS_DUKCAPIL),
     "survey_manage:questionnaires": (lambda c: [c.dukcapil.pk], SEES_DUKCAPIL),
     "survey_manage:version_xlsform": (_skm_version, SURVEY_STAFF),
     "survey_manage:follow_up_new": (_campaign, EDITS_DUKCAPIL),

@@ -17,6 +17,9 @@ def load_demo(stdout: OutputWrapper) -> None:
 
 
 def register() -> None:
+    from pantau.surveys import jobs
+
+    jobs.register()
     hooks.audited(
         hooks.AuditedType("surveys.questionnaireversion", label=_("Versi kuesioner survei")),
         hooks.AuditedType("surveys.campaign", label=_("Survei")),
@@ -24,7 +27,8 @@ def register() -> None:
     )
     hooks.event_types("questionnaire.loaded", "questionnaire.saved", "campaign.created", "campaign.updated",
                       "campaign.opened", "campaign.closed", "campaign.reopened", "campaign.published",
-                      "responses.exported", "follow_up.created", "follow_up.saved", "responses.keyed")
+                      "responses.exported", "follow_up.created", "follow_up.saved", "responses.keyed",
+                      "responses.imported")
     # Written with their parent's event (questionnaires with their versions, services with the
     # campaign); responses are anonymous and many (the campaign's events and their own rows say
     # what happened); tallies are sums kept on write.

@@ -193,6 +193,7 @@ def campaign_update(*, actor: Any, campaign: Campaign, data: Mapping[str, Any],
         setattr(campaign, key, value)
     campaign.save()
     campaign.services.exclude(product__in=[p for p, _v in chosen]).delete()
+    campaign.__dict__.pop("_service_ids", None)
     for product, volume in chosen:
         CampaignService.objects.update_or_create(campaign=campaign, product=product, defaults={"volume": volume})
     after = {k: str(v) for k, v in clean.items()} | {"services": sorted(p.pk for p, _v in chosen)}
@@ -236,7 +237,7 @@ class Rejected(Exception):
     """A submission refused, with the message the respondent sees."""
 
 
-def _clean_answers(version: QuestionnaireVersion, answers: Mapping[str, Any], complete: bool) -> dict[str, int | None]:
+def clean_answers(version: QuestionnaireVersion, answers: Mapping[str, Any], complete: bool) -> dict[str, int | None]:
     parsed = version.parsed
     codes = {q.code: q for q in parsed.elements}
     unknown = sorted(set(answers) - set(codes))
@@ -269,6 +270,15 @@ def _clean_answers(version: QuestionnaireVersion, answers: Mapping[str, Any], co
 PROFILE_COLUMNS = {"jenis_kelamin": "sex", "pendidikan": "education", "pekerjaan": "occupation"}
 
 
+def service_ids(campaign: Campaign) -> frozenset[int]:
+    """The campaign's product ids (read once per campaign object: an import checks many rows)."""
+    cached: frozenset[int] | None = getattr(campaign, "_service_ids", None)
+    if cached is None:
+        cached = frozenset(campaign.services.values_list("product_id", flat=True))
+        campaign._service_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _profile_value(campaign: Campaign, field: questionnaires.ProfileField, value: Any) -> tuple[Any, str | None]:
     """The stored value of one answer to a respondent question, or the reason it is refused."""
     if field.type == "service":
@@ -276,7 +286,7 @@ def _profile_value(campaign: Campaign, field: questionnaires.ProfileField, value
             pk = int(value)
         except (TypeError, ValueError):
             pk = 0
-        if not campaign.services.filter(product_id=pk).exists():
+        if pk not in service_ids(campaign):
             return None, _("Layanan yang dipilih tidak termasuk survei ini.")
         return pk, None
     if field.type in ("integer", "decimal"):
@@ -324,7 +334,7 @@ def _check_logic(parsed: questionnaires.Questionnaire, given: dict[str, Any], co
     return errors
 
 
-def _clean_profile(campaign: Campaign, profile: Mapping[str, Any], answers: dict[str, int | None],
+def clean_profile(campaign: Campaign, profile: Mapping[str, Any], answers: dict[str, int | None],
                    complete: bool) -> dict[str, Any]:
     parsed = campaign.version.parsed
     fields = {f.code: f for f in parsed.fields}
@@ -388,8 +398,8 @@ def response_submit(*, campaign: Campaign, client_token: str, answers: Mapping[s
     if len(suggestion or "") > SUGGESTION_CHARS:
         raise ValidationError({"suggestion": [_("Saran paling banyak %(n)d karakter.") % {"n": SUGGESTION_CHARS}]})
     version = campaign.version
-    clean = _clean_answers(version, answers, complete)
-    person = _clean_profile(campaign, profile or {}, clean, complete)
+    clean = clean_answers(version, answers, complete)
+    person = clean_profile(campaign, profile or {}, clean, complete)
     try:
         return _store(campaign, version, token, clean, person, suggestion or "", complete, channel, actor, started_at)
     except IntegrityError:  # the same token arrived twice at once: the other request stored it

@@ -8,18 +8,21 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pantau.accounts import rules as r
 from pantau.core import audit
 from pantau.core.access import access
 from pantau.registry.selectors import can_edit_unit
-from pantau.surveys import selectors, services
+from pantau.surveys import imports, selectors, services
+from pantau.surveys import jobs as survey_jobs
 from pantau.surveys.models import Campaign, Channel
 
 ROWS = 10
@@ -108,3 +111,25 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
         "fields": [f for f in campaign.version.parsed.fields if f.code in PROFILE],
         "top": len(campaign.version.parsed.elements[0].choices) if campaign.version.parsed.elements else 4,
     }, status=422 if errors else 200)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Berkas CSV atau XLSX (paling besar 50 MB)"))
+
+
+@access(r.can_edit_registry)
+def import_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload responses exported from another tool: checked and stored by a background job."""
+    campaign = get_object_or_404(selectors.campaigns_for(request.user).select_related("unit", "version"), pk=pk)
+    if campaign.unit is None or not can_edit_unit(request.user, campaign.unit):
+        return render(request, "core/404.html", status=404)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > imports.MAX_BYTES:
+            form.add_error("file", _("Berkas lebih besar dari 50 MB; bagi datanya ke beberapa berkas."))
+        else:
+            return redirect("jobs:detail", survey_jobs.start_import(request.user, campaign.pk, upload).pk)
+    codes = [q.code for q in campaign.version.parsed.elements]
+    return render(request, "surveys/manage/import.html", {"campaign": campaign, "form": form, "codes": codes},
+                  status=422 if form.errors else 200)
