@@ -227,6 +227,7 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "surveys:save_partial": (_campaign_token, set()),  # POST only
     "surveys:thanks": (_campaign_token, PUBLIC),
     "surveys:unit_results": (lambda c: [c.dukcapil.pk], PUBLIC),
+    "surveys:unit_report": (lambda c: [c.dukcapil.pk, *_campaign(c)], set()),  # published campaigns only
     "survey_manage:list": (NONE, SURVEY_STAFF),
     "survey_manage:new": (lambda c: [c.dukcapil.pk], EDITS_DUKCAPIL),
     "survey_manage:detail": (_campaign, SEES_DUKCAPIL),
@@ -234,6 +235,7 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "survey_manage:state": (_campaign, set()),  # POST only
     "survey_manage:poster": (_campaign, SEES_DUKCAPIL),
     "survey_manage:export": (_campaign, SEES_DUKCAPIL),
+    "survey_manage:report": (_campaign, SEES_DUKCAPIL),
     "survey_manage:paper": (_campaign, EDITS_DUKCAPIL),
     "survey_manage:import": (_campaign, EDITS_DUKCAPIL),
     "survey_manage:questionnaires": (lambda c: [c.dukcapil.pk], SEES_DUKCAPIL),

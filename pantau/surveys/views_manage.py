@@ -26,12 +26,13 @@ from pantau.core.access import access
 from pantau.core.forms import add_validation_error
 from pantau.core.http import query_text
 from pantau.core.keyset import keyset_page
+from pantau.core.pagecache import CACHE_HEADER
 from pantau.core.text import fold_key
 from pantau.registry.models import ServiceUnit
 from pantau.registry.selectors import can_edit_unit, units_for
 from pantau.reports.pdf import render_pdf
 from pantau.reports.qr import qr_svg_data_uri
-from pantau.surveys import exports, indices, results, selectors, services
+from pantau.surveys import exports, indices, report, results, selectors, services
 from pantau.surveys.models import Campaign, Questionnaire, QuestionnaireVersion
 
 PAGE_SIZE = 50
@@ -240,4 +241,16 @@ def campaign_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
                      institution_id=campaign.institution_id)
     response = StreamingHttpResponse(exports.csv_rows(campaign), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="jawaban-survei-{campaign.pk}.csv"'
+    return response
+
+
+@access(staff)
+def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The SKM report (PDF) of a campaign: live figures until it is published."""
+    campaign = get_object_or_404(selectors.campaigns_for(request.user).select_related(
+        "unit", "institution", "version__questionnaire"), pk=pk)
+    data, state = report.pdf(campaign)
+    response = HttpResponse(data, content_type="application/pdf")
+    response[CACHE_HEADER] = state
+    response["Content-Disposition"] = f'inline; filename="laporan-skm-{campaign.pk}.pdf"'
     return response

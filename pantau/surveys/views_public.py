@@ -21,8 +21,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pantau.core import ratelimit
 from pantau.core.access import PUBLIC, access
 from pantau.core.http import client_ip
+from pantau.core.pagecache import CACHE_HEADER
 from pantau.registry.models import ServiceUnit
-from pantau.surveys import expressions, selectors, services
+from pantau.surveys import expressions, report, selectors, services
 from pantau.surveys.models import Campaign, Channel, Kind
 
 SIGNER_SALT = "pantau.surveys.form"
@@ -201,3 +202,15 @@ def unit_results(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": unit, "published": published, "latest": latest,
         "follow_ups": selectors.follow_ups_of(latest) if latest else [],
         "open": selectors.open_campaigns_for_unit(unit.pk)})
+
+
+@access(PUBLIC)
+def unit_report(request: HttpRequest, pk: int, campaign_pk: int) -> HttpResponse:
+    """The SKM report of a published campaign of the unit (made once, then from the cache)."""
+    campaign = get_object_or_404(Campaign.objects.select_related("unit", "institution", "version__questionnaire"),
+                                 pk=campaign_pk, unit_id=pk, unit__is_active=True, state=Campaign.State.PUBLISHED)
+    data, state = report.pdf(campaign)
+    response = HttpResponse(data, content_type="application/pdf")
+    response[CACHE_HEADER] = state
+    response["Content-Disposition"] = f'inline; filename="laporan-skm-{campaign.pk}.pdf"'
+    return response

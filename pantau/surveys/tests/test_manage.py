@@ -104,3 +104,25 @@ def test_outside_the_scope_every_campaign_page_is_404(cast: Any) -> None:
     assert campaign.title not in listing
     search = client_for(cast.admin_tabalong).get(reverse("survey_manage:list") + "?unit_q=kependudukan")
     assert reverse("survey_manage:new", args=[cast.dukcapil.pk]) in search.content.decode()
+
+
+def test_the_skm_report_pdf(cast: Any) -> None:
+    from pantau.surveys import services
+
+    campaign = make_campaign(cast)
+    for value in (4, 3, 4, 2):
+        answer(campaign, value, layanan=cast.ktp.pk, jenis_kelamin="Perempuan", usia=35)
+    client = client_for(cast.assessor_kalsel)
+    live = client.get(reverse("survey_manage:report", args=[campaign.pk]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(live.content)).pages)
+    assert "81,25" in text or "81.25" in text  # IKM of 4, 3, 4, 2 on every element
+    assert "Belum diterbitkan" in text and "Perempuan" in text and "Penerbitan KTP-el" in text
+    public_url = reverse("surveys:unit_report", args=[cast.dukcapil.pk, campaign.pk])
+    assert client.get(public_url).status_code == 404  # not published yet
+    campaign = services.campaign_set_state(actor=cast.admin_tabalong, campaign=campaign, state="closed")
+    services.campaign_set_state(actor=cast.admin_tabalong, campaign=campaign, state="published")
+    first = client.get(public_url)
+    again = client.get(public_url)
+    assert first["Content-Type"] == "application/pdf" and (first["X-Pantau-Cache"], again["X-Pantau-Cache"]) == (
+        "miss", "hit")
+    assert "Diterbitkan" in PdfReader(io.BytesIO(first.content)).pages[0].extract_text()
