@@ -236,6 +236,7 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "survey_manage:poster": (_campaign, SEES_DUKCAPIL),
     "survey_manage:export": (_campaign, SEES_DUKCAPIL),
     "survey_manage:report": (_campaign, SEES_DUKCAPIL),
+    "survey_manage:export_xlsx": (_campaign, set()),  # POST only
     "survey_manage:paper": (_campaign, EDITS_DUKCAPIL),
     "survey_manage:import": (_campaign, EDITS_DUKCAPIL),
     "survey_manage:questionnaires": (lambda c: [c.dukcapil.pk], SEES_DUKCAPIL),

@@ -13,10 +13,10 @@ from pantau.core.jobs import JobFailed, Work
 from pantau.core.models import Job
 from pantau.registry.selectors import can_edit_unit
 from pantau.reports.xlsx_reader import FileProblem
-from pantau.surveys import imports, selectors
+from pantau.surveys import exports, imports, selectors
 
 log = logging.getLogger("pantau.surveys.import")
-IMPORT = "surveys.import"
+IMPORT, EXPORT = "surveys.import", "surveys.export"
 
 
 def run_import(work: Work) -> None:
@@ -49,11 +49,28 @@ def run_import(work: Work) -> None:
     work.progress(total=outcome.rows, checked=outcome.rows, written=outcome.stored, message=message)
 
 
+def run_export(work: Work) -> None:
+    campaign = selectors.campaigns_for(work.owner).select_related("version").filter(
+        pk=int(work.params.get("campaign") or 0)).first()
+    if campaign is None:
+        raise JobFailed(_("Survei ini tidak ada atau di luar wewenang Anda."))
+    with work.result(f"jawaban-survei-{campaign.pk}.xlsx") as out:
+        exports.write_xlsx(campaign, out, progress=work)
+    work.progress(message=_("Ekspor selesai. Unduh berkasnya di bawah ini."))
+
+
 def register() -> None:
+    hooks.job_kind(hooks.JobKind(
+        EXPORT, gettext_lazy("Ekspor jawaban survei"), run_export,
+        interrupted_message=gettext_lazy("Ekspor terhenti sebelum selesai. Mulai ekspor sekali lagi.")))
     hooks.job_kind(hooks.JobKind(
         IMPORT, gettext_lazy("Impor jawaban survei"), run_import,
         interrupted_message=gettext_lazy("Impor terhenti; tidak ada jawaban yang disimpan. Unggah berkasnya sekali "
                                          "lagi.")))
+
+
+def start_export(actor: Any, campaign_id: int) -> Job:
+    return jobs.start(EXPORT, actor, params={"campaign": campaign_id})
 
 
 def start_import(actor: Any, campaign_id: int, upload: Any) -> Job:

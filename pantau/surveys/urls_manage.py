@@ -16,6 +16,7 @@ urlpatterns = [
     path("<id:pk>/status/", v.campaign_state, name="state"),
     path("<id:pk>/poster.pdf", v.campaign_poster, name="poster"),
     path("<id:pk>/jawaban.csv", v.campaign_export, name="export"),
+    path("<id:pk>/jawaban-xlsx/", v.campaign_export_xlsx, name="export_xlsx"),
     path("<id:pk>/laporan.pdf", v.campaign_report, name="report"),
     path("<id:pk>/kertas/", p.paper_entry, name="paper"),
     path("<id:pk>/impor/", p.import_page, name="import"),

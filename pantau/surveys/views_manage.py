@@ -33,6 +33,7 @@ from pantau.registry.selectors import can_edit_unit, units_for
 from pantau.reports.pdf import render_pdf
 from pantau.reports.qr import qr_svg_data_uri
 from pantau.surveys import exports, indices, report, results, selectors, services
+from pantau.surveys import jobs as survey_jobs
 from pantau.surveys.models import Campaign, Questionnaire, QuestionnaireVersion
 
 PAGE_SIZE = 50
@@ -254,3 +255,14 @@ def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
     response[CACHE_HEADER] = state
     response["Content-Disposition"] = f'inline; filename="laporan-skm-{campaign.pk}.pdf"'
     return response
+
+
+@access(staff)
+@require_POST
+def campaign_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The raw responses as XLSX with a codebook, written by a background job (its page has the file)."""
+    campaign = get_object_or_404(selectors.campaigns_for(request.user), pk=pk)
+    with transaction.atomic():
+        audit.record(actor=request.user, event_type="responses.exported", obj=campaign,
+                     institution_id=campaign.institution_id, after={"format": "xlsx"})
+    return redirect("jobs:detail", survey_jobs.start_export(request.user, campaign.pk).pk)

@@ -126,3 +126,29 @@ def test_the_skm_report_pdf(cast: Any) -> None:
     assert first["Content-Type"] == "application/pdf" and (first["X-Pantau-Cache"], again["X-Pantau-Cache"]) == (
         "miss", "hit")
     assert "Diterbitkan" in PdfReader(io.BytesIO(first.content)).pages[0].extract_text()
+
+
+def test_the_xlsx_export_job_writes_values_and_a_codebook(cast: Any) -> None:
+    import openpyxl
+
+    from pantau.core.jobs import storage
+    from pantau.core.models import Job
+
+    campaign = make_campaign(cast)
+    answer(campaign, 3, layanan=cast.ktp.pk)
+    answer(campaign, {"persyaratan": 1}, complete=False)
+    client = client_for(cast.operator_dukcapil)
+    assert client.get(reverse("survey_manage:export_xlsx", args=[campaign.pk])).status_code == 405
+    reply = client.post(reverse("survey_manage:export_xlsx", args=[campaign.pk]))
+    job = Job.objects.get(kind="surveys.export")
+    assert reply.status_code == 302 and job.state == "done", job.message
+    with storage().open(job.result_name, "rb") as fh:
+        book = openpyxl.load_workbook(io.BytesIO(fh.read()), read_only=True)
+    data = [list(r) for r in book["jawaban"].iter_rows(values_only=True)]
+    assert data[0][:4] == ["response_id", "submitted_at", "channel", "complete"] and len(data) == 3
+    assert dict(zip(data[0], data[1], strict=False))["persyaratan"] == 3
+    codebook = [list(r) for r in book["kodebook"].iter_rows(values_only=True)]
+    assert ["biaya", "Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?",
+            "1 = Sangat mahal; 2 = Cukup mahal; 3 = Murah; 4 = Gratis"] in codebook
+    assert client_for(cast.admin_barsel).post(reverse("survey_manage:export_xlsx", args=[campaign.pk])
+                                              ).status_code == 404
