@@ -169,3 +169,23 @@ def test_kept_tallies_equal_a_rebuild_after_any_sequence_of_writes(cast: Any, st
     _compare(campaign)
     tallies.rebuild(campaign)
     _compare(campaign)
+
+
+def test_the_rebuild_command_repairs_tallies(cast: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    campaign = make_campaign(cast)
+    answer(campaign, 3)
+    answer(campaign, 4)
+    Tally.objects.filter(campaign=campaign, dimension="all").update(complete=7, s1=1)  # damaged
+    out = io.StringIO()
+    call_command("rebuild_survey_tallies", "--check", stdout=out)
+    assert f"campaign {campaign.pk}: tallies differ" in out.getvalue()
+    assert Tally.objects.get(campaign=campaign, dimension="all").complete == 7  # --check changed nothing
+    call_command("rebuild_survey_tallies", stdout=io.StringIO())
+    assert results.campaign_result(campaign)["index"]["value"] == D("87.50")
+    out = io.StringIO()
+    call_command("rebuild_survey_tallies", "--check", stdout=out)
+    assert "0 differed" in out.getvalue()
