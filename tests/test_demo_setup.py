@@ -54,6 +54,14 @@ def test_demo_setup_builds_the_demo_on_an_empty_database_and_prints_working_logi
         signed_in = Client().post("/akun/masuk/", {"username": username, "password": DEMO_PASSWORD})
         assert signed_in.status_code == 302, username
     assert "Serving" not in output and "make demo" in output  # it prepares; make demo serves
+    from pantau.surveys.models import Campaign
+
+    assert "surveys demo:" in output
+    published = Campaign.objects.filter(state="published").select_related("unit").first()
+    open_ = Campaign.objects.filter(state="open").first()
+    assert published is not None and open_ is not None and published.result["index"]["value"]
+    page = Client().get(f"/survei/unit/{published.unit_id}/").content.decode()
+    assert "IKM" in page and Client().get(f"/survei/{open_.public_token}/").status_code == 200
 
 
 def test_demo_setup_run_twice_changes_nothing_the_second_time(static_root: Path) -> None:
