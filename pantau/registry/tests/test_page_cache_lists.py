@@ -143,3 +143,19 @@ def test_a_bad_audit_filter_is_answered_400_every_time_and_never_cached(cast: An
     for _ in range(2):
         response = client.get(reverse("core:audit"), {"dari": "kemarin"})
         assert response.status_code == 400 and CACHE_HEADER not in response
+
+
+def test_with_a_shared_cache_the_staff_stamp_is_kept_until_a_write(cast: Any, settings: Any,
+                                                                   django_assert_num_queries: Any) -> None:
+    from pantau.registry import services
+    from pantau.registry.selectors import list_stamp
+
+    settings.CACHE_SHARED = True
+    first = list_stamp()
+    with django_assert_num_queries(0):  # kept: no MAX(updated_at) on every staff request
+        assert list_stamp() == first
+    services.unit_save(actor=cast.national_admin, unit=cast.dukcapil, data={"phone": "0526-1"})
+    assert list_stamp() != first  # the write forgot the generation
+    settings.CACHE_SHARED = False
+    with django_assert_num_queries(1):  # per-process cache: read every time
+        list_stamp()
