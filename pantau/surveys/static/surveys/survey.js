@@ -22,6 +22,7 @@
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.type === "hidden" || el.name === "csrfmiddlewaretoken" || el.closest(".hp")) return;
       if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
+      if (el.type === "checkbox") { (data.values[el.name] = data.values[el.name] || []).push(el.value); return; }
       data.values[el.name] = el.value;
     });
     return data;
@@ -44,7 +45,9 @@
     Object.keys(data.values).forEach(function (name) {
       var els = form.querySelectorAll("[name='" + name.replace(/'/g, "") + "']");
       Array.prototype.forEach.call(els, function (el) {
-        if (el.type === "radio" || el.type === "checkbox") el.checked = el.value === data.values[name];
+        var value = data.values[name];
+        if (el.type === "checkbox") el.checked = Array.isArray(value) && value.indexOf(el.value) >= 0;
+        else if (el.type === "radio") el.checked = el.value === value;
         else el.value = data.values[name];
       });
     });
