@@ -203,7 +203,8 @@ def campaign_update(*, actor: Any, campaign: Campaign, data: Mapping[str, Any],
 
 
 def _locked(actor: Any, campaign: Campaign) -> Campaign:
-    locked = Campaign.objects.select_for_update().select_related("institution", "unit", "version").get(pk=campaign.pk)
+    locked = Campaign.objects.select_for_update(of=("self",)).select_related("institution", "unit", "version").get(
+        pk=campaign.pk)
     if locked.unit is None or not can_edit_unit(actor, locked.unit):
         raise ValidationError(_("Anda tidak dapat mengubah survei ini."))
     return locked
