@@ -36,6 +36,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 
+from pantau.core import hooks
 from pantau.core.text import clip
 from pantau.registry import components as comp
 from pantau.registry.models import ServiceProduct, ServiceStandard
@@ -70,6 +71,9 @@ def board_language(requested: str | None) -> str:
     return requested if requested in LANGUAGES else LANGUAGES[0]
 
 
+BOARD_PAGE = "public_board"  # other modules' parts of the board (core.hooks.page_panel): in its page margin
+
+
 def fingerprint(product: ServiceProduct, standard: ServiceStandard, language: str) -> str:
     """Everything the board shows, hashed: a new version, a renamed unit … is a new board."""
     unit = product.unit
@@ -78,6 +82,7 @@ def fingerprint(product: ServiceProduct, standard: ServiceStandard, language: st
         LAYOUT_VERSION, settings.SITE_URL, language, product.pk, product.name, standard.pk,
         standard.published_at, unit.name, unit.address, unit.phone, unit.maklumat, unit.maklumat_date,
         unit.vulnerable_facilities, institution.name, institution.office.name,
+        hooks.page_stamps(BOARD_PAGE, product.pk),
     ]
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
 
@@ -249,6 +254,7 @@ def board_context(product: ServiceProduct, standard: ServiceStandard, *, room: f
     return {
         "product": product, "unit": product.unit, "institution": product.unit.institution,
         "standard": standard, "fit": fitted, "public_url": url, "qr": qr_svg_data_uri(url),
+        "panels": hooks.page_contexts(BOARD_PAGE, product.pk),
     }
 
 

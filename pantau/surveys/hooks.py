@@ -40,4 +40,7 @@ def register() -> None:
 
     hooks.page_panel(hooks.PagePanel("public_product", "surveys", order=10,
                                      template="surveys/public/product_panel.html",
+                                     stamp=panels.product_stamp, context=panels.product_context),
+                     hooks.PagePanel("public_board", "surveys", order=10,
+                                     template="surveys/public/board_panel.html",
                                      stamp=panels.product_stamp, context=panels.product_context))

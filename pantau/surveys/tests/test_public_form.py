@@ -144,3 +144,25 @@ def test_the_product_page_shows_the_open_survey_and_the_published_ikm(cast: Any)
     assert "IKM 100,00" in html and f"/survei/{current.public_token}/?src=qr&amp;layanan={cast.ktp.pk}" in html
     services.campaign_set_state(actor=cast.admin_tabalong, campaign=current, state="closed")
     assert current.public_token not in Client().get(url).content.decode()
+
+
+def test_the_printed_board_gains_the_survey_qr_and_the_published_ikm(cast: Any) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    def board_text() -> tuple[int, str]:
+        reply = Client().get(reverse("public:board", args=[cast.ktp.pk]))
+        reader = PdfReader(io.BytesIO(reply.content))
+        return len(reader.pages), " ".join(" ".join(p.extract_text() or "" for p in reader.pages).split())
+
+    pages, before = board_text()
+    assert pages == 1 and "Beri penilaian" not in before
+    published = make_campaign(cast)
+    answer(published, 3)
+    published = services.campaign_set_state(actor=cast.admin_tabalong, campaign=published, state="closed")
+    services.campaign_set_state(actor=cast.admin_tabalong, campaign=published, state="published")
+    current = make_campaign(cast)
+    pages, after = board_text()  # a new survey state is a new board (its fingerprint)
+    assert pages == 1 and "IKM 75,00 (C, 2026)" in after
+    assert f"/survei/{current.public_token}/?src=qr&layanan={cast.ktp.pk}" in after
