@@ -72,14 +72,14 @@ def measure(lines: list[int], repeat: int) -> list[dict[str, Any]]:
 
     from pantau.registry.board import render
 
-    render(*board_objects(1), "id")  # fonts and templates loaded once, as in a running worker
+    render(*board_objects(1), "id", [])  # fonts and templates loaded once, as in a running worker
     rows = []
     for n in lines:
         product, standard = board_objects(n)
         times, pdf = [], b""
         for _ in range(repeat):
             started = time.perf_counter()
-            pdf = render(product, standard, "id")
+            pdf = render(product, standard, "id", [])  # the objects are not stored: no survey panel
             times.append(time.perf_counter() - started)
         reader = PdfReader(io.BytesIO(pdf))
         text = " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())

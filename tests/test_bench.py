@@ -170,3 +170,26 @@ def test_the_assessment_recompute_benchmark_compares_both_paths_on_small_data() 
     assert pages["urls"] == {"trivial": 1, "results": 40, "institution": 6}  # 1 + 5 kinds + 34 provinces
     assert pages["results"]["rps"] > 0 and pages["institution"]["cache"] == "100 %"  # warmed, then loaded
     assert "sqlite | institution | 6 |" in done.stdout
+
+
+@pytest.mark.slow
+def test_the_survey_benchmark_prints_its_tables_and_stores_each_submission_once(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "surveys.py"), "--quick", "--engine", "sqlite", "--no-fail",
+         "--work-dir", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=900, check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    tables = done.stdout.split("\nBENCH_JSON ", 1)[0].split("\n\n")
+    assert [t.splitlines()[0][:3] for t in tables[-3:]] == ["(a)", "(b)", "(c)"]
+    for table in tables[-3:]:
+        head, *rows = table.splitlines()[1:]
+        assert rows and all(len(row.split(" | ")) == len(head.split(" | ")) for row in rows), table
+    [result] = json.loads(done.stdout.split("\nBENCH_JSON ", 1)[1].splitlines()[0])
+    assert (result["one"]["responses"], result["all"]["campaigns"], result["all"]["responses"]) == (20_000, 60, 6000)
+    assert result["one"]["counted_all"] and result["all"]["computable"] == 60
+    submit = result["submit"]
+    assert submit["status_302"] > 0 and submit["non_302"] == 0 and submit["consistent"]
+    assert submit["status_302"] <= submit["stored"] <= submit["status_302"] + submit["in_flight"]
+    assert submit["replay_302"] == submit["replayed"] > 0 and submit["replay_added"] == 0
+    assert result["export"]["complete"] and result["export"]["rows"] == 20_000

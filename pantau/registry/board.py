@@ -248,23 +248,26 @@ def fit(product: ServiceProduct, standard: ServiceStandard, url: str, *, room: f
 
 # Rendering -------------------------------------------------------------------------------------
 
-def board_context(product: ServiceProduct, standard: ServiceStandard, *, room: float = 1.0) -> dict[str, Any]:
+def board_context(product: ServiceProduct, standard: ServiceStandard, *, room: float = 1.0,
+                  panels: list[tuple[str, dict[str, Any]]] | None = None) -> dict[str, Any]:
     url = public_url(product)
     fitted = fit(product, standard, url, room=room)
     return {
         "product": product, "unit": product.unit, "institution": product.unit.institution,
         "standard": standard, "fit": fitted, "public_url": url, "qr": qr_svg_data_uri(url),
-        "panels": hooks.page_contexts(BOARD_PAGE, product.pk),
+        "panels": hooks.page_contexts(BOARD_PAGE, product.pk) if panels is None else panels,
     }
 
 
-def render(product: ServiceProduct, standard: ServiceStandard, language: str) -> bytes:
-    """The board as PDF bytes: one A3 page, whatever the length of the texts."""
+def render(product: ServiceProduct, standard: ServiceStandard, language: str,
+           panels: list[tuple[str, dict[str, Any]]] | None = None) -> bytes:
+    """The board as PDF bytes: one A3 page, whatever the length of the texts (``panels``: the other
+    modules' margin parts, read through ``core.hooks`` when not given)."""
     from django.template.loader import render_to_string
 
     with translation.override(language):
         for room in ROOMS:
-            html = render_to_string("registry/board.html", board_context(product, standard, room=room))
+            html = render_to_string("registry/board.html", board_context(product, standard, room=room, panels=panels))
             document = HTML(string=html, base_url=base_url(), url_fetcher=StaticOnlyFetcher()).render()
             if len(document.pages) <= 1:
                 break
