@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from functools import cached_property
 from typing import Any
@@ -31,6 +32,10 @@ MAX_ELEMENTS = 30
 TOKEN_CHARS = 64
 SUGGESTION_CHARS = 1000
 EXTRA_CHARS = 4000  # the JSON of answers to questions outside the index and the profile
+
+
+PARSED_KEPT = 256
+_PARSED: dict[str, questionnaires.Questionnaire] = {}
 
 
 def new_public_token() -> str:
@@ -83,7 +88,16 @@ class QuestionnaireVersion(models.Model):
 
     @cached_property
     def parsed(self) -> questionnaires.Questionnaire:
-        return questionnaires.parse(self.document, f"{self.questionnaire.slug} v{self.number}")
+        """The document parsed (and its expressions compiled) once per process: a stored version
+        never changes, and every public submission reads it."""
+        key = json.dumps(self.document, sort_keys=True, ensure_ascii=False)
+        found = _PARSED.get(key)
+        if found is None:
+            found = questionnaires.parse(self.document, f"questionnaire {self.pk} v{self.number}")
+            if len(_PARSED) >= PARSED_KEPT:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[key] = found
+        return found
 
 
 class Campaign(models.Model):

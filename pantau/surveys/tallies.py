@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q
 
 from pantau.surveys import indices
 from pantau.surveys.models import MAX_ELEMENTS, Campaign, Kind, QuestionnaireVersion, Response, Tally
@@ -84,22 +83,9 @@ class Delta:
     r_squares: float = 0.0
     slots: dict[int, tuple[int, int]] = field(default_factory=dict)
 
-    def updates(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if self.complete:
-            out["complete"] = F("complete") + self.complete
-        if self.partial:
-            out["partial"] = F("partial") + self.partial
-        if self.r_sum:
-            out["r_sum"] = F("r_sum") + self.r_sum
-        if self.r_squares:
-            out["r_squares"] = F("r_squares") + self.r_squares
-        for i, (points, counted) in self.slots.items():
-            if points:
-                out[f"s{i}"] = F(f"s{i}") + points
-            if counted:
-                out[f"c{i}"] = F(f"c{i}") + counted
-        return out
+    def empty(self) -> bool:
+        return not (self.complete or self.partial or self.r_sum or self.r_squares
+                    or any(points or counted for points, counted in self.slots.values()))
 
 
 def delta_of(response: Response, sign: int, kind: str, weights: list[float]) -> Delta:
@@ -117,17 +103,34 @@ def delta_of(response: Response, sign: int, kind: str, weights: list[float]) -> 
     return delta
 
 
+UPSERT_COLUMNS = ("complete", "partial", "r_sum", "r_squares", *(f"s{i}" for i in range(1, MAX_ELEMENTS + 1)),
+                  *(f"c{i}" for i in range(1, MAX_ELEMENTS + 1)))
+
+
 def _apply(campaign_id: int, keys: Iterable[tuple[str, str]], delta: Delta) -> None:
+    """Add ``delta`` to the cells ``keys`` of the campaign: one ``INSERT … ON CONFLICT DO UPDATE``
+    (SQLite ≥ 3.24 and PostgreSQL), so a submission costs one statement for its seven cells."""
     keys = list(keys)
-    updates = delta.updates()
-    if not updates:
+    if delta.empty():
         return
-    Tally.objects.bulk_create([Tally(campaign_id=campaign_id, dimension=d, key=k) for d, k in keys],
-                              ignore_conflicts=True)
-    match = Q()
-    for d, k in keys:
-        match |= Q(dimension=d, key=k)
-    Tally.objects.filter(match, campaign_id=campaign_id).update(**updates)
+    values: dict[str, Any] = {"complete": delta.complete, "partial": delta.partial, "r_sum": delta.r_sum,
+                              "r_squares": delta.r_squares}
+    for i, (points, counted) in delta.slots.items():
+        values[f"s{i}"], values[f"c{i}"] = points, counted
+    row = [values.get(name, 0) for name in UPSERT_COLUMNS]
+    changed = [name for name in UPSERT_COLUMNS if values.get(name)]
+    table = Tally._meta.db_table
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in ("campaign_id", "dimension", "key", *UPSERT_COLUMNS))
+    one = "(" + ", ".join(["%s"] * (3 + len(UPSERT_COLUMNS))) + ")"
+    sets = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in changed)
+    sql = (f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(keys))} "  # noqa: S608 - our names
+           f"ON CONFLICT (campaign_id, dimension, {quote('key')}) DO UPDATE SET {sets}")
+    params: list[Any] = []
+    for dimension, key in keys:
+        params += [campaign_id, dimension, key, *row]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def change(before: Response | None, after: Response | None) -> None:
@@ -144,14 +147,20 @@ def change(before: Response | None, after: Response | None) -> None:
         _apply(after.campaign_id, keys_of(after), delta_of(after, +1, kind, weights))
 
 
+def _float(value: float) -> str:
+    return f"CAST({float(value)!r} AS DOUBLE PRECISION)"
+
+
 def _score_sql(kind: str, weights: list[float]) -> str:
     slots = [f"a{i}" for i in range(1, len(weights) + 1)]
     if kind == Kind.IKM:
-        top = " + ".join(f"COALESCE({s}, 0) * {w!r}" for s, w in zip(slots, weights, strict=True))
-        bottom = " + ".join(f"CASE WHEN {s} IS NULL THEN 0 ELSE {w!r} END" for s, w in zip(slots, weights, strict=True))
+        # Weights as DOUBLE PRECISION: PostgreSQL reads a bare 0.111… as numeric, four times slower to sum.
+        top = " + ".join(f"COALESCE({s}, 0) * {_float(w)}" for s, w in zip(slots, weights, strict=True))
+        bottom = " + ".join(f"CASE WHEN {s} IS NULL THEN {_float(0)} ELSE {_float(w)} END"
+                            for s, w in zip(slots, weights, strict=True))
     else:
-        top = " + ".join(f"CASE WHEN {s} = {PERCEPTION_CLEAN} THEN 1.0 ELSE 0.0 END" for s in slots)
-        bottom = " + ".join(f"CASE WHEN {s} IN (1, 2) THEN 1.0 ELSE 0.0 END" for s in slots)
+        top = " + ".join(f"CASE WHEN {s} = {PERCEPTION_CLEAN} THEN {_float(1)} ELSE {_float(0)} END" for s in slots)
+        bottom = " + ".join(f"CASE WHEN {s} IN (1, 2) THEN {_float(1)} ELSE {_float(0)} END" for s in slots)
     return f"(({top}) / NULLIF({bottom}, 0))"
 
 
