@@ -117,15 +117,13 @@ def my_campaigns(request: HttpRequest,
 @router.get("/my/campaigns/{pk}", response={200: CampaignDetailOut, **TOKEN_READ_ERRORS}, tags=TAGS)
 def my_campaign(request: HttpRequest, pk: int = ID) -> Any:
     """One campaign with its live result (from the tallies; partial responses never counted)."""
-    from pantau.surveys.views_manage import public_link
-
     campaign = selectors.campaigns_for(_user(request)).select_related("version__questionnaire").filter(pk=pk).first()
     if campaign is None:
         raise Http404
     data = {name: getattr(campaign, name) for name in ("id", "title", "unit_id", "institution_id", "period_start",
                                                        "period_end", "state", "population")}
     return {**data, "questionnaire": CampaignOut.resolve_questionnaire(campaign),
-            "kind": CampaignOut.resolve_kind(campaign), "public_url": public_link(campaign),
+            "kind": CampaignOut.resolve_kind(campaign), "public_url": selectors.public_link(campaign),
             "result": results.published_result(results.campaign_result(campaign))}
 
 

@@ -55,9 +55,7 @@ def load(seed: int = 2026) -> str:
     if tabalong is None or admin is None:
         return "surveys demo: skipped (the registry demo is not loaded)"
     rng = random.Random(seed)
-    skm = services.builtin_version("skm-2017")
-    services.builtin_version("persepsi-maladministrasi")
-    services.builtin_version("ikm-2004")
+    skm = services.builtin_versions()["skm-2017"]
     year = dt.date.today().year
     with transaction.atomic():
         for unit in ServiceUnit.objects.filter(institution=tabalong, is_active=True).order_by("pk"):

@@ -136,14 +136,6 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def kind(self) -> str:
-        return self.version.parsed.kind
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == self.State.OPEN
-
 
 class CampaignService(models.Model):
     """A service (registry product) the campaign covers, with its volume N_h when known."""

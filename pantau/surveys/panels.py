@@ -13,6 +13,7 @@ from django.urls import reverse
 from pantau.core import cachegen
 from pantau.registry.models import ServiceProduct
 from pantau.reports.qr import qr_svg_data_uri
+from pantau.surveys import selectors
 from pantau.surveys.models import Campaign
 
 SHOWN = 4
@@ -58,8 +59,7 @@ def product_context(product_id: int) -> dict[str, Any] | None:
                     key=lambda c: (c.period_end, c.pk), default=None)
     context: dict[str, Any] = {"published": published, "open": open_}
     if open_ is not None:
-        link = (settings.SITE_URL + reverse("surveys:form", args=[open_.public_token])
-                + f"?src=qr&layanan={product_id}")
+        link = selectors.public_link(open_, "qr", product_id)
         context |= {"link": link, "qr": qr_svg_data_uri(link)}
     if published is not None:
         context["results_url"] = reverse("surveys:unit_results", args=[published.unit_id])

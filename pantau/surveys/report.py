@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 
 from pantau.core.pagecache import cached_bytes
 from pantau.reports.pdf import render_pdf
@@ -18,9 +18,6 @@ from pantau.surveys.models import Campaign
 
 TEMPLATE = "surveys/report.html"
 FOLLOW_UPS_SHOWN = 50
-LABELS = {"sex": gettext_lazy("Jenis kelamin"), "age": gettext_lazy("Kelompok usia"),
-          "education": gettext_lazy("Pendidikan"), "occupation": gettext_lazy("Pekerjaan"),
-          "channel": gettext_lazy("Saluran pengisian")}
 
 
 def _bar(value: Any, low: Decimal, high: Decimal) -> float:
@@ -43,7 +40,7 @@ def context(campaign: Campaign) -> dict[str, Any]:
     for name in ("sex", "age", "education", "occupation", "channel"):
         cells = result["breakdowns"].get(name, [])
         total = sum(c["complete"] for c in cells) or 1
-        profile.append({"label": LABELS[name], "rows": [
+        profile.append({"label": results.BREAKDOWN_LABELS[name], "rows": [
             {"label": c["label"], "n": c["complete"], "share": round(100 * c["complete"] / total, 1)} for c in cells]})
     return {"campaign": campaign, "result": result, "elements": elements, "profile": profile,
             "follow_ups": selectors.follow_ups_of(campaign)[:FOLLOW_UPS_SHOWN]}

@@ -7,11 +7,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from pantau.registry.selectors import product_rows
 from pantau.surveys import indices, tallies
 from pantau.surveys.models import Campaign, Channel, Kind, Tally
 
 BREAKDOWNS = ("service", "sex", "age", "education", "occupation", "channel")
+BREAKDOWN_LABELS = {"service": gettext_lazy("Layanan"), "sex": gettext_lazy("Jenis kelamin"),
+                    "age": gettext_lazy("Kelompok usia"), "education": gettext_lazy("Pendidikan"),
+                    "occupation": gettext_lazy("Pekerjaan"), "channel": gettext_lazy("Saluran pengisian")}
 
 
 def _text(parsed: Any, code: str) -> str:

@@ -8,10 +8,21 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from pantau.registry.selectors import units_for
 from pantau.surveys.models import Campaign, FollowUp, Kind
+
+
+def public_link(campaign: Campaign, source: str = "", product_id: int | None = None) -> str:
+    """The campaign's public form address (``src=qr`` marks the channel, ``layanan`` preselects a service)."""
+    url = settings.SITE_URL + reverse("surveys:form", args=[campaign.public_token])
+    query = [f"src={source}"] if source else []
+    if product_id:
+        query.append(f"layanan={product_id}")
+    return url + ("?" + "&".join(query) if query else "")
 
 
 def campaigns_for(user: Any) -> QuerySet[Campaign]:

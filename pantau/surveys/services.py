@@ -65,11 +65,21 @@ def check_document(document: Mapping[str, Any], source: str) -> questionnaires.Q
     return parsed
 
 
+BUILT_IN = ("skm-2017", "persepsi-maladministrasi", "ikm-2004")
+
+
+def builtin_versions() -> dict[str, QuestionnaireVersion]:
+    """Every shipped questionnaire's stored version (the files read once)."""
+    shipped = questionnaires.shipped()
+    return {slug: builtin_version(slug, shipped) for slug in BUILT_IN}
+
+
 @transaction.atomic
-def builtin_version(slug: str) -> QuestionnaireVersion:
+def builtin_version(slug: str, shipped: dict[str, questionnaires.Questionnaire] | None = None
+                    ) -> QuestionnaireVersion:
     """The stored version of a shipped questionnaire (stored on first use; a changed file makes a
     new version, an unchanged one changes nothing)."""
-    shipped = questionnaires.shipped()
+    shipped = questionnaires.shipped() if shipped is None else shipped
     if slug not in shipped:
         raise ValidationError(_("Kuesioner bawaan tidak dikenal: %(slug)s.") % {"slug": slug})
     document = questionnaires.to_document(shipped[slug])

@@ -39,11 +39,17 @@ def age_band(age: int | None) -> str:
     return key
 
 
+def cell_keys(product: int | None, sex: str, band: str, education: str, occupation: str,
+              channel: str) -> list[tuple[str, str]]:
+    """The cells (dimension, key) a response with these values counts in."""
+    return [("all", NONE_KEY), ("service", str(product) if product else NONE_KEY), ("sex", sex or NONE_KEY),
+            ("age", band), ("education", education or NONE_KEY), ("occupation", occupation or NONE_KEY),
+            ("channel", channel)]
+
+
 def keys_of(response: Response) -> list[tuple[str, str]]:
-    return [("all", NONE_KEY), ("service", str(response.product_id) if response.product_id else NONE_KEY),
-            ("sex", response.sex or NONE_KEY), ("age", age_band(response.age)),
-            ("education", response.education or NONE_KEY), ("occupation", response.occupation or NONE_KEY),
-            ("channel", response.channel)]
+    return cell_keys(response.product_id, response.sex, age_band(response.age), response.education,
+                     response.occupation, response.channel)
 
 
 def slot_weights(version: QuestionnaireVersion) -> list[float]:
@@ -199,10 +205,7 @@ def scan(campaign: Campaign) -> dict[tuple[str, str], dict[str, Any]]:
             product, sex, band, education, occupation, channel = row[:6]
             complete, partial, r_sum, r_squares = int(row[6] or 0), int(row[7] or 0), row[8] or 0.0, row[9] or 0.0
             slot_sums, slot_counts = row[10:10 + n], row[10 + n:10 + 2 * n]
-            keys = [("all", NONE_KEY), ("service", str(product) if product else NONE_KEY), ("sex", sex or NONE_KEY),
-                    ("age", band), ("education", education or NONE_KEY), ("occupation", occupation or NONE_KEY),
-                    ("channel", channel)]
-            for key in keys:
+            for key in cell_keys(product, sex, band, education, occupation, channel):
                 cell = cells[key]
                 cell["complete"] += complete
                 cell["partial"] += partial

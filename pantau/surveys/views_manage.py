@@ -8,14 +8,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -37,7 +35,6 @@ from pantau.surveys import jobs as survey_jobs
 from pantau.surveys.models import Campaign, Questionnaire, QuestionnaireVersion
 
 PAGE_SIZE = 50
-BUILT_IN = ("skm-2017", "persepsi-maladministrasi", "ikm-2004")
 staff = r.is_office_staff | r.is_provider_staff
 
 
@@ -64,8 +61,7 @@ class CampaignForm(forms.Form):
 
 def questionnaire_versions(unit: ServiceUnit) -> list[QuestionnaireVersion]:
     """The newest version of each built-in questionnaire and of the unit's own."""
-    for slug in BUILT_IN:
-        services.builtin_version(slug)
+    services.builtin_versions()
     out = []
     for q in Questionnaire.objects.filter(Q(unit=None) | Q(unit=unit)).order_by("pk"):
         latest = q.versions.select_related("questionnaire").order_by("-number").first()
@@ -164,35 +160,23 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
                   status=422 if request.method == "POST" else 200)
 
 
-def public_link(campaign: Campaign, source: str = "", product_id: int | None = None) -> str:
-    url = settings.SITE_URL + reverse("surveys:form", args=[campaign.public_token])
-    query = [f"src={source}"] if source else []
-    if product_id:
-        query.append(f"layanan={product_id}")
-    return url + ("?" + "&".join(query) if query else "")
-
-
 @access(staff)
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(selectors.campaigns_for(request.user)
                                  .select_related("unit__institution", "institution", "version__questionnaire"), pk=pk)
     result = results.campaign_result(campaign)
     can_edit = campaign.unit is not None and can_edit_unit(request.user, campaign.unit)
-    link = public_link(campaign, "qr")
+    link = selectors.public_link(campaign, "qr")
     return render(request, "surveys/manage/detail.html", {
-        "campaign": campaign, "result": result, "can_edit": can_edit, "link": public_link(campaign),
+        "campaign": campaign, "result": result, "can_edit": can_edit, "link": selectors.public_link(campaign),
         "qr": qr_svg_data_uri(link), "moves": [(to, label) for (src, to), label in _MOVES.items()
                                                  if src == campaign.state],
         "sample": indices.sample_size(campaign.population) if campaign.population else None,
-        "breakdowns": [(BREAKDOWN_LABELS[k], cells) for k, cells in result["breakdowns"].items()],
+        "breakdowns": [(results.BREAKDOWN_LABELS[k], cells) for k, cells in result["breakdowns"].items()],
         "follow_ups": selectors.follow_ups_of(campaign),
     })
 
 
-
-BREAKDOWN_LABELS = {"service": gettext_lazy("layanan"), "sex": gettext_lazy("jenis kelamin"),
-                    "age": gettext_lazy("kelompok usia"), "education": gettext_lazy("pendidikan"),
-                    "occupation": gettext_lazy("pekerjaan"), "channel": gettext_lazy("saluran pengisian")}
 
 
 _MOVES = {
@@ -225,7 +209,7 @@ def campaign_poster(request: HttpRequest, pk: int) -> HttpResponse:
     product = None
     if product_id.isdigit():
         product = campaign.services.select_related("product").filter(product_id=int(product_id)).first()
-    link = public_link(campaign, "qr", product.product_id if product else None)
+    link = selectors.public_link(campaign, "qr", product.product_id if product else None)
     pdf = render_pdf("surveys/manage/poster.html", {"campaign": campaign, "link": link, "qr": qr_svg_data_uri(link),
                                                     "product": product.product if product else None})
     response = HttpResponse(pdf, content_type="application/pdf")

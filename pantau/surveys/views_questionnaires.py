@@ -17,7 +17,7 @@ from pantau.core.access import access
 from pantau.registry.selectors import can_edit_unit, units_for
 from pantau.surveys import questionnaires, services, xlsform
 from pantau.surveys.models import Questionnaire, QuestionnaireVersion
-from pantau.surveys.views_manage import BUILT_IN, staff
+from pantau.surveys.views_manage import staff
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,8 +48,7 @@ def questionnaire_list(request: HttpRequest, unit_pk: int) -> HttpResponse:
             messages.success(request, _("Kuesioner %(title)s tersimpan sebagai versi %(n)d.") % {
                 "title": version.questionnaire.title, "n": version.number})
             return redirect("survey_manage:questionnaires", unit_pk=unit.pk)
-    for slug in BUILT_IN:
-        services.builtin_version(slug)
+    services.builtin_versions()
     rows = (QuestionnaireVersion.objects.filter(questionnaire__in=Questionnaire.objects.filter(unit=None))
             | QuestionnaireVersion.objects.filter(questionnaire__unit=unit))
     versions = list(rows.select_related("questionnaire").order_by("questionnaire__unit_id", "questionnaire__title",
