@@ -103,10 +103,13 @@ class IndexResult:
     ci: tuple[Decimal, Decimal] | None = None  # 95 % interval of the IKM (``interval``)
 
 
+_QUANTUM = {d: Decimal(1).scaleb(-d) for d in range(0, 13)}
+
+
 def _round(value: Decimal, decimals: int | None) -> Decimal:
     if decimals is None:
         return value
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return value.quantize(_QUANTUM.get(decimals) or Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def classify(ikm: Decimal, bands: Sequence[Band] = BANDS_2017) -> Band:
@@ -177,7 +180,11 @@ def t_quantile(df: int) -> float:
         raise SurveyError("Derajat bebas harus 1 atau lebih.")
     if df > 120:
         return 1.96
-    return T_975[max(k for k in T_975 if k <= df)]
+    return _T_BY_DF[df]
+
+
+# Every df 1–120 → its tabulated (or next lower tabulated) quantile.
+_T_BY_DF = [0.0] + [T_975[max(k for k in T_975 if k <= df)] for df in range(1, 121)]
 
 
 def interval(moments: Moments, center: Decimal, population: int | None = None,
@@ -203,10 +210,13 @@ def interval(moments: Moments, center: Decimal, population: int | None = None,
 
 def ikm_from_totals(totals: Mapping[str, int], counts: Mapping[str, int], respondents: int,
                     elements: Sequence[Element], profile: Profile = DEFAULT_PROFILE,
-                    moments: Moments | None = None, population: int | None = None) -> IndexResult:
+                    moments: Moments | None = None, population: int | None = None,
+                    weight: Mapping[str, Decimal] | None = None) -> IndexResult:
     """The index from each element's sum of answers and number of questionnaires that answered it
-    (what the database sums and the tallies keep): the same arithmetic as ``ikm``."""
-    weight = weights(elements, profile)
+    (what the database sums and the tallies keep): the same arithmetic as ``ikm``. ``weight`` is
+    ``weights(elements, profile)`` when the caller has it already (many cells of one questionnaire)."""
+    if weight is None:
+        weight = weights(elements, profile)
     unknown = sorted((set(totals) | set(counts)) - set(weight))
     if unknown:
         raise SurveyError(f"Unsur tidak dikenal: {', '.join(unknown)}.")

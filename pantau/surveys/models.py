@@ -90,7 +90,11 @@ class QuestionnaireVersion(models.Model):
     def parsed(self) -> questionnaires.Questionnaire:
         """The document parsed (and its expressions compiled) once per process: a stored version
         never changes, and every public submission reads it."""
-        key = json.dumps(self.document, sort_keys=True, ensure_ascii=False)
+        # A stored version never changes: its id and creation time name its document (a public
+        # submission reads the version without it, ``selectors.public_campaign``). One not yet
+        # stored is named by its document.
+        key = (f"{self.pk}@{self.created_at.isoformat()}" if self.pk and self.created_at
+               else json.dumps(self.document, sort_keys=True, ensure_ascii=False))
         found = _PARSED.get(key)
         if found is None:
             found = questionnaires.parse(self.document, f"questionnaire {self.pk} v{self.number}")

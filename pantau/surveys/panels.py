@@ -17,7 +17,7 @@ from pantau.surveys import selectors
 from pantau.surveys.models import Campaign
 
 SHOWN = 4
-PUBLIC_GENERATION = "surveys-public"
+PUBLIC_GENERATION = selectors.PUBLIC_GENERATION
 
 
 def _rows(product_id: int) -> list[tuple[Any, ...]]:

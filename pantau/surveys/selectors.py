@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from pantau.core import cachegen
 from pantau.registry.selectors import units_for
 from pantau.surveys.models import Campaign, FollowUp, Kind
 
@@ -29,12 +30,42 @@ def campaigns_for(user: Any) -> QuerySet[Campaign]:
     return Campaign.objects.filter(unit__in=units_for(user).values("pk"))
 
 
+# The generation of what the public sees of surveys: every campaign write forgets it
+# (``panels.forget_public``).
+PUBLIC_GENERATION = "surveys-public"
+# How long a process keeps a public campaign it read (the shared cache: until a campaign is
+# written; the per-process default: a unit deactivated in another process is seen this late).
+PUBLIC_CAMPAIGN_SECONDS = 60
+
+
 def public_campaign(token: str) -> Campaign | None:
-    """An open, closed or published campaign by its public token (drafts are nobody's business)."""
-    if not token or len(token) > 20:
+    """An open, closed or published campaign by its public token (drafts are nobody's business),
+    with its services' product ids read; kept in the cache until a campaign is written
+    (``panels.forget_public``), so a submission reads no campaign row through the ORM. Whether it
+    still takes responses is checked again inside the write (``services.response_submit``)."""
+    if not token or len(token) > 20 or not token.replace("-", "").replace("_", "").isalnum():
         return None
-    return (Campaign.objects.select_related("version__questionnaire", "unit", "institution")
-            .exclude(state=Campaign.State.DRAFT).filter(public_token=token, unit__is_active=True).first())
+    def read() -> Campaign | bool:
+        found = (Campaign.objects.select_related("version__questionnaire", "unit", "institution")
+                 .defer("version__document", "result")
+                 .exclude(state=Campaign.State.DRAFT).filter(public_token=token, unit__is_active=True).first())
+        if found is None:
+            return False
+        service_ids(found)
+        return found
+
+    _generation, kept = cachegen.kept(f"survey:campaign:{token}", PUBLIC_GENERATION,
+                                      PUBLIC_CAMPAIGN_SECONDS, read)
+    return kept or None
+
+
+def service_ids(campaign: Campaign) -> frozenset[int]:
+    """The campaign's product ids (read once per campaign object: an import checks many rows)."""
+    cached: frozenset[int] | None = getattr(campaign, "_service_ids", None)
+    if cached is None:
+        cached = frozenset(campaign.services.values_list("product_id", flat=True))
+        campaign._service_ids = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def published_for_unit(unit_id: int, limit: int = 20) -> list[Campaign]:

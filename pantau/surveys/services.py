@@ -11,14 +11,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pantau.core import audit
 from pantau.registry.models import ServiceProduct, ServiceUnit
 from pantau.registry.selectors import can_edit_unit, units_for
-from pantau.surveys import expressions, indices, panels, questionnaires, results, tallies
+from pantau.surveys import expressions, indices, panels, questionnaires, results, selectors, tallies
 from pantau.surveys.models import (
     EXTRA_CHARS,
     MAX_ELEMENTS,
@@ -206,6 +206,7 @@ def campaign_update(*, actor: Any, campaign: Campaign, data: Mapping[str, Any],
     campaign.__dict__.pop("_service_ids", None)
     for product, volume in chosen:
         CampaignService.objects.update_or_create(campaign=campaign, product=product, defaults={"volume": volume})
+    panels.forget_public()
     after = {k: str(v) for k, v in clean.items()} | {"services": sorted(p.pk for p, _v in chosen)}
     audit.record(actor=actor, event_type="campaign.updated", obj=campaign, before=before, after=after,
                  **_where(campaign))
@@ -281,15 +282,6 @@ def clean_answers(version: QuestionnaireVersion, answers: Mapping[str, Any], com
 PROFILE_COLUMNS = {"jenis_kelamin": "sex", "pendidikan": "education", "pekerjaan": "occupation"}
 
 
-def service_ids(campaign: Campaign) -> frozenset[int]:
-    """The campaign's product ids (read once per campaign object: an import checks many rows)."""
-    cached: frozenset[int] | None = getattr(campaign, "_service_ids", None)
-    if cached is None:
-        cached = frozenset(campaign.services.values_list("product_id", flat=True))
-        campaign._service_ids = cached  # type: ignore[attr-defined]
-    return cached
-
-
 def _profile_value(campaign: Campaign, field: questionnaires.ProfileField, value: Any) -> tuple[Any, str | None]:
     """The stored value of one answer to a respondent question, or the reason it is refused."""
     if field.type == "service":
@@ -297,7 +289,7 @@ def _profile_value(campaign: Campaign, field: questionnaires.ProfileField, value
             pk = int(value)
         except (TypeError, ValueError):
             pk = 0
-        if pk not in service_ids(campaign):
+        if pk not in selectors.service_ids(campaign):
             return None, _("Layanan yang dipilih tidak termasuk survei ini.")
         return pk, None
     if field.type in ("integer", "decimal"):
@@ -402,9 +394,7 @@ def response_submit(*, campaign: Campaign, client_token: str, answers: Mapping[s
         raise ValidationError({"client_token": [_("Token kiriman tidak sah.")]})
     if channel not in Channel.values:
         raise ValidationError({"channel": [_("Saluran tidak dikenal.")]})
-    staff = channel in (Channel.PAPER, Channel.IMPORT)
-    open_states = (Campaign.State.OPEN, Campaign.State.CLOSED) if staff else (Campaign.State.OPEN,)
-    if campaign.state not in open_states:
+    if campaign.state not in _open_states(channel):
         raise Rejected(_("Survei ini tidak sedang menerima jawaban."))
     if len(suggestion or "") > SUGGESTION_CHARS:
         raise ValidationError({"suggestion": [_("Saran paling banyak %(n)d karakter.") % {"n": SUGGESTION_CHARS}]})
@@ -418,12 +408,41 @@ def response_submit(*, campaign: Campaign, client_token: str, answers: Mapping[s
         return existing, False
 
 
+def _check_open(campaign: Campaign, channel: str) -> None:
+    """Whether the campaign takes responses, read again inside the write: the public form works
+    from a cached campaign (``selectors.public_campaign``). On PostgreSQL the row is share-locked,
+    so a submission and a change of state (which locks it for update) do not cross."""
+    table = Campaign._meta.db_table
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT state FROM {table} WHERE id = %s{lock}", [campaign.pk])  # noqa: S608 - our name
+        row = cursor.fetchone()
+    if row is None or row[0] not in _open_states(channel):
+        raise Rejected(_("Survei ini tidak sedang menerima jawaban."))
+
+
+def _stored(campaign_id: int, token: str) -> bool:
+    table = Response._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE campaign_id = %s AND client_token = %s",  # noqa: S608
+                       [campaign_id, token])
+        return cursor.fetchone() is not None
+
+
+def _open_states(channel: str) -> tuple[str, ...]:
+    staff = channel in (Channel.PAPER, Channel.IMPORT)
+    return (Campaign.State.OPEN, Campaign.State.CLOSED) if staff else (Campaign.State.OPEN,)
+
+
 @transaction.atomic
 def _store(campaign: Campaign, version: QuestionnaireVersion, token: str, answers: dict[str, int | None],
            person: dict[str, Any], suggestion: str, complete: bool, channel: str, actor: Any,
            started_at: dt.datetime | None) -> tuple[Response, bool]:
-    existing = (Response.objects.select_for_update().select_related("version")
-                .filter(campaign=campaign, client_token=token).first())
+    _check_open(campaign, channel)
+    existing = None
+    if _stored(campaign.pk, token):  # a raw probe: most submissions are new
+        existing = (Response.objects.select_for_update().select_related("version")
+                    .filter(campaign=campaign, client_token=token).first())
     if existing is not None and (existing.complete):
         return existing, False
     before = None

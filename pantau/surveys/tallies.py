@@ -1,7 +1,8 @@
 """The tallies: a campaign's sums per breakdown cell, kept current on every write of a response
-(``change``, in the caller's transaction: one INSERT … ON CONFLICT DO NOTHING and one UPDATE with
-``F()`` increments, whatever the number of breakdowns) and rebuilt from the responses by one
-scan (``rebuild``), so no page sums the responses (ADR 0022).
+(``change``, in the caller's transaction: one INSERT … ON CONFLICT DO UPDATE for its seven
+cells) and rebuilt from the responses in the database (``rebuild_many``: one grouped scan per
+questionnaire version and 500 campaigns, inserted by the same statement), so no page sums the
+responses (ADR 0022).
 
 Scoring of a slot value: IKM answers count their value (1–4); perception answers count 1 when
 they report no maladministration ("Tidak", value 2) and 0 for "Ya" (1); "Tidak tahu" (3) and
@@ -12,7 +13,7 @@ blanks are not counted. A respondent's score is their weighted mean (IKM, 1–4)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -157,13 +158,24 @@ def _float(value: float) -> str:
     return f"CAST({float(value)!r} AS DOUBLE PRECISION)"
 
 
+def _given(slot: str) -> str:
+    """1 when the slot holds an answer, else 0 (SQLite reads a comparison as 0/1 already)."""
+    if connection.vendor == "sqlite":
+        return f"({slot} IS NOT NULL)"
+    return f"CASE WHEN {slot} IS NULL THEN 0 ELSE 1 END"
+
+
 def _score_sql(kind: str, weights: list[float]) -> str:
+    """A complete respondent's score (``respondent_score``) as SQL over the slots."""
     slots = [f"a{i}" for i in range(1, len(weights) + 1)]
     if kind == Kind.IKM:
+        if len(set(weights)) == 1:  # equal weights cancel: the mean of the answers given
+            top = " + ".join(f"COALESCE({s}, 0)" for s in slots)
+            bottom = " + ".join(_given(s) for s in slots)
+            return f"(({top}) * {_float(1)} / NULLIF({bottom}, 0))"
         # Weights as DOUBLE PRECISION: PostgreSQL reads a bare 0.111… as numeric, four times slower to sum.
         top = " + ".join(f"COALESCE({s}, 0) * {_float(w)}" for s, w in zip(slots, weights, strict=True))
-        bottom = " + ".join(f"CASE WHEN {s} IS NULL THEN {_float(0)} ELSE {_float(w)} END"
-                            for s, w in zip(slots, weights, strict=True))
+        bottom = " + ".join(f"{_given(s)} * {_float(w)}" for s, w in zip(slots, weights, strict=True))
     else:
         top = " + ".join(f"CASE WHEN {s} = {PERCEPTION_CLEAN} THEN {_float(1)} ELSE {_float(0)} END" for s in slots)
         bottom = " + ".join(f"CASE WHEN {s} IN (1, 2) THEN {_float(1)} ELSE {_float(0)} END" for s in slots)
@@ -175,72 +187,160 @@ def _age_sql() -> str:
     return f"CASE WHEN age IS NULL THEN '{NONE_KEY}' {whens} END"
 
 
-def scan(campaign: Campaign) -> dict[tuple[str, str], dict[str, Any]]:
-    """The tallies as the responses give them, by one grouped scan of the campaign's responses
-    (the cells of every breakdown at once, rolled up here)."""
-    version = campaign.version
-    kind = version.parsed.kind
-    weights = slot_weights(version)
+# The key of each breakdown cell in SQL, as ``cell_keys`` makes it in Python.
+CELL_SQL = (("all", f"'{NONE_KEY}'"), ("service", f"COALESCE(CAST(product_id AS VARCHAR(40)), '{NONE_KEY}')"),
+            ("sex", f"COALESCE(NULLIF(sex, ''), '{NONE_KEY}')"), ("age", "band"),
+            ("education", f"COALESCE(NULLIF(education, ''), '{NONE_KEY}')"),
+            ("occupation", f"COALESCE(NULLIF(occupation, ''), '{NONE_KEY}')"), ("channel", "channel"))
+
+
+def _scan_sql(kind: str, weights: list[float], where: str) -> str:
+    """The tally rows (campaign, dimension, key, then ``UPSERT_COLUMNS``) the responses give, in
+    one statement: a grouped scan by campaign, completeness and the six breakdown keys together
+    (the CTE, read once; its partial groups give only their count), rolled up per breakdown by
+    seven small aggregations of it. The same SQL on SQLite and PostgreSQL."""
     n = len(weights)
     if kind == Kind.IKM:
-        sums = [f"SUM(CASE WHEN complete THEN COALESCE(a{i}, 0) ELSE 0 END)" for i in range(1, n + 1)]
-        counts = [f"SUM(CASE WHEN complete AND a{i} IS NOT NULL THEN 1 ELSE 0 END)" for i in range(1, n + 1)]
+        slots = [f"SUM(a{i}) AS s{i}, COUNT(a{i}) AS c{i}" for i in range(1, n + 1)]
     else:
-        sums = [f"SUM(CASE WHEN complete AND a{i} = {PERCEPTION_CLEAN} THEN 1 ELSE 0 END)" for i in range(1, n + 1)]
-        counts = [f"SUM(CASE WHEN complete AND a{i} IN (1, 2) THEN 1 ELSE 0 END)" for i in range(1, n + 1)]
+        slots = [f"SUM(CASE WHEN a{i} = {PERCEPTION_CLEAN} THEN 1 ELSE 0 END) AS s{i}, "
+                 f"SUM(CASE WHEN a{i} IN (1, 2) THEN 1 ELSE 0 END) AS c{i}" for i in range(1, n + 1)]
     score = _score_sql(kind, weights)
     table = Response._meta.db_table
-    sql = (f"SELECT product_id, sex, {_age_sql()} AS band, education, occupation, channel, "  # noqa: S608 - our own column names and numbers
-           f"SUM(CASE WHEN complete THEN 1 ELSE 0 END), SUM(CASE WHEN complete THEN 0 ELSE 1 END), "
-           f"SUM(CASE WHEN complete THEN {score} ELSE 0 END), "
-           f"SUM(CASE WHEN complete THEN {score} * {score} ELSE 0 END), {', '.join(sums + counts)} "
-           f"FROM {table} WHERE campaign_id = %s "
-           "GROUP BY product_id, sex, band, education, occupation, channel")
-    cells: dict[tuple[str, str], dict[str, Any]] = defaultdict(
-        lambda: {"complete": 0, "partial": 0, "r_sum": 0.0, "r_squares": 0.0, **{f"s{i}": 0 for i in range(1, n + 1)},
-                 **{f"c{i}": 0 for i in range(1, n + 1)}})
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [campaign.pk])
-        for row in cursor.fetchall():
-            product, sex, band, education, occupation, channel = row[:6]
-            complete, partial, r_sum, r_squares = int(row[6] or 0), int(row[7] or 0), row[8] or 0.0, row[9] or 0.0
-            slot_sums, slot_counts = row[10:10 + n], row[10 + n:10 + 2 * n]
-            for key in cell_keys(product, sex, band, education, occupation, channel):
-                cell = cells[key]
-                cell["complete"] += complete
-                cell["partial"] += partial
-                cell["r_sum"] += float(r_sum)
-                cell["r_squares"] += float(r_squares)
-                for i in range(n):
-                    cell[f"s{i + 1}"] += int(slot_sums[i] or 0)
-                    cell[f"c{i + 1}"] += int(slot_counts[i] or 0)
-    return dict(cells)
+    grouped = (f"SELECT campaign_id, complete, product_id, sex, {_age_sql()} AS band, education, "  # noqa: S608 - our own names and numbers
+               f"occupation, channel, COUNT(*) AS n, SUM({score}) AS r1, SUM({score} * {score}) AS r2, "
+               f"{', '.join(slots)} FROM {table} WHERE {where} "
+               "GROUP BY campaign_id, complete, product_id, sex, band, education, occupation, channel")
+    when = "CASE WHEN complete THEN {} ELSE 0 END"
+    sums = [f"SUM({when.format('n')})", "SUM(CASE WHEN complete THEN 0 ELSE n END)",
+            f"COALESCE(SUM({when.format('r1')}), 0)", f"COALESCE(SUM({when.format('r2')}), 0)"]
+    sums += [f"COALESCE(SUM({when.format(f's{i}')}), 0)" for i in range(1, n + 1)]
+    sums += ["0"] * (MAX_ELEMENTS - n)
+    sums += [f"COALESCE(SUM({when.format(f'c{i}')}), 0)" for i in range(1, n + 1)]
+    sums += ["0"] * (MAX_ELEMENTS - n)
+    parts = [f"SELECT campaign_id, '{dimension}' AS dimension, {key} AS cell, {', '.join(sums)} "  # noqa: S608
+             "FROM grouped GROUP BY campaign_id, cell" for dimension, key in CELL_SQL]
+    return f"WITH grouped AS ({grouped}) " + " UNION ALL ".join(parts)
+
+
+Cells = dict[tuple[str, str], dict[str, Any]]
+# Campaigns per statement of a batch scan (their ids are bound parameters).
+SCAN_CHUNK = 500
+
+
+def _statements(campaigns: Iterable[Campaign]) -> Iterator[tuple[list[Campaign], str]]:
+    """(campaigns, the tally rows' SELECT with their ids as parameters): one per questionnaire
+    version (its kind and weights shape the SQL) and ``SCAN_CHUNK`` campaigns."""
+    by_version: dict[int, list[Campaign]] = defaultdict(list)
+    for campaign in campaigns:
+        by_version[campaign.version_id].append(campaign)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA threads = 2")  # the sorter of the GROUP BY on two threads
+    for group in by_version.values():
+        version = group[0].version
+        kind, weights = version.parsed.kind, slot_weights(version)
+        for start in range(0, len(group), SCAN_CHUNK):
+            chunk = group[start:start + SCAN_CHUNK]
+            yield chunk, _scan_sql(kind, weights, f"campaign_id IN ({', '.join(['%s'] * len(chunk))})")
+
+
+def scan_many(campaigns: Iterable[Campaign]) -> dict[int, Cells]:
+    """The tallies the responses give, per campaign (``_scan_sql``)."""
+    out: dict[int, Cells] = {}
+    for chunk, sql in _statements(campaigns):
+        for campaign in chunk:
+            out[campaign.pk] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [c.pk for c in chunk])
+            for row in cursor.fetchall():
+                values = [int(v) if i not in (2, 3) else float(v) for i, v in enumerate(row[3:])]
+                out[row[0]][(row[1], row[2])] = dict(zip(UPSERT_COLUMNS, values, strict=True))
+    return out
+
+
+def scan(campaign: Campaign) -> Cells:
+    """The tallies as the responses give them (``scan_many`` of one campaign)."""
+    return scan_many([campaign])[campaign.pk]
 
 
 @transaction.atomic
+def rebuild_many(campaigns: Iterable[Campaign]) -> int:
+    """Replace the campaigns' tallies by what their responses give, in the database (``DELETE``
+    and ``INSERT … SELECT`` per statement of ``_statements``), in one transaction with the
+    campaigns locked; the number of rows written."""
+    campaigns = list(campaigns)
+    ids = [c.pk for c in campaigns]
+    for start in range(0, len(ids), SCAN_CHUNK):
+        list(Campaign.objects.select_for_update().filter(pk__in=ids[start:start + SCAN_CHUNK]).values_list("pk"))
+    quote = connection.ops.quote_name
+    table = Tally._meta.db_table
+    columns = ", ".join(quote(c) for c in ("campaign_id", "dimension", "key", *UPSERT_COLUMNS))
+    written = 0
+    with connection.cursor() as cursor:
+        for chunk, sql in _statements(campaigns):
+            params = [c.pk for c in chunk]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {table} WHERE campaign_id IN ({marks})", params)  # noqa: S608
+            cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)  # noqa: S608
+            written += cursor.rowcount
+    return written
+
+
 def rebuild(campaign: Campaign) -> int:
-    """Replace the campaign's tallies by what its responses give (``scan``); the number of rows."""
-    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
-    cells = scan(campaign)
-    Tally.objects.filter(campaign=campaign).delete()
-    Tally.objects.bulk_create([Tally(campaign=campaign, dimension=d, key=k, **values)
-                               for (d, k), values in cells.items()], batch_size=500)
-    return len(cells)
+    """Replace the campaign's tallies by what its responses give (``rebuild_many`` of one)."""
+    return rebuild_many([campaign])
 
 
-def current(campaign: Campaign) -> dict[tuple[str, str], Tally]:
+@dataclass(slots=True)
+class Kept:
+    """One kept tally row, read as plain values (no model instance: a batch reads thousands)."""
+
+    complete: int
+    partial: int
+    r_sum: float
+    r_squares: float
+    points: tuple[int, ...]
+    counted: tuple[int, ...]
+
+    def sums(self) -> list[tuple[int, int]]:
+        return list(zip(self.points, self.counted, strict=True))
+
+
+KEPT_FIELDS = ("campaign_id", "dimension", "key", "complete", "partial", "r_sum", "r_squares",
+               *(f"s{i}" for i in range(1, MAX_ELEMENTS + 1)), *(f"c{i}" for i in range(1, MAX_ELEMENTS + 1)))
+
+
+def current_many(campaign_ids: Iterable[int]) -> dict[int, dict[tuple[str, str], Kept]]:
+    """The kept tallies of each campaign by (dimension, key), one query per ``SCAN_CHUNK``
+    campaigns; rows without any response are left out."""
+    ids = list(campaign_ids)
+    out: dict[int, dict[tuple[str, str], Kept]] = {pk: {} for pk in ids}
+    m = MAX_ELEMENTS
+    for start in range(0, len(ids), SCAN_CHUNK):
+        rows = Tally.objects.filter(campaign_id__in=ids[start:start + SCAN_CHUNK]).values_list(*KEPT_FIELDS)
+        for row in rows.order_by():
+            if row[3] or row[4]:
+                out[row[0]][(row[1], row[2])] = Kept(row[3], row[4], row[5], row[6], row[7:7 + m], row[7 + m:7 + 2 * m])
+    return out
+
+
+def current(campaign: Campaign) -> dict[tuple[str, str], Kept]:
     """The kept tallies of a campaign by (dimension, key); rows without any response are left out."""
-    return {(t.dimension, t.key): t for t in Tally.objects.filter(campaign=campaign)
-            if t.complete or t.partial}
+    return current_many([campaign.pk])[campaign.pk]
 
 
-def comparable(row: Tally | dict[str, Any], slots: int) -> tuple[Any, ...]:
+def comparable(row: Kept | dict[str, Any], slots: int) -> tuple[Any, ...]:
     """A tally's values rounded for comparing the kept rows with a rebuild (floats summed in a
     different order differ in the last bits)."""
-    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
-    return (get("complete"), get("partial"), round(Decimal(repr(get("r_sum"))), 6),
-            round(Decimal(repr(get("r_squares"))), 6),
-            *(get(f"s{i}") for i in range(1, slots + 1)), *(get(f"c{i}") for i in range(1, slots + 1)))
+    if isinstance(row, Kept):
+        row = {"complete": row.complete, "partial": row.partial, "r_sum": row.r_sum, "r_squares": row.r_squares,
+               **{f"s{i}": v for i, v in enumerate(row.points, start=1)},
+               **{f"c{i}": v for i, v in enumerate(row.counted, start=1)}}
+    return (row["complete"], row["partial"], round(Decimal(repr(row["r_sum"])), 6),
+            round(Decimal(repr(row["r_squares"])), 6),
+            *(row[f"s{i}"] for i in range(1, slots + 1)), *(row[f"c{i}"] for i in range(1, slots + 1)))
 
 
-__all__ = ["DIMENSIONS", "MAX_ELEMENTS", "age_band", "change", "comparable", "current", "rebuild", "scan"]
+__all__ = ["DIMENSIONS", "MAX_ELEMENTS", "age_band", "change", "comparable", "current", "current_many", "rebuild",
+           "rebuild_many", "scan", "scan_many"]

@@ -4,6 +4,7 @@ with nothing written."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal as D
 from typing import Any
@@ -148,27 +149,75 @@ def _compare(campaign: Campaign) -> None:
     assert kept == rebuilt
 
 
+def _weighted(cast: Any) -> Campaign:
+    """A unit's adaptation of the SKM with weights of its own (unequal: the scan's weighted score)."""
+    import copy
+
+    from pantau.surveys import questionnaires
+
+    document = copy.deepcopy(questionnaires.to_document(services.builtin_version("skm-2017").parsed))
+    document["id"] = "skm-berbobot"
+    for i, element in enumerate(document["elements"]):
+        element["weight"] = "0.2" if i == 0 else "0.1"
+    version = services.version_save(actor=cast.admin_tabalong, unit=cast.dukcapil, document=document)
+    campaign = services.campaign_create(
+        actor=cast.admin_tabalong, unit=cast.dukcapil, version=version,
+        data={"title": "SKM berbobot", "period_start": dt.date(2026, 1, 1), "period_end": dt.date(2026, 12, 31),
+              "population": 500}, services=[(cast.ktp.pk, 300)])
+    return services.campaign_set_state(actor=cast.admin_tabalong, campaign=campaign, state=Campaign.State.OPEN)
+
+
+STEPS = st.lists(st.tuples(st.integers(0, 5), st.booleans(),
+                           st.lists(st.one_of(st.none(), st.integers(1, 4)), min_size=9, max_size=10),
+                           st.sampled_from(["", "Laki-laki", "Perempuan"]), st.one_of(st.none(), st.integers(10, 90))),
+                 min_size=1, max_size=12)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.integers(0, 5), st.booleans(),
-                          st.lists(st.one_of(st.none(), st.integers(1, 4)), min_size=9, max_size=9),
-                          st.sampled_from(["", "Laki-laki", "Perempuan"]), st.one_of(st.none(), st.integers(10, 90))),
-                min_size=1, max_size=12))
-def test_kept_tallies_equal_a_rebuild_after_any_sequence_of_writes(cast: Any, steps: list[Any]) -> None:
-    campaign = make_campaign(cast)
+@given(st.sampled_from(["skm-2017", "weighted", "persepsi-maladministrasi"]), STEPS)
+def test_kept_tallies_equal_a_rebuild_after_any_sequence_of_writes(cast: Any, which: str, steps: list[Any]) -> None:
+    """Equal weights (the scan's plain mean), unequal weights and the perception survey (answers
+    3 = "Tidak tahu" not counted): the kept tallies equal one scan of the responses."""
+    campaign = _weighted(cast) if which == "weighted" else make_campaign(cast, slug=which)
     Response.objects.filter(campaign=campaign).delete()
     Tally.objects.filter(campaign=campaign).delete()
-    campaign.public_token = uuid.uuid4().hex[:12]
+    parsed = campaign.version.parsed
+    codes = [q.code for q in parsed.elements]
+    fields = {f.code for f in parsed.fields}
     for token_no, complete, values, sex, age in steps:
-        answers = dict(zip(SKM_CODES, values, strict=True))
-        if complete and all(v is None for v in values):
-            answers["persyaratan"] = 3
-        profile: dict[str, Any] = {"jenis_kelamin": sex}
-        if age is not None:
-            profile["usia"] = age
+        answers = {c: (min(v, len(q.choices)) if v else v) for c, q, v in zip(codes, parsed.elements, values,
+                                                                                strict=False)}
+        if complete and all(answers.get(c) is None for c in codes):
+            answers[codes[0]] = 3
+        if complete and which == "persepsi-maladministrasi" and not any(answers.get(c) in (1, 2) for c in codes):
+            answers[codes[0]] = 2
+        profile: dict[str, Any] = {"jenis_kelamin": sex, "usia": age}
+        profile = {k: v for k, v in profile.items() if k in fields and v is not None}
         answer(campaign, answers, complete=complete, token=f"token-{token_no:04d}", **profile)
     _compare(campaign)
     tallies.rebuild(campaign)
     _compare(campaign)
+
+
+def test_a_batch_rebuild_equals_one_rebuild_per_campaign(cast: Any) -> None:
+    """``rebuild_many`` (the command and the bench: one scan per version and chunk) writes what
+    the campaigns' own rebuilds write; another campaign's responses never leak into a cell."""
+    first, second, weighted = make_campaign(cast), make_campaign(cast), _weighted(cast)
+    for i, value in enumerate((1, 2, 3, 4, 4)):
+        answer(first, value, usia=20 + 10 * i, jenis_kelamin="Perempuan")
+        answer(second, 5 - value, layanan=cast.ktp.pk)
+        answer(weighted, {c: value for c in [q.code for q in weighted.version.parsed.elements]})
+    answer(second, {SKM_CODES[0]: 2}, complete=False)
+    one_by_one = {}
+    for campaign in (first, second, weighted):
+        tallies.rebuild(campaign)
+        one_by_one[campaign.pk] = {k: tallies.comparable(t, 9) for k, t in tallies.current(campaign).items()}
+    Tally.objects.all().delete()
+    written = tallies.rebuild_many([first, second, weighted])
+    assert written == sum(len(v) for v in one_by_one.values())
+    for campaign in (first, second, weighted):
+        assert {k: tallies.comparable(t, 9) for k, t in tallies.current(campaign).items()} == one_by_one[campaign.pk]
+    assert one_by_one[first.pk][("all", "-")][:2] == (5, 0) and one_by_one[second.pk][("all", "-")][:2] == (5, 1)
 
 
 def test_the_rebuild_command_repairs_tallies(cast: Any) -> None:

@@ -60,6 +60,18 @@ def test_submitting_twice_stores_one_response(cast: Any, quick: Any) -> None:
     assert response.channel == "web"
 
 
+def test_a_submission_reads_no_campaign_row_through_the_orm(cast: Any, quick: Any,
+                                                            django_assert_num_queries: Any) -> None:
+    """The kept campaign serves the form: a submission is the state check, the token probe, the
+    insert and the tallies' one upsert (flat, whatever the campaign's size)."""
+    campaign = make_campaign(cast)
+    client = Client()
+    fields = _form(client, campaign)
+    with django_assert_num_queries(6):  # and the savepoint the test transaction turns BEGIN into, and its release
+        assert _post(client, campaign, fields, **{"p_layanan": str(cast.ktp.pk)}).status_code == 302
+    assert Response.objects.count() == 1
+
+
 def test_missing_answers_keep_what_was_given(cast: Any, quick: Any) -> None:
     campaign = make_campaign(cast)
     client = Client()
@@ -118,6 +130,31 @@ def test_closed_draft_and_unknown_campaigns(cast: Any, quick: Any) -> None:
     assert client.get(reverse("surveys:form", args=[draft.public_token])).status_code == 404
     assert client.get(reverse("surveys:form", args=["tidak-ada"])).status_code == 404
     assert not Response.objects.exists()
+
+
+def test_a_campaign_closed_elsewhere_refuses_the_submission_its_kept_copy_would_take(cast: Any, quick: Any) -> None:
+    """The form reads its campaign from the cache; the write reads the state again, so a campaign
+    closed by another process (whose cache this one does not share) takes nothing more."""
+    campaign = make_campaign(cast)
+    client = Client()
+    fields = _form(client, campaign)  # the open campaign is now kept
+    Campaign.objects.filter(pk=campaign.pk).update(state=Campaign.State.CLOSED)  # no forget: "elsewhere"
+    assert client.get(reverse("surveys:form", args=[campaign.public_token])).status_code == 200  # kept copy
+    refused = _post(client, campaign, fields)
+    assert refused.status_code == 410 and "tidak sedang menerima" in refused.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_a_changed_campaign_is_seen_by_the_next_visit(cast: Any, quick: Any) -> None:
+    campaign = make_campaign(cast)
+    client = Client()
+    _form(client, campaign)
+    services.campaign_update(actor=cast.admin_tabalong, campaign=campaign,
+                             data={"title": "Survei Kepuasan Baru", "period_start": campaign.period_start,
+                                   "period_end": campaign.period_end, "population": campaign.population},
+                             services=[])
+    page = client.get(reverse("surveys:form", args=[campaign.public_token]))
+    assert "Survei Kepuasan Baru" in page.content.decode()
 
 
 def test_the_unit_results_page_shows_published_results_only(cast: Any) -> None:
