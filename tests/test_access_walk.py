@@ -228,8 +228,11 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "surveys:thanks": (_campaign_token, PUBLIC),
     "surveys:unit_results": (lambda c: [c.dukcapil.pk], PUBLIC),
     "surveys:unit_report": (lambda c: [c.dukcapil.pk, *_campaign(c)], set()),  # published campaigns only
+    "surveys:institution_results": (lambda c: [c.tabalong.pk], PUBLIC),
+    "surveys:institution_report": (lambda c: [c.tabalong.pk, *_campaign(c)], set()),  # published, no unit, only
     "survey_manage:list": (NONE, SURVEY_STAFF),
     "survey_manage:new": (lambda c: [c.dukcapil.pk], EDITS_DUKCAPIL),
+    "survey_manage:new_institution": (lambda c: [c.tabalong.pk], EDITS_TABALONG),
     "survey_manage:detail": (_campaign, SEES_DUKCAPIL),
     "survey_manage:edit": (_campaign, EDITS_DUKCAPIL),
     "survey_manage:state": (_campaign, set()),  # POST only

@@ -25,7 +25,6 @@ from pantau.core.apitools import MAX_ID, PUBLIC_READ, READ_ERRORS, TOKEN_READ_ER
 from pantau.core.apitools import token_user as _user
 from pantau.core.errors import NotInScope
 from pantau.registry.models import ServiceUnit
-from pantau.registry.selectors import can_edit_unit
 from pantau.surveys import results, selectors, services
 from pantau.surveys.models import Channel
 
@@ -135,7 +134,7 @@ def response_submit(request: HttpRequest, payload: ResponseIn, pk: int = ID) -> 
     client_token was already stored (nothing changes), 422 with the reason when refused."""
     user = _user(request)
     campaign = selectors.campaigns_for(user).select_related("unit", "version").filter(pk=pk).first()
-    if campaign is None or campaign.unit is None or not can_edit_unit(user, campaign.unit):
+    if campaign is None or not services.can_manage(user, campaign):
         raise NotInScope
     try:
         response, created = services.response_submit(

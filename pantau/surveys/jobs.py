@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy
 from pantau.core import hooks, jobs
 from pantau.core.jobs import JobFailed, Work
 from pantau.core.models import Job
-from pantau.registry.selectors import can_edit_unit
 from pantau.reports.xlsx_reader import FileProblem
-from pantau.surveys import exports, imports, selectors
+from pantau.surveys import exports, imports, selectors, services
 
 log = logging.getLogger("pantau.surveys.import")
 IMPORT, EXPORT = "surveys.import", "surveys.export"
@@ -22,7 +21,7 @@ IMPORT, EXPORT = "surveys.import", "surveys.export"
 def run_import(work: Work) -> None:
     campaign = selectors.campaigns_for(work.owner).select_related("unit", "version").filter(
         pk=int(work.params.get("campaign") or 0)).first()
-    if campaign is None or campaign.unit is None or not can_edit_unit(work.owner, campaign.unit):
+    if campaign is None or not services.can_manage(work.owner, campaign):
         raise JobFailed(_("Survei ini tidak ada atau di luar wewenang Anda."))
     if campaign.state not in (campaign.State.OPEN, campaign.State.CLOSED):
         raise JobFailed(_("Jawaban hanya dapat diimpor ke survei yang dibuka atau ditutup (belum diterbitkan)."))

@@ -140,6 +140,18 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def surveyed_name(self) -> str:
+        """What the campaign surveys: its unit, or the whole institution."""
+        return self.unit.name if self.unit is not None else self.institution.name
+
+    def public_results_url(self) -> str:
+        from django.urls import reverse
+
+        if self.unit_id is not None:
+            return reverse("surveys:unit_results", args=[self.unit_id])
+        return reverse("surveys:institution_results", args=[self.institution_id])
+
 
 class CampaignService(models.Model):
     """A service (registry product) the campaign covers, with its volume N_h when known."""

@@ -9,11 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from pantau.core import cachegen
-from pantau.registry.selectors import units_for
+from pantau.registry.selectors import institutions_for, units_for
 from pantau.surveys.models import Campaign, FollowUp, Kind
 
 
@@ -27,7 +27,9 @@ def public_link(campaign: Campaign, source: str = "", product_id: int | None = N
 
 
 def campaigns_for(user: Any) -> QuerySet[Campaign]:
-    return Campaign.objects.filter(unit__in=units_for(user).values("pk"))
+    """The campaigns of the units the user's scope covers, and those of whole institutions it covers."""
+    return Campaign.objects.filter(Q(unit__in=units_for(user).values("pk"))
+                                   | Q(unit=None, institution__in=institutions_for(user).values("pk")))
 
 
 # The generation of what the public sees of surveys: every campaign write forgets it
@@ -48,7 +50,8 @@ def public_campaign(token: str) -> Campaign | None:
     def read() -> Campaign | bool:
         found = (Campaign.objects.select_related("version__questionnaire", "unit", "institution")
                  .defer("version__document", "result")
-                 .exclude(state=Campaign.State.DRAFT).filter(public_token=token, unit__is_active=True).first())
+                 .exclude(state=Campaign.State.DRAFT).filter(Q(unit=None) | Q(unit__is_active=True),
+                                                             public_token=token).first())
         if found is None:
             return False
         service_ids(found)
@@ -77,6 +80,18 @@ def published_for_unit(unit_id: int, limit: int = 20) -> list[Campaign]:
 
 def open_campaigns_for_unit(unit_id: int) -> list[Campaign]:
     return list(Campaign.objects.filter(unit_id=unit_id, state=Campaign.State.OPEN).order_by("-period_end", "-pk")[:5])
+
+
+def published_for_institution(institution_id: int, limit: int = 20) -> list[Campaign]:
+    """The published campaigns of the institution as a whole (no unit), newest period first."""
+    return list(Campaign.objects.select_related("version__questionnaire")
+                .filter(unit=None, institution_id=institution_id, state=Campaign.State.PUBLISHED)
+                .order_by("-period_end", "-pk")[:limit])
+
+
+def open_campaigns_for_institution(institution_id: int) -> list[Campaign]:
+    return list(Campaign.objects.filter(unit=None, institution_id=institution_id, state=Campaign.State.OPEN)
+                .order_by("-period_end", "-pk")[:5])
 
 
 def _published_index(unit_ids: Iterable[int], kind: str) -> dict[int, dict[str, Any]]:

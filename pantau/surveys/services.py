@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pantau.core import audit
-from pantau.registry.models import ServiceProduct, ServiceUnit
-from pantau.registry.selectors import can_edit_unit, units_for
+from pantau.registry.models import Institution, ServiceProduct, ServiceUnit
+from pantau.registry.selectors import can_edit_institution, can_edit_unit, institutions_for, units_for
 from pantau.surveys import expressions, indices, panels, questionnaires, results, selectors, tallies
 from pantau.surveys.models import (
     EXTRA_CHARS,
@@ -156,36 +156,58 @@ def _services(unit: ServiceUnit | None, institution_id: int, services: Sequence[
     ids = [pk for pk, _volume in services]
     if len(set(ids)) != len(ids):
         raise ValidationError({"services": [_("Layanan yang sama dipilih dua kali.")]})
-    products = ServiceProduct.objects.filter(pk__in=ids, unit__institution_id=institution_id)
+    products = ServiceProduct.objects.filter(pk__in=ids, unit__institution_id=institution_id, unit__is_active=True)
     if unit is not None:
         products = products.filter(unit=unit)
     found = {p.pk: p for p in products}
     missing = [str(pk) for pk in ids if pk not in found]
     if missing:
-        raise ValidationError({"services": [_("Layanan bukan milik unit ini: %(ids)s.") % {"ids": ", ".join(missing)}]})
+        raise ValidationError({"services": [
+            _("Layanan bukan milik unit (atau instansi) ini: %(ids)s.") % {"ids": ", ".join(missing)}]})
     for _pk, volume in services:
         if volume is not None and (not isinstance(volume, int) or not 0 <= volume <= MAX_POPULATION):
             raise ValidationError({"services": [_("Jumlah penerima per layanan harus bilangan bulat 0 atau lebih.")]})
     return [(found[pk], volume) for pk, volume in services]
 
 
+def can_manage(actor: Any, campaign: Campaign) -> bool:
+    """Whether ``actor`` may change the campaign: its unit's editors, or for a campaign of a whole
+    institution (no unit) the institution's."""
+    if campaign.unit_id is not None:
+        return campaign.unit is not None and can_edit_unit(actor, campaign.unit)
+    return can_edit_institution(actor, campaign.institution)
+
+
 @transaction.atomic
-def campaign_create(*, actor: Any, unit: ServiceUnit, version: QuestionnaireVersion, data: Mapping[str, Any],
-                    services: Sequence[tuple[int, int | None]] = ()) -> Campaign:
-    if not units_for(actor).filter(pk=unit.pk).exists() or not can_edit_unit(actor, unit):
-        raise ValidationError(_("Anda tidak dapat membuat survei untuk unit ini."))
-    if version.questionnaire.unit_id not in (None, unit.pk):
+def campaign_create(*, actor: Any, version: QuestionnaireVersion, data: Mapping[str, Any],
+                    services: Sequence[tuple[int, int | None]] = (), unit: ServiceUnit | None = None,
+                    institution: Institution | None = None) -> Campaign:
+    """A campaign of one unit, or (``unit`` None) of a whole institution: its services may then be
+    any of the institution's units' products, and only a built-in questionnaire is offered."""
+    if unit is not None:
+        if not units_for(actor).filter(pk=unit.pk).exists() or not can_edit_unit(actor, unit):
+            raise ValidationError(_("Anda tidak dapat membuat survei untuk unit ini."))
+        institution_id = unit.institution_id
+    elif institution is not None:
+        if (not institutions_for(actor).filter(pk=institution.pk).exists()
+                or not can_edit_institution(actor, institution)):
+            raise ValidationError(_("Anda tidak dapat membuat survei untuk instansi ini."))
+        institution_id = institution.pk
+    else:
+        raise ValidationError(_("Pilih unit layanan atau instansi."))
+    if version.questionnaire.unit_id not in (None, unit.pk if unit else None):
         raise ValidationError({"version": [_("Kuesioner ini milik unit lain.")]})
     clean = _clean_campaign(data)
-    chosen = _services(unit, unit.institution_id, services)
-    campaign = Campaign.objects.create(institution_id=unit.institution_id, unit=unit, version=version,
+    chosen = _services(unit, institution_id, services)
+    campaign = Campaign.objects.create(institution_id=institution_id, unit=unit, version=version,
                                        created_by=actor, **clean)
     CampaignService.objects.bulk_create(
         [CampaignService(campaign=campaign, product=p, volume=v) for p, v in chosen])
     campaign = Campaign.objects.select_related("institution").get(pk=campaign.pk)
     audit.record(actor=actor, event_type="campaign.created", obj=campaign, **_where(campaign),
                  after={**{k: str(v) if v is not None else None for k, v in clean.items()},
-                        "unit": unit.pk, "version": version.pk, "services": [p.pk for p, _v in chosen]})
+                        "unit": unit.pk if unit else None, "institution": institution_id, "version": version.pk,
+                        "services": [p.pk for p, _v in chosen]})
     return campaign
 
 
@@ -216,7 +238,7 @@ def campaign_update(*, actor: Any, campaign: Campaign, data: Mapping[str, Any],
 def _locked(actor: Any, campaign: Campaign) -> Campaign:
     locked = Campaign.objects.select_for_update(of=("self",)).select_related("institution", "unit", "version").get(
         pk=campaign.pk)
-    if locked.unit is None or not can_edit_unit(actor, locked.unit):
+    if not can_manage(actor, locked):
         raise ValidationError(_("Anda tidak dapat mengubah survei ini."))
     return locked
 

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pantau.core import audit
-from pantau.registry.selectors import can_edit_unit
 from pantau.surveys.models import Campaign, FollowUp
+from pantau.surveys.services import can_manage
 
 FIELDS = ("element", "action", "owner", "due_date", "status", "note")
 
@@ -51,7 +51,7 @@ def _clean(campaign: Campaign, data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _check(actor: Any, campaign: Campaign) -> None:
-    if campaign.unit is None or not can_edit_unit(actor, campaign.unit):
+    if not can_manage(actor, campaign):
         raise ValidationError(_("Anda tidak dapat mengubah rencana tindak lanjut survei ini."))
 
 

@@ -9,6 +9,7 @@ app_name = "survey_manage"
 urlpatterns = [
     path("", v.campaign_list, name="list"),
     path("unit/<id:unit_pk>/baru/", v.campaign_new, name="new"),
+    path("instansi/<id:institution_pk>/baru/", v.campaign_new_institution, name="new_institution"),
     path("unit/<id:unit_pk>/kuesioner/", q.questionnaire_list, name="questionnaires"),
     path("kuesioner/<id:pk>/xlsform.xlsx", q.version_xlsform, name="version_xlsform"),
     path("<id:pk>/", v.campaign_detail, name="detail"),

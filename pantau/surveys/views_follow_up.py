@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy
 from pantau.accounts import rules as r
 from pantau.core.access import access
 from pantau.core.forms import add_validation_error
-from pantau.registry.selectors import can_edit_unit
-from pantau.surveys import results, selectors, services_follow_up
+from pantau.surveys import results, selectors, services, services_follow_up
 from pantau.surveys.models import Campaign, FollowUp
 
 
@@ -45,7 +44,7 @@ class FollowUpForm(forms.Form):
 @access(r.can_edit_registry)
 def follow_up_edit(request: HttpRequest, pk: int, item_pk: int | None = None) -> HttpResponse:
     campaign = get_object_or_404(selectors.campaigns_for(request.user).select_related("unit", "version"), pk=pk)
-    if campaign.unit is None or not can_edit_unit(request.user, campaign.unit):
+    if not services.can_manage(request.user, campaign):
         return render(request, "core/404.html", status=404)
     item = get_object_or_404(FollowUp, pk=item_pk, campaign=campaign) if item_pk else None
     initial = {k: getattr(item, k) for k in services_follow_up.FIELDS} if item else {

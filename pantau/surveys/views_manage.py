@@ -26,8 +26,8 @@ from pantau.core.http import query_text
 from pantau.core.keyset import keyset_page
 from pantau.core.pagecache import CACHE_HEADER
 from pantau.core.text import fold_key
-from pantau.registry.models import ServiceUnit
-from pantau.registry.selectors import can_edit_unit, units_for
+from pantau.registry.models import Institution, ServiceProduct, ServiceUnit
+from pantau.registry.selectors import can_edit_institution, can_edit_unit, institutions_for, units_for
 from pantau.reports.pdf import render_pdf
 from pantau.reports.qr import qr_svg_data_uri
 from pantau.surveys import exports, indices, report, results, selectors, services
@@ -49,7 +49,7 @@ class CampaignForm(forms.Form):
         help_text=gettext_lazy("Dari sini dihitung sampel minimum (Krejcie & Morgan)."))
     population_source = forms.CharField(label=gettext_lazy("Sumber angka N"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, unit: ServiceUnit, locked_version: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, unit: ServiceUnit | None, locked_version: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         versions = questionnaire_versions(unit)
         field = self.fields["version"]
@@ -59,28 +59,40 @@ class CampaignForm(forms.Form):
             self.fields["version"].disabled = True
 
 
-def questionnaire_versions(unit: ServiceUnit) -> list[QuestionnaireVersion]:
-    """The newest version of each built-in questionnaire and of the unit's own."""
+def questionnaire_versions(unit: ServiceUnit | None) -> list[QuestionnaireVersion]:
+    """The newest version of each built-in questionnaire and of the unit's own (none for a campaign
+    of a whole institution)."""
     services.builtin_versions()
     out = []
-    for q in Questionnaire.objects.filter(Q(unit=None) | Q(unit=unit)).order_by("pk"):
+    own = Q(unit=unit) if unit is not None else Q(pk__in=[])
+    for q in Questionnaire.objects.filter(Q(unit=None) | own).order_by("pk"):
         latest = q.versions.select_related("questionnaire").order_by("-number").first()
         if latest is not None:
             out.append(latest)
     return sorted(out, key=lambda v: (v.questionnaire.unit_id is None, v.questionnaire.title))
 
 
-def _service_rows(request: HttpRequest, unit: ServiceUnit, campaign: Campaign | None) -> list[dict[str, Any]]:
+def _service_rows(request: HttpRequest, unit: ServiceUnit | None, campaign: Campaign | None,
+                  institution: Institution | None = None) -> list[dict[str, Any]]:
+    """The products a campaign may cover (the unit's, or every active unit's of the institution),
+    with what was chosen and the volumes given."""
     chosen = {s.product_id: s.volume for s in campaign.services.all()} if campaign else {}
+    if unit is not None:
+        products = unit.products.filter(is_active=True).order_by("name_key", "pk")
+    else:
+        assert institution is not None
+        products = (ServiceProduct.objects.filter(unit__institution=institution, unit__is_active=True, is_active=True)
+                    .select_related("unit").order_by("unit__name_key", "name_key", "pk"))
     rows = []
-    for product in unit.products.filter(is_active=True).order_by("name_key", "pk")[: services.MAX_SERVICES]:
+    for product in products[: services.MAX_SERVICES]:
         if request.method == "POST":
             on = request.POST.get(f"svc_{product.pk}") == "on"
             volume = request.POST.get(f"vol_{product.pk}", "").strip()
         else:
-            on = product.pk in chosen or campaign is None
+            on = product.pk in chosen or (campaign is None and unit is not None)
             volume = "" if chosen.get(product.pk) is None else str(chosen[product.pk])
-        rows.append({"product": product, "on": on, "volume": volume})
+        rows.append({"product": product, "on": on, "volume": volume,
+                     "unit_name": product.unit.name if unit is None else ""})
     return rows
 
 
@@ -104,12 +116,17 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     can_create = r.can_edit_registry(request.user)
     unit_q = query_text(request, "unit_q")
     units: list[ServiceUnit] = []
+    institutions: list[Institution] = []
     if can_create and unit_q:
-        found = (units_for(request.user).filter(is_active=True, name_key__contains=fold_key(unit_q))
+        key = fold_key(unit_q)
+        found = (units_for(request.user).filter(is_active=True, name_key__contains=key)
                  .select_related("institution").order_by("name_key", "pk")[:20])
         units = [u for u in found if can_edit_unit(request.user, u)]
+        institutions = [i for i in institutions_for(request.user).filter(name_key__contains=key)
+                        .order_by("name_key", "pk")[:10] if can_edit_institution(request.user, i)]
     return render(request, "surveys/manage/list.html", {"page": page, "campaigns": page, "can_create": can_create,
-                                                        "unit_q": unit_q, "units": units})
+                                                        "unit_q": unit_q, "units": units,
+                                                        "institutions": institutions})
 
 
 @access(r.can_edit_registry)
@@ -117,35 +134,50 @@ def campaign_new(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = get_object_or_404(units_for(request.user).select_related("institution"), pk=unit_pk, is_active=True)
     if not can_edit_unit(request.user, unit):
         return render(request, "core/404.html", status=404)
+    return _new(request, unit, unit.institution)
+
+
+@access(r.can_edit_registry)
+def campaign_new_institution(request: HttpRequest, institution_pk: int) -> HttpResponse:
+    """A campaign of a whole institution: its users across every unit, on a built-in questionnaire."""
+    institution = get_object_or_404(institutions_for(request.user), pk=institution_pk)
+    if not can_edit_institution(request.user, institution):
+        return render(request, "core/404.html", status=404)
+    return _new(request, None, institution)
+
+
+def _new(request: HttpRequest, unit: ServiceUnit | None, institution: Institution) -> HttpResponse:
     today = dt.date.today()
     initial = {"title": _("Survei Kepuasan Masyarakat %(year)d") % {"year": today.year},
                "period_start": today, "period_end": today + dt.timedelta(days=90)}
     form = CampaignForm(request.POST or None, unit=unit, initial=initial)
-    rows = _service_rows(request, unit, None)
+    rows = _service_rows(request, unit, None, institution)
     if request.method == "POST" and form.is_valid():
         try:
             version = QuestionnaireVersion.objects.get(pk=form.cleaned_data["version"])
-            campaign = services.campaign_create(actor=request.user, unit=unit, version=version,
-                                                data=form.cleaned_data, services=_chosen(rows))
+            campaign = services.campaign_create(actor=request.user, unit=unit, institution=institution,
+                                                version=version, data=form.cleaned_data, services=_chosen(rows))
         except ValidationError as exc:
             add_validation_error(form, exc)
         else:
             messages.success(request, _("Survei dibuat sebagai draf. Buka survei agar masyarakat dapat mengisinya."))
             return redirect("survey_manage:detail", pk=campaign.pk)
-    return render(request, "surveys/manage/edit.html", {"form": form, "unit": unit, "rows": rows, "campaign": None},
+    return render(request, "surveys/manage/edit.html", {"form": form, "unit": unit, "institution": institution,
+                                                        "rows": rows, "campaign": None},
                   status=422 if request.method == "POST" else 200)
 
 
 @access(r.can_edit_registry)
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_object_or_404(selectors.campaigns_for(request.user).select_related("unit__institution"), pk=pk)
+    campaign = get_object_or_404(selectors.campaigns_for(request.user).select_related("unit__institution",
+                                                                                       "institution"), pk=pk)
     unit = campaign.unit
-    if unit is None or not can_edit_unit(request.user, unit) or campaign.state == Campaign.State.PUBLISHED:
+    if not services.can_manage(request.user, campaign) or campaign.state == Campaign.State.PUBLISHED:
         return render(request, "core/404.html", status=404)
     initial = {k: getattr(campaign, k) for k in ("title", "period_start", "period_end", "population",
                                                  "population_source")} | {"version": campaign.version_id}
     form = CampaignForm(request.POST or None, unit=unit, initial=initial, locked_version=True)
-    rows = _service_rows(request, unit, campaign)
+    rows = _service_rows(request, unit, campaign, campaign.institution)
     if request.method == "POST" and form.is_valid():
         try:
             services.campaign_update(actor=request.user, campaign=campaign, data=form.cleaned_data,
@@ -156,7 +188,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Survei tersimpan."))
             return redirect("survey_manage:detail", pk=campaign.pk)
     return render(request, "surveys/manage/edit.html", {"form": form, "unit": unit, "rows": rows,
-                                                        "campaign": campaign},
+                                                        "institution": campaign.institution, "campaign": campaign},
                   status=422 if request.method == "POST" else 200)
 
 
@@ -165,7 +197,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(selectors.campaigns_for(request.user)
                                  .select_related("unit__institution", "institution", "version__questionnaire"), pk=pk)
     result = results.campaign_result(campaign)
-    can_edit = campaign.unit is not None and can_edit_unit(request.user, campaign.unit)
+    can_edit = services.can_manage(request.user, campaign)
     link = selectors.public_link(campaign, "qr")
     return render(request, "surveys/manage/detail.html", {
         "campaign": campaign, "result": result, "can_edit": can_edit, "link": selectors.public_link(campaign),

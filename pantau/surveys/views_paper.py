@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from pantau.accounts import rules as r
 from pantau.core import audit
 from pantau.core.access import access
-from pantau.registry.selectors import can_edit_unit
 from pantau.surveys import imports, selectors, services
 from pantau.surveys import jobs as survey_jobs
 from pantau.surveys.models import Campaign, Channel
@@ -89,7 +88,7 @@ def _store(request: HttpRequest, campaign: Campaign, rows: list[dict[str, Any]])
 @access(r.can_edit_registry)
 def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(selectors.campaigns_for(request.user).select_related("unit", "version"), pk=pk)
-    if campaign.unit is None or not can_edit_unit(request.user, campaign.unit):
+    if not services.can_manage(request.user, campaign):
         return render(request, "core/404.html", status=404)
     rows = _rows(request, campaign)
     errors: dict[int, list[str]] = {}
@@ -121,7 +120,7 @@ class ImportForm(forms.Form):
 def import_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload responses exported from another tool: checked and stored by a background job."""
     campaign = get_object_or_404(selectors.campaigns_for(request.user).select_related("unit", "version"), pk=pk)
-    if campaign.unit is None or not can_edit_unit(request.user, campaign.unit):
+    if not services.can_manage(request.user, campaign):
         return render(request, "core/404.html", status=404)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -22,7 +22,7 @@ from pantau.core import ratelimit
 from pantau.core.access import PUBLIC, access
 from pantau.core.http import client_ip
 from pantau.core.pagecache import CACHE_HEADER
-from pantau.registry.models import ServiceUnit
+from pantau.registry.models import Institution, ServiceUnit
 from pantau.surveys import expressions, report, selectors, services
 from pantau.surveys.models import Campaign, Channel, Kind
 
@@ -193,15 +193,37 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "surveys/public/thanks.html", {"campaign": campaign})
 
 
+def _results_page(request: HttpRequest, name: str, sub: str, published: list[Campaign], open_now: list[Campaign],
+                  report_name: str, owner_pk: int) -> HttpResponse:
+    latest = published[0] if published else None
+    return render(request, "surveys/public/unit_results.html", {
+        "name": name, "sub": sub, "published": published, "latest": latest,
+        "report_url": reverse(f"surveys:{report_name}", args=[owner_pk, latest.pk]) if latest else "",
+        "follow_ups": selectors.follow_ups_of(latest) if latest else [], "open": open_now})
+
+
 @access(PUBLIC)
 def unit_results(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(ServiceUnit.objects.select_related("institution"), pk=pk, is_active=True)
-    published = selectors.published_for_unit(unit.pk)
-    latest = published[0] if published else None
-    return render(request, "surveys/public/unit_results.html", {
-        "unit": unit, "published": published, "latest": latest,
-        "follow_ups": selectors.follow_ups_of(latest) if latest else [],
-        "open": selectors.open_campaigns_for_unit(unit.pk)})
+    return _results_page(request, unit.name, unit.institution.name, selectors.published_for_unit(unit.pk),
+                         selectors.open_campaigns_for_unit(unit.pk), "unit_report", unit.pk)
+
+
+@access(PUBLIC)
+def institution_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """The published surveys of a whole institution (campaigns without a unit)."""
+    institution = get_object_or_404(Institution, pk=pk)
+    return _results_page(request, institution.name, "", selectors.published_for_institution(institution.pk),
+                         selectors.open_campaigns_for_institution(institution.pk), "institution_report",
+                         institution.pk)
+
+
+def _report(campaign: Campaign) -> HttpResponse:
+    data, state = report.pdf(campaign)
+    response = HttpResponse(data, content_type="application/pdf")
+    response[CACHE_HEADER] = state
+    response["Content-Disposition"] = f'inline; filename="laporan-skm-{campaign.pk}.pdf"'
+    return response
 
 
 @access(PUBLIC)
@@ -209,8 +231,12 @@ def unit_report(request: HttpRequest, pk: int, campaign_pk: int) -> HttpResponse
     """The SKM report of a published campaign of the unit (made once, then from the cache)."""
     campaign = get_object_or_404(Campaign.objects.select_related("unit", "institution", "version__questionnaire"),
                                  pk=campaign_pk, unit_id=pk, unit__is_active=True, state=Campaign.State.PUBLISHED)
-    data, state = report.pdf(campaign)
-    response = HttpResponse(data, content_type="application/pdf")
-    response[CACHE_HEADER] = state
-    response["Content-Disposition"] = f'inline; filename="laporan-skm-{campaign.pk}.pdf"'
-    return response
+    return _report(campaign)
+
+
+@access(PUBLIC)
+def institution_report(request: HttpRequest, pk: int, campaign_pk: int) -> HttpResponse:
+    """The SKM report of a published campaign of a whole institution."""
+    campaign = get_object_or_404(Campaign.objects.select_related("institution", "version__questionnaire"),
+                                 pk=campaign_pk, unit=None, institution_id=pk, state=Campaign.State.PUBLISHED)
+    return _report(campaign)
