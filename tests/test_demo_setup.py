@@ -62,6 +62,9 @@ def test_demo_setup_builds_the_demo_on_an_empty_database_and_prints_working_logi
     assert published is not None and open_ is not None and published.result["index"]["value"]
     page = Client().get(f"/survei/unit/{published.unit_id}/").content.decode()
     assert "IKM" in page and Client().get(f"/survei/{open_.public_token}/").status_code == 200
+    whole = Campaign.objects.get(unit=None, state="published")  # a perception survey of a whole institution
+    page = Client().get(f"/survei/instansi/{whole.institution_id}/").content.decode()
+    assert whole.title in page and "persepsi" in page.lower() and whole.result["index"]["value"]
 
 
 def test_demo_setup_run_twice_changes_nothing_the_second_time(static_root: Path) -> None:

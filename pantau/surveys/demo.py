@@ -1,6 +1,7 @@
 """Demo surveys: for each active unit of Pemkab Tabalong, a published SKM of last year with its
 responses (their IKM shows on the public pages), and an open SKM of this year at Disdukcapil with
-some responses, so ``make demo`` shows every screen."""
+some responses, and a published maladministration-perception survey of the whole institution, so
+``make demo`` shows every screen."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 from pantau.accounts.models import User
 from pantau.registry.models import Institution, ServiceUnit
 from pantau.surveys import services, tallies
-from pantau.surveys.models import Campaign, Channel, Response
+from pantau.surveys.models import Campaign, Channel, Kind, Response
 
 PUBLISHED_PREFIX = "SKM"
 SEXES = ("Laki-laki", "Perempuan")
@@ -24,14 +25,20 @@ OCCUPATION = ("PNS", "Swasta", "Wirausaha", "Lainnya")
 
 
 def _responses(campaign: Campaign, count: int, rng: random.Random, skill: float) -> None:
+    """``count`` responses; ``skill`` is the share of best answers (IKM: 4; perception: "Tidak",
+    no maladministration seen — else mostly "Tidak tahu", sometimes "Ya")."""
     product_ids = list(campaign.services.values_list("product_id", flat=True))
     n = len(campaign.version.parsed.elements)
+    perception = campaign.version.parsed.kind == Kind.PERCEPTION
     rows = []
     now = timezone.now()
     for i in range(count):
         row: dict[str, Any] = {}
         for slot in range(1, n + 1):
-            value = 4 if rng.random() < skill else (3 if rng.random() < 0.8 else 2)
+            if perception:
+                value = 2 if rng.random() < skill else (3 if rng.random() < 0.6 else 1)
+            else:
+                value = 4 if rng.random() < skill else (3 if rng.random() < 0.8 else 2)
             row[f"a{slot}"] = value
         complete = i % 12 != 11  # about one in twelve left the form half-way
         if not complete:
@@ -78,7 +85,24 @@ def load(seed: int = 2026) -> str:
             services=[(p.pk, None) for p in dukcapil.products.filter(is_active=True).order_by("pk")[:6]])
         services.campaign_set_state(actor=admin, campaign=current, state=Campaign.State.OPEN)
         _responses(current, 37, rng, skill=0.55)
+        _whole_institution(admin, tabalong, rng, year)
     return _state()
+
+
+def _whole_institution(admin: User, institution: Institution, rng: random.Random, year: int) -> None:
+    """A published maladministration-perception survey of the whole institution (users of every
+    unit, its services from several units): the page at /survei/instansi/<id>/."""
+    products = [p for unit in ServiceUnit.objects.filter(institution=institution, is_active=True).order_by("pk")
+                for p in unit.products.filter(is_active=True).order_by("pk")[:2]]
+    campaign = services.campaign_create(
+        actor=admin, institution=institution, version=services.builtin_versions()["persepsi-maladministrasi"],
+        data={"title": f"Survei Persepsi Maladministrasi {year - 1} — {institution.name}",
+              "period_start": dt.date(year - 1, 8, 1), "period_end": dt.date(year - 1, 10, 31),
+              "population": None, "population_source": ""},
+        services=[(p.pk, None) for p in products])
+    _responses(campaign, 120, rng, skill=0.8)
+    for state in (Campaign.State.OPEN, Campaign.State.CLOSED, Campaign.State.PUBLISHED):
+        campaign = services.campaign_set_state(actor=admin, campaign=campaign, state=state)
 
 
 def _state() -> str:
