@@ -23,7 +23,8 @@ counted, whatever day it is:
   ``b < a``), so ``working_days_between(start, add_working_days(start, n)) == n``.
 - *n calendar days* after ``start`` end on ``start + n`` (30 days from 1 March end on 31 March). When the
   rule set says ``calendar_days_roll_forward`` (both shipped sets do, as Alaveteli does for calendar-day
-  deadlines), an end on a weekend, holiday or cuti bersama moves to the next working day.
+  deadlines; no Indonesian text was found either way), an end on a weekend, holiday or cuti bersama moves
+  to the next working day.
 - *years* (only the two-year rule) end on the anniversary: see :func:`last_day_to_report`.
 
 Every day that is counted or examined (``start`` excluded) must lie in a loaded year.
@@ -46,7 +47,8 @@ set in force on the day it was received: the one with the latest ``valid_from`` 
 
 **The two-year rule** (UU 37/2008 Pasal 24 ayat (3): the event reported must not be older than two years):
 the last day to report is the second anniversary of the event, the same day and month two years later;
-an event on 29 February has its anniversary on 28 February of a common year. A report received on that
+an event on 29 February has its anniversary on 28 February of a common year (a convention: the statute
+does not say; 28 February keeps the period inside the month, as most codes do). A report received on that
 day is in time; from the next day it is too old. The anniversary does not move off weekends or holidays:
 reports are received every day through the online channels.
 

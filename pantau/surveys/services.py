@@ -430,25 +430,20 @@ def response_submit(*, campaign: Campaign, client_token: str, answers: Mapping[s
         return existing, False
 
 
-def _check_open(campaign: Campaign, channel: str) -> None:
-    """Whether the campaign takes responses, read again inside the write: the public form works
-    from a cached campaign (``selectors.public_campaign``). On PostgreSQL the row is share-locked,
-    so a submission and a change of state (which locks it for update) do not cross."""
-    table = Campaign._meta.db_table
-    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+def _stored_if_open(campaign: Campaign, token: str, channel: str) -> bool:
+    """Whether a response with this token is stored already, once the campaign is read again inside
+    the write and found taking responses (else ``Rejected``): the public form works from a cached
+    campaign (``selectors.public_campaign``). One round trip. No lock: a response written while
+    the campaign closes counts like one sent a moment earlier, and publishing needs a closed
+    campaign first, so the frozen result never misses a response accepted before it."""
+    campaigns, responses = Campaign._meta.db_table, Response._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT state FROM {table} WHERE id = %s{lock}", [campaign.pk])  # noqa: S608 - our name
+        cursor.execute(f"SELECT c.state, EXISTS (SELECT 1 FROM {responses} r WHERE r.campaign_id = c.id "  # noqa: S608
+                       f"AND r.client_token = %s) FROM {campaigns} c WHERE c.id = %s", [token, campaign.pk])
         row = cursor.fetchone()
     if row is None or row[0] not in _open_states(channel):
         raise Rejected(_("Survei ini tidak sedang menerima jawaban."))
-
-
-def _stored(campaign_id: int, token: str) -> bool:
-    table = Response._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {table} WHERE campaign_id = %s AND client_token = %s",  # noqa: S608
-                       [campaign_id, token])
-        return cursor.fetchone() is not None
+    return bool(row[1])
 
 
 def _open_states(channel: str) -> tuple[str, ...]:
@@ -460,9 +455,8 @@ def _open_states(channel: str) -> tuple[str, ...]:
 def _store(campaign: Campaign, version: QuestionnaireVersion, token: str, answers: dict[str, int | None],
            person: dict[str, Any], suggestion: str, complete: bool, channel: str, actor: Any,
            started_at: dt.datetime | None) -> tuple[Response, bool]:
-    _check_open(campaign, channel)
     existing = None
-    if _stored(campaign.pk, token):  # a raw probe: most submissions are new
+    if _stored_if_open(campaign, token, channel):  # most submissions are new: no ORM read
         existing = (Response.objects.select_for_update().select_related("version")
                     .filter(campaign=campaign, client_token=token).first())
     if existing is not None and (existing.complete):

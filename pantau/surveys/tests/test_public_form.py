@@ -62,12 +62,12 @@ def test_submitting_twice_stores_one_response(cast: Any, quick: Any) -> None:
 
 def test_a_submission_reads_no_campaign_row_through_the_orm(cast: Any, quick: Any,
                                                             django_assert_num_queries: Any) -> None:
-    """The kept campaign serves the form: a submission is the state check, the token probe, the
+    """The kept campaign serves the form: a submission is the state check with the token probe, the
     insert and the tallies' one upsert (flat, whatever the campaign's size)."""
     campaign = make_campaign(cast)
     client = Client()
     fields = _form(client, campaign)
-    with django_assert_num_queries(6):  # and the savepoint the test transaction turns BEGIN into, and its release
+    with django_assert_num_queries(5):  # and the savepoint the test transaction turns BEGIN into, and its release
         assert _post(client, campaign, fields, **{"p_layanan": str(cast.ktp.pk)}).status_code == 302
     assert Response.objects.count() == 1
 
