@@ -226,6 +226,9 @@ def _scan_sql(kind: str, weights: list[float], where: str) -> str:
 Cells = dict[tuple[str, str], dict[str, Any]]
 # Campaigns per statement of a batch scan (their ids are bound parameters).
 SCAN_CHUNK = 500
+# PostgreSQL's memory for the scan's aggregates, for its transaction only (1 000 000 responses of
+# one campaign: 3.3 s with the default 4 MB, sorting on disk; 2.2 s with this, hashing).
+SCAN_WORK_MEM = "256MB"
 
 
 def _statements(campaigns: Iterable[Campaign]) -> Iterator[tuple[list[Campaign], str]]:
@@ -234,9 +237,11 @@ def _statements(campaigns: Iterable[Campaign]) -> Iterator[tuple[list[Campaign],
     by_version: dict[int, list[Campaign]] = defaultdict(list)
     for campaign in campaigns:
         by_version[campaign.version_id].append(campaign)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             cursor.execute("PRAGMA threads = 2")  # the sorter of the GROUP BY on two threads
+        elif connection.vendor == "postgresql":  # hash aggregates in memory instead of sorts on disk
+            cursor.execute(f"SET LOCAL work_mem = '{SCAN_WORK_MEM}'")  # (callers run in a transaction)
     for group in by_version.values():
         version = group[0].version
         kind, weights = version.parsed.kind, slot_weights(version)
@@ -245,6 +250,7 @@ def _statements(campaigns: Iterable[Campaign]) -> Iterator[tuple[list[Campaign],
             yield chunk, _scan_sql(kind, weights, f"campaign_id IN ({', '.join(['%s'] * len(chunk))})")
 
 
+@transaction.atomic
 def scan_many(campaigns: Iterable[Campaign]) -> dict[int, Cells]:
     """The tallies the responses give, per campaign (``_scan_sql``)."""
     out: dict[int, Cells] = {}
