@@ -5,7 +5,7 @@ Supported: ``${name}``, ``.`` (the current answer), 'text' and "text", numbers, 
 ``and``, ``or``, ``not(…)``, parentheses, ``+ - * div mod``, unary minus, ``selected(a, 'x')``,
 ``count-selected(a)``, ``string-length(a)``, ``regex(a, 'pattern')``, ``true()``, ``false()``.
 Anything else (another function, a bare name, a path) is refused with an ``ExpressionError`` that
-says what is wrong, in Indonesian.
+says what is wrong, in Indonesian (a ``messages.Message``, translatable where it is shown).
 
 Values follow XPath 1.0 as ODK uses it: an unanswered question is the empty string; a
 select_multiple answer is its values separated by spaces (a list or tuple in ``answers`` is joined
@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from pantau.surveys.messages import gettext_noop
 
 MAX_CHARS = 1000
 MAX_NESTING = 30  # parentheses, calls and signs inside each other
@@ -98,7 +100,8 @@ Node = Literal | Ref | Current | Negate | Binary | Call
 def _depth(*nodes: Node) -> int:
     depth = 1 + max((n.depth for n in nodes), default=0)
     if depth > MAX_DEPTH:
-        raise ExpressionError(f"ekspresi terlalu rumit (paling banyak {MAX_DEPTH} operasi bertingkat)")
+        raise ExpressionError(gettext_noop("ekspresi terlalu rumit (paling banyak %(most)s operasi bertingkat)",
+                                           most=MAX_DEPTH))
     return depth
 
 
@@ -109,8 +112,9 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         match = _TOKEN.match(text, pos)
         if match is None:
             if text[pos] in "'\"":
-                raise ExpressionError(f"teks tidak ditutup tanda kutip: {text[pos:pos + 20]}")
-            raise ExpressionError(f"karakter tidak dikenal {text[pos]!r} pada posisi {pos + 1}")
+                raise ExpressionError(gettext_noop("teks tidak ditutup tanda kutip: %(text)s", text=text[pos:pos + 20]))
+            raise ExpressionError(gettext_noop("karakter tidak dikenal %(char)s pada posisi %(position)s",
+                                               char=repr(text[pos]), position=pos + 1))
         kind = match.lastgroup or ""
         if kind == "refname":
             kind = "ref"
@@ -162,7 +166,8 @@ class _Parser:
     def enter(self) -> None:
         self.nesting += 1
         if self.nesting > MAX_NESTING:
-            raise ExpressionError(f"ekspresi terlalu bersarang (paling banyak {MAX_NESTING} tingkat kurung)")
+            raise ExpressionError(gettext_noop("ekspresi terlalu bersarang (paling banyak %(most)s tingkat kurung)",
+                                               most=MAX_NESTING))
 
     def peek(self) -> tuple[str, str]:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else ("end", "")
@@ -175,7 +180,11 @@ class _Parser:
     def expect(self, value: str) -> None:
         kind, got = self.take()
         if got != value or kind not in ("op", "word"):
-            raise ExpressionError(f"diharapkan {value!r}, bukan {got or 'akhir ekspresi'!r}")
+            if not got:
+                raise ExpressionError(gettext_noop("diharapkan %(expected)s, bukan 'akhir ekspresi'",
+                                                   expected=repr(value)))
+            raise ExpressionError(gettext_noop("diharapkan %(expected)s, bukan %(got)s", expected=repr(value),
+                                               got=repr(got)))
 
     def binary(self, level: int) -> Node:
         levels = (("or",), ("and",), ("=", "!="), ("<", "<=", ">", ">="), ("+", "-"), ("*", "div", "mod"))
@@ -209,9 +218,9 @@ class _Parser:
             return Current()
         if kind == "ref":
             if not NAME.fullmatch(value):
-                raise ExpressionError(f"nama isian tidak sah: ${{{value}}}")
+                raise ExpressionError(gettext_noop("nama isian tidak sah: ${%(name)s}", name=value))
             if self.known is not None and value not in self.known:
-                raise ExpressionError(f"isian tidak dikenal: ${{{value}}}")
+                raise ExpressionError(gettext_noop("isian tidak dikenal: ${%(name)s}", name=value))
             self.references.add(value)
             return Ref(value)
         if kind == "op" and value == "(":
@@ -222,14 +231,18 @@ class _Parser:
             return inner
         if kind == "word" and value not in _WORD_OPERATORS:
             if self.peek() != ("op", "("):
-                raise ExpressionError(f"nama tanpa ${{…}} tidak didukung: {value!r} (tulis ${{{value}}})")
+                raise ExpressionError(gettext_noop("nama tanpa ${…} tidak didukung: %(word)s (tulis ${%(name)s})",
+                                                   word=repr(value), name=value))
             return self.call(value)
-        raise ExpressionError(f"tidak diharapkan: {value or 'akhir ekspresi'!r}")
+        if not value:
+            raise ExpressionError(gettext_noop("tidak diharapkan: 'akhir ekspresi'"))
+        raise ExpressionError(gettext_noop("tidak diharapkan: %(token)s", token=repr(value)))
 
     def call(self, name: str) -> Node:
         if name not in FUNCTIONS:
-            raise ExpressionError(f"fungsi tidak dikenal atau tidak didukung: {name}() "
-                                  f"(yang didukung: {', '.join(f + '()' for f in FUNCTIONS)})")
+            raise ExpressionError(gettext_noop("fungsi tidak dikenal atau tidak didukung: %(name)s() "
+                                               "(yang didukung: %(supported)s)",
+                                               name=name, supported=", ".join(f + "()" for f in FUNCTIONS)))
         self.expect("(")
         self.enter()
         args: list[Node] = []
@@ -242,7 +255,8 @@ class _Parser:
         self.nesting -= 1
         least, most = FUNCTIONS[name]
         if not least <= len(args) <= most:
-            raise ExpressionError(f"{name}() memerlukan {least} argumen, bukan {len(args)}")
+            raise ExpressionError(gettext_noop("%(name)s() memerlukan %(least)s argumen, bukan %(given)s", name=name,
+                                               least=least, given=len(args)))
         pattern = None
         if name == "regex":
             pattern = self.pattern(args[1])
@@ -251,15 +265,16 @@ class _Parser:
     @staticmethod
     def pattern(node: Node) -> re.Pattern[str]:
         if not isinstance(node, Literal) or not isinstance(node.value, str):
-            raise ExpressionError("pola regex() harus berupa teks dalam tanda kutip")
+            raise ExpressionError(gettext_noop("pola regex() harus berupa teks dalam tanda kutip"))
         if len(node.value) > MAX_PATTERN_CHARS:
-            raise ExpressionError(f"pola regex() terlalu panjang (paling banyak {MAX_PATTERN_CHARS} karakter)")
+            raise ExpressionError(gettext_noop("pola regex() terlalu panjang (paling banyak %(most)s karakter)",
+                                               most=MAX_PATTERN_CHARS))
         if _risky_pattern(node.value):
-            raise ExpressionError("pola regex() dengan pengulangan bersarang tidak didukung, mis. (a+)+")
+            raise ExpressionError(gettext_noop("pola regex() dengan pengulangan bersarang tidak didukung, mis. (a+)+"))
         try:
             return re.compile(node.value)
         except re.error as exc:
-            raise ExpressionError(f"pola regex() tidak sah: {exc}") from None
+            raise ExpressionError(gettext_noop("pola regex() tidak sah: %(error)s", error=str(exc))) from None
 
 
 @dataclass(frozen=True)
@@ -281,19 +296,21 @@ class Expression:
 def compile_expression(text: str, known_names: set[str] | None = None) -> Expression:
     """Parse ``text``; with ``known_names``, every ``${name}`` must be one of them."""
     if not isinstance(text, str):
-        raise ExpressionError("ekspresi harus berupa teks")
+        raise ExpressionError(gettext_noop("ekspresi harus berupa teks"))
     if len(text) > MAX_CHARS:
-        raise ExpressionError(f"ekspresi terlalu panjang (paling banyak {MAX_CHARS} karakter)")
+        raise ExpressionError(gettext_noop("ekspresi terlalu panjang (paling banyak %(most)s karakter)",
+                                           most=MAX_CHARS))
     tokens = _tokens(text)
     if not tokens:
-        raise ExpressionError("ekspresi kosong")
+        raise ExpressionError(gettext_noop("ekspresi kosong"))
     parser = _Parser(tokens, known_names)
     tree = parser.binary(0)
     if parser.pos < len(tokens):
         kind, value = tokens[parser.pos]
         if kind == "word":
-            raise ExpressionError(f"operator tidak dikenal: {value!r} (ditulis kecil: and, or, div, mod)")
-        raise ExpressionError(f"tidak diharapkan: {value!r}")
+            raise ExpressionError(gettext_noop("operator tidak dikenal: %(word)s (ditulis kecil: and, or, div, mod)",
+                                               word=repr(value)))
+        raise ExpressionError(gettext_noop("tidak diharapkan: %(token)s", token=repr(value)))
     return Expression(text, tree, frozenset(parser.references))
 
 

@@ -26,13 +26,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal
 
+from pantau.surveys.messages import gettext_noop
+
 CONTEXT = Context(prec=40, rounding=ROUND_HALF_UP)
 SCALE = (1, 2, 3, 4)
 WEIGHT_TOLERANCE = Decimal("0.0005")  # weights written with 3 decimals (0.333 × 3) still sum to 1
 
 
 class SurveyError(ValueError):
-    """A questionnaire, profile or answer the formulas cannot take (the message says which)."""
+    """A questionnaire, profile or answer the formulas cannot take (``message`` says which, a
+    ``messages.Message``: Indonesian, translatable where it is shown)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -123,10 +130,11 @@ def weights(elements: Sequence[Element], profile: Profile = DEFAULT_PROFILE) -> 
     """Each element's weight: the profile's constant, else the elements' own (summing to 1), else
     exactly 1/n."""
     if not elements:
-        raise SurveyError("Kuesioner tanpa unsur tidak dapat dihitung.")
+        raise SurveyError(gettext_noop("Kuesioner tanpa unsur tidak dapat dihitung."))
     codes = [e.code for e in elements]
     if len(set(codes)) != len(codes):
-        raise SurveyError(f"Kode unsur ganda: {', '.join(sorted({c for c in codes if codes.count(c) > 1}))}.")
+        raise SurveyError(gettext_noop("Kode unsur ganda: %(codes)s.",
+                                       codes=", ".join(sorted({c for c in codes if codes.count(c) > 1}))))
     if profile.weight is not None:
         return {e.code: profile.weight for e in elements}
     given = [e.weight for e in elements]
@@ -135,12 +143,13 @@ def weights(elements: Sequence[Element], profile: Profile = DEFAULT_PROFILE) -> 
         return {e.code: equal for e in elements}
     if any(w is None for w in given):
         missing = ", ".join(e.code for e in elements if e.weight is None)
-        raise SurveyError(f"Bobot harus diisi untuk semua unsur atau tidak sama sekali (tanpa bobot: {missing}).")
+        raise SurveyError(gettext_noop("Bobot harus diisi untuk semua unsur atau tidak sama sekali "
+                                       "(tanpa bobot: %(codes)s).", codes=missing))
     if any(w is not None and w <= 0 for w in given):
-        raise SurveyError("Bobot setiap unsur harus lebih dari 0.")
+        raise SurveyError(gettext_noop("Bobot setiap unsur harus lebih dari 0."))
     total = sum((w for w in given if w is not None), Decimal(0))
     if abs(total - 1) > WEIGHT_TOLERANCE:
-        raise SurveyError(f"Jumlah bobot unsur harus 1, bukan {total.normalize()}.")
+        raise SurveyError(gettext_noop("Jumlah bobot unsur harus 1, bukan %(total)s.", total=total.normalize()))
     return {e.code: e.weight for e in elements if e.weight is not None}
 
 
@@ -177,7 +186,7 @@ def t_quantile(df: int) -> float:
     """The 0.975 quantile of Student's t with ``df`` degrees of freedom (the next lower tabulated
     df when between rows: a slightly wider, never narrower, interval)."""
     if df < 1:
-        raise SurveyError("Derajat bebas harus 1 atau lebih.")
+        raise SurveyError(gettext_noop("Derajat bebas harus 1 atau lebih."))
     if df > 120:
         return 1.96
     return _T_BY_DF[df]
@@ -219,16 +228,17 @@ def ikm_from_totals(totals: Mapping[str, int], counts: Mapping[str, int], respon
         weight = weights(elements, profile)
     unknown = sorted((set(totals) | set(counts)) - set(weight))
     if unknown:
-        raise SurveyError(f"Unsur tidak dikenal: {', '.join(unknown)}.")
+        raise SurveyError(gettext_noop("Unsur tidak dikenal: %(codes)s.", codes=", ".join(unknown)))
     empty = [e.code for e in elements if not counts.get(e.code)]
     if empty:
-        raise SurveyError(f"Belum ada jawaban untuk unsur: {', '.join(empty)}.")
+        raise SurveyError(gettext_noop("Belum ada jawaban untuk unsur: %(codes)s.", codes=", ".join(empty)))
     rows = []
     ni = Decimal(0)
     for e in elements:
         total, count = totals.get(e.code, 0), counts[e.code]
         if not count <= total <= 4 * count:
-            raise SurveyError(f"Unsur {e.code}: jumlah nilai {total} tidak mungkin untuk {count} jawaban 1–4.")
+            raise SurveyError(gettext_noop("Unsur %(code)s: jumlah nilai %(total)s tidak mungkin untuk %(count)s "
+                                           "jawaban 1–4.", code=e.code, total=total, count=count))
         nrr = _round(CONTEXT.divide(Decimal(total), Decimal(count)), profile.nrr_decimals)
         weighted = CONTEXT.multiply(nrr, weight[e.code])
         ni = CONTEXT.add(ni, weighted)
@@ -256,12 +266,14 @@ def ikm(answers: Iterable[Mapping[str, int | None]], elements: Sequence[Element]
     for number, answer in enumerate(answers, start=1):
         unknown = sorted(set(answer) - set(totals))
         if unknown:
-            raise SurveyError(f"Jawaban {number}: unsur tidak dikenal: {', '.join(unknown)}.")
+            raise SurveyError(gettext_noop("Jawaban %(number)s: unsur tidak dikenal: %(codes)s.", number=number,
+                                           codes=", ".join(unknown)))
         for code, value in answer.items():
             if value is None:
                 continue
             if isinstance(value, bool) or not isinstance(value, int) or value not in SCALE:
-                raise SurveyError(f"Jawaban {number}, unsur {code}: {value!r} di luar skala 1–4.")
+                raise SurveyError(gettext_noop("Jawaban %(number)s, unsur %(code)s: %(value)s di luar skala 1–4.",
+                                               number=number, code=code, value=repr(value)))
             totals[code] += value
             counts[code] += 1
         score = respondent_score(answer, weight)
@@ -288,7 +300,7 @@ def perception_score(answers: Iterable[bool | None]) -> Decimal:
     whose answer reports no maladministration (``True``); ``None`` (not answered) is not counted."""
     given = [a for a in answers if a is not None]
     if not given:
-        raise SurveyError("Belum ada jawaban untuk dihitung.")
+        raise SurveyError(gettext_noop("Belum ada jawaban untuk dihitung."))
     clean = sum(1 for a in given if a)
     return _round(CONTEXT.divide(Decimal(100 * clean), Decimal(len(given))), 2)
 
@@ -296,7 +308,8 @@ def perception_score(answers: Iterable[bool | None]) -> Decimal:
 def perception_from_totals(clean: int, answered: int) -> Decimal:
     """``perception_score`` from its counts: answers reporting no maladministration of those answered."""
     if answered < 1 or not 0 <= clean <= answered:
-        raise SurveyError("Belum ada jawaban untuk dihitung." if answered < 1 else "Jumlah jawaban tidak mungkin.")
+        raise SurveyError(gettext_noop("Belum ada jawaban untuk dihitung.") if answered < 1
+                          else gettext_noop("Jumlah jawaban tidak mungkin."))
     return _round(CONTEXT.divide(Decimal(100 * clean), Decimal(answered)), 2)
 
 
@@ -316,9 +329,10 @@ class Sample:
 def sample_size(population: int) -> Sample:
     """Krejcie & Morgan's minimum sample for ``population`` service users (nearest integer, half up)."""
     if isinstance(population, bool) or not isinstance(population, int) or population < 1:
-        raise SurveyError("Jumlah penerima layanan harus bilangan bulat 1 atau lebih.")
+        raise SurveyError(gettext_noop("Jumlah penerima layanan harus bilangan bulat 1 atau lebih."))
     if population > MAX_POPULATION:
-        raise SurveyError(f"Jumlah penerima layanan terlalu besar (paling banyak {MAX_POPULATION}).")
+        raise SurveyError(gettext_noop("Jumlah penerima layanan terlalu besar (paling banyak %(most)s).",
+                                       most=MAX_POPULATION))
     n = Decimal(population)
     pq = PROPORTION * (1 - PROPORTION)
     exact = CONTEXT.divide(CHI_SQUARE * n * pq, MARGIN * MARGIN * (n - 1) + CHI_SQUARE * pq)

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from pantau.surveys import indices, questionnaires
+from pantau.surveys.messages import gettext_noop
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_LINE_BYTES = 64 * 1024
@@ -56,7 +57,8 @@ Source = str | os.PathLike[str] | BinaryIO
 
 
 class ResponsesError(ValueError):
-    """The file cannot be tallied: ``problems`` lists each reason, one line each (Indonesian)."""
+    """The file cannot be tallied: ``problems`` lists each reason, one line each (Indonesian
+    ``messages.Message``s, translatable where they are shown)."""
 
     def __init__(self, problems: list[str], stopped: bool = False) -> None:
         self.problems = tuple(problems)
@@ -65,7 +67,7 @@ class ResponsesError(ValueError):
 
 
 class _Stop(Exception):
-    """A problem after which the file is not read further."""
+    """A problem after which the file is not read further (``args``: its messages)."""
 
 
 def elements_for(profile: indices.Profile) -> tuple[indices.Element, ...]:
@@ -96,6 +98,10 @@ class Tally:
                                        self.moments, population)
 
 
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
 def _shown(value: str, limit: int = 20) -> str:
     """A cell as quoted in a message: trimmed, cut short, control characters escaped."""
     text = value.strip()
@@ -117,9 +123,10 @@ def parse_value(raw: str) -> int | None:
             whole_number = Decimal(text.replace(",", ".")) % 1 == 0
         except InvalidOperation:  # pragma: no cover - NUMBER admits only plain decimals
             whole_number = False
-        reason = "di luar skala 1–4" if whole_number else "bukan bilangan bulat 1–4"
-        raise ValueError(f"nilai {_shown(raw)} {reason}")
-    raise ValueError(f"nilai {_shown(raw)} bukan angka 1–4")
+        if whole_number:
+            raise ValueError(gettext_noop("nilai %(value)s di luar skala 1–4", value=_shown(raw)))
+        raise ValueError(gettext_noop("nilai %(value)s bukan bilangan bulat 1–4", value=_shown(raw)))
+    raise ValueError(gettext_noop("nilai %(value)s bukan angka 1–4", value=_shown(raw)))
 
 
 class _Lines:
@@ -143,21 +150,22 @@ class _Lines:
         self.number += 1
         self.read += len(raw)
         if self.read > self.max_bytes:
-            raise _Stop(f"berkas lebih besar dari {self.max_bytes:,} byte".replace(",", "."))
+            raise _Stop(gettext_noop("berkas lebih besar dari %(most)s byte", most=_thousands(self.max_bytes)))
         if self.number == 1:
             if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-                raise _Stop("berkas berformat UTF-16; simpan ulang sebagai CSV UTF-8")
+                raise _Stop(gettext_noop("berkas berformat UTF-16; simpan ulang sebagai CSV UTF-8"))
             raw = raw.removeprefix(BOM)
         if b"\0" in raw:
-            raise _Stop(f"baris {self.number}: berisi byte NUL — bukan berkas teks CSV")
+            raise _Stop(gettext_noop("baris %(line)s: berisi byte NUL — bukan berkas teks CSV", line=self.number))
         if LONE_CR.search(raw.rstrip(b"\r")):
-            raise _Stop(f"baris {self.number}: akhir baris CR saja (format Mac lama) tidak didukung; "
-                        "simpan ulang sebagai CSV UTF-8")
+            raise _Stop(gettext_noop("baris %(line)s: akhir baris CR saja (format Mac lama) tidak didukung; "
+                                     "simpan ulang sebagai CSV UTF-8", line=self.number))
         if len(raw) > self.max_line:
-            raise _Stop(f"baris {self.number}: lebih panjang dari {self.max_line} byte")
+            raise _Stop(gettext_noop("baris %(line)s: lebih panjang dari %(most)s byte", line=self.number,
+                                     most=self.max_line))
         if self.number - self.record_start >= self.max_record_lines:
-            raise _Stop(f"baris {self.record_start}: rekaman melewati {self.max_record_lines} baris berkas "
-                        "(tanda kutip tidak ditutup?)")
+            raise _Stop(gettext_noop("baris %(line)s: rekaman melewati %(most)s baris berkas (tanda kutip tidak "
+                                     "ditutup?)", line=self.record_start, most=self.max_record_lines))
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -173,21 +181,24 @@ def _delimiter(header: str) -> str:
 
 
 def _header(names: list[str], wanted: tuple[str, ...]) -> list[int]:
-    """The position of each wanted column; ``_Stop`` naming the missing or repeated ones."""
+    """The position of each wanted column; ``_Stop`` naming the missing or (one message each) repeated ones."""
     seen: dict[str, list[int]] = {}
     for position, name in enumerate(names):
         seen.setdefault(name.strip().upper(), []).append(position)
     missing = [c for c in wanted if c not in seen]
     if missing:
-        found = ", ".join(_shown(n) for n in names[:8] if n.strip()) or "tidak ada"
-        raise _Stop(f"baris 1: kolom {', '.join(missing)} tidak ditemukan (judul kolom yang ada: {found}"
-                    f"{', …' if len(names) > 8 else ''}); perlu {wanted[0]}…{wanted[-1]}, "
-                    "dipisah koma atau titik koma")
+        found = ", ".join(_shown(n) for n in names[:8] if n.strip())
+        raise _Stop(gettext_noop(
+            "baris 1: kolom %(missing)s tidak ditemukan (judul kolom yang ada: %(found)s%(more)s); perlu "
+            "%(first)s…%(last)s, dipisah koma atau titik koma", missing=", ".join(missing),
+            found=found or gettext_noop("tidak ada"), more=", …" if len(names) > 8 else "", first=wanted[0],
+            last=wanted[-1]))
     twice = [c for c in wanted if len(seen[c]) > 1]
     if twice:
-        raise _Stop("baris 1: " + "; ".join(
-            f"kolom {c} muncul {len(seen[c])} kali (kolom ke-{', ke-'.join(str(p + 1) for p in seen[c])})"
-            for c in twice))
+        raise _Stop(*(gettext_noop("baris 1: kolom %(column)s muncul %(times)s kali (kolom %(positions)s)",
+                                   column=c, times=len(seen[c]),
+                                   positions=[gettext_noop("ke-%(number)s", number=p + 1) for p in seen[c]])
+                      for c in twice))
     return [seen[c][0] for c in wanted]
 
 
@@ -198,19 +209,24 @@ def _open(source: Source, max_bytes: int) -> tuple[BinaryIO, bool]:
         try:
             size = path.stat().st_size
             if path.is_dir():
-                raise _Stop(f"{path.name}: bukan berkas, melainkan folder")
+                raise _Stop(gettext_noop("%(name)s: bukan berkas, melainkan folder", name=path.name))
             if size > max_bytes:
-                raise _Stop(f"berkas {size:,} byte, lebih besar dari batas {max_bytes:,} byte".replace(",", "."))
+                raise _Stop(_too_big(size, max_bytes))
             return path.open("rb"), True
         except OSError as exc:
-            raise _Stop(f"berkas tidak dapat dibuka: {exc.strerror or exc}") from None
+            raise _Stop(gettext_noop("berkas tidak dapat dibuka: %(error)s", error=str(exc.strerror or exc))) from None
     try:
         size = os.fstat(source.fileno()).st_size
     except (AttributeError, OSError, ValueError):
         size = 0  # a pipe or an in-memory stream: counted while read
     if size > max_bytes:
-        raise _Stop(f"berkas {size:,} byte, lebih besar dari batas {max_bytes:,} byte".replace(",", "."))
+        raise _Stop(_too_big(size, max_bytes))
     return source, False
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    return gettext_noop("berkas %(size)s byte, lebih besar dari batas %(most)s byte", size=_thousands(size),
+                        most=_thousands(max_bytes))
 
 
 def read(source: Source, profile: indices.Profile = indices.DEFAULT_PROFILE, *, max_bytes: int = MAX_BYTES,
@@ -221,7 +237,7 @@ def read(source: Source, profile: indices.Profile = indices.DEFAULT_PROFILE, *, 
     try:
         stream, ours = _open(source, max_bytes)
     except _Stop as exc:
-        raise ResponsesError([str(exc)]) from None
+        raise ResponsesError(list(exc.args)) from None
     try:
         return _tally(stream, profile, max_bytes, max_line, max_rows, max_errors, max_record_lines)
     finally:
@@ -275,12 +291,12 @@ def _tally(stream: BinaryIO, profile: indices.Profile, max_bytes: int, max_line:
         try:
             first = next(lines)
         except StopIteration:
-            raise _Stop("berkas kosong: tidak ada baris judul maupun jawaban") from None
+            raise _Stop(gettext_noop("berkas kosong: tidak ada baris judul maupun jawaban")) from None
         delimiter = _delimiter(first)
         try:
             header = next(csv.reader([first], delimiter=delimiter, strict=True), [])
         except csv.Error as exc:
-            raise _Stop(f"baris 1: judul kolom rusak ({exc})") from None
+            raise _Stop(gettext_noop("baris 1: judul kolom rusak (%(error)s)", error=str(exc))) from None
         positions = _header(header, columns)
         reader = csv.reader(lines, delimiter=delimiter, strict=True)
         while len(problems) < max_errors:
@@ -290,10 +306,11 @@ def _tally(stream: BinaryIO, profile: indices.Profile, max_bytes: int, max_line:
             except StopIteration:
                 break
             except csv.Error as exc:
-                raise _Stop(f"baris {lines.record_start}: CSV rusak ({exc})") from None
+                raise _Stop(gettext_noop("baris %(line)s: CSV rusak (%(error)s)", line=lines.record_start,
+                                         error=str(exc))) from None
             rows += 1
             if rows > max_rows:
-                raise _Stop(f"berkas berisi lebih dari {max_rows:,} baris jawaban".replace(",", "."))
+                raise _Stop(gettext_noop("berkas berisi lebih dari %(most)s baris jawaban", most=_thousands(max_rows)))
             width = len(row)
             cells = [row[p].strip() if p < width else "" for p in positions]
             found = tuple(map(FAST.get, cells))
@@ -307,17 +324,19 @@ def _tally(stream: BinaryIO, profile: indices.Profile, max_bytes: int, max_line:
             else:
                 skipped += 1
     except _Stop as exc:
-        problems.append(str(exc))
+        problems.extend(exc.args)
         raise ResponsesError(problems[:max_errors + 1]) from None
     if problems:
         raise ResponsesError(problems, stopped=len(problems) >= max_errors)
     if rows == 0:
-        raise ResponsesError(["berkas hanya berisi baris judul, tanpa jawaban"])
+        raise ResponsesError([gettext_noop("berkas hanya berisi baris judul, tanpa jawaban")])
     sums.fold()
     if sums.respondents == 0:
-        raise ResponsesError([f"tidak ada baris berjawaban ({skipped} baris kosong dilewati)"])
-    unanswered = [f"kolom {column} ({code}): tidak ada satu pun jawaban"
-                  for column, code, count in zip(columns, sums.codes, sums.counts, strict=True) if count == 0]
+        raise ResponsesError([gettext_noop("tidak ada baris berjawaban (%(skipped)s baris kosong dilewati)",
+                                           skipped=skipped)])
+    unanswered: list[str] = [
+        gettext_noop("kolom %(column)s (%(code)s): tidak ada satu pun jawaban", column=column, code=code)
+        for column, code, count in zip(columns, sums.codes, sums.counts, strict=True) if count == 0]
     if unanswered:
         raise ResponsesError(unanswered)
     return Tally(profile, columns, elements, dict(zip(sums.codes, sums.totals, strict=True)),
@@ -334,7 +353,8 @@ def _slow(cells: list[str], columns: tuple[str, ...], line: int, problems: list[
         try:
             values.append(parse_value(cell) or 0)
         except ValueError as exc:
-            problems.append(f"baris {line}, kolom {column}: {exc}")
+            problems.append(gettext_noop("baris %(line)s, kolom %(column)s: %(reason)s", line=line, column=column,
+                                         reason=exc.args[0]))
             if len(problems) >= max_errors:
                 return None
     return tuple(values) if len(values) == len(cells) else None

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from pantau.core import audit
 from pantau.registry.models import Institution, ServiceProduct, ServiceUnit
 from pantau.registry.selectors import can_edit_institution, can_edit_unit, institutions_for, units_for
-from pantau.surveys import expressions, indices, panels, questionnaires, results, selectors, tallies
+from pantau.surveys import expressions, indices, messages, panels, questionnaires, results, selectors, tallies
 from pantau.surveys.models import (
     EXTRA_CHARS,
     MAX_ELEMENTS,
@@ -59,7 +59,7 @@ def check_document(document: Mapping[str, Any], source: str) -> questionnaires.Q
     try:
         parsed = questionnaires.parse(dict(document), source)
     except questionnaires.QuestionnaireError as exc:
-        raise ValidationError(str(exc)) from None
+        raise ValidationError(f"{exc.source}: {exc.path}: {messages.translate(exc.reason, _)}") from None
     if len(parsed.elements) > MAX_ELEMENTS:
         raise ValidationError(_("Paling banyak %(n)d unsur per kuesioner.") % {"n": MAX_ELEMENTS})
     return parsed

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from pantau.core.access import access
 from pantau.registry.selectors import can_edit_unit, units_for
 from pantau.surveys import questionnaires, services, xlsform
+from pantau.surveys.messages import translate
 from pantau.surveys.models import Questionnaire, QuestionnaireVersion
 from pantau.surveys.views_manage import staff
 
@@ -26,12 +27,21 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Berkas XLSForm (.xlsx, paling besar 5 MB)"))
 
 
+def _shown(problem: xlsform.Problem) -> str:
+    """A problem of the file in the user's language: where it is (sheet, row, column), then what."""
+    where = [problem.sheet, _("baris %(row)s") % {"row": problem.row} if problem.row else "",
+             _("kolom %(column)s") % {"column": problem.column} if problem.column else ""]
+    place = ", ".join(w for w in where if w)
+    message = translate(problem.message, _)
+    return f"{place}: {message}" if place else message
+
+
 @access(staff)
 def questionnaire_list(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = get_object_or_404(units_for(request.user).select_related("institution"), pk=unit_pk)
     can_edit = can_edit_unit(request.user, unit)
     form = UploadForm(request.POST or None, request.FILES or None) if can_edit else None
-    problems: list[xlsform.Problem] = []
+    problems: list[str] = []
     if form is not None and request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -41,9 +51,9 @@ def questionnaire_list(request: HttpRequest, unit_pk: int) -> HttpResponse:
             version = services.version_save(actor=request.user, unit=unit,
                                             document=questionnaires.to_document(parsed))
         except xlsform.XlsFormError as exc:
-            problems = exc.problems
+            problems = [_shown(p) for p in exc.problems]
         except ValidationError as exc:
-            problems = [xlsform.Problem("", 0, "", m) for m in exc.messages]
+            problems = list(exc.messages)
         else:
             messages.success(request, _("Kuesioner %(title)s tersimpan sebagai versi %(n)d.") % {
                 "title": version.questionnaire.title, "n": version.number})

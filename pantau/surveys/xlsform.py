@@ -10,7 +10,7 @@ unscored) with its ``required``, ``relevant``, ``constraint``, ``constraint_mess
 flattened (a group's ``relevant`` joined to its rows' with ``and``), metadata rows
 (``METADATA_TYPES``) dropped, the Indonesian label taken when there are several languages.
 Nothing unsupported is skipped: all problems come in one ``XlsFormError`` as (sheet, row, column,
-message).
+message), the message a ``messages.Message`` (Indonesian; the page showing it translates it).
 
 ``write`` gives the .xlsx that ``read`` turns back into an equal questionnaire; text that a
 spreadsheet would run as a formula is written as a string with the quote prefix.
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,10 +27,10 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from pantau.surveys import expressions, questionnaires
+from pantau.surveys import xlsform_cells as cells
+from pantau.surveys.messages import gettext_noop
 from pantau.surveys.questionnaires import PERCEPTION_CHOICES, Questionnaire, QuestionnaireError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -51,12 +50,7 @@ BEHAVIOUR_COLUMNS = ("choice_filter", "calculation", "repeat_count", "default", 
                      "read_only")
 SCALE_NAMES = ("1", "2", "3", "4")
 PERCEPTION_NAMES = ("ya", "tidak", "tidak_tahu")
-_TRUE, _FALSE = ("yes", "true", "1", "true()", "ya"), ("", "no", "false", "0", "false()", "tidak")
-_ALIASES = {"select one": "select_one", "select all that apply": "select_multiple", "select multiple":
-            "select_multiple", "begin group": "begin_group", "end group": "end_group", "begin repeat":
-            "begin_repeat", "end repeat": "end_repeat", "int": "integer", "string": "text"}
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old .xls, or an .xlsx with a password
-_FORMULA_STARTS = frozenset("=+-@\t\r\n\u2212")
 
 
 class Problem(NamedTuple):
@@ -93,38 +87,39 @@ def _bytes(source: BinaryIO | str | Path) -> bytes:
         else:
             data = source.read(MAX_BYTES + 1)
             if not isinstance(data, bytes):
-                raise _file_error("Berkas harus dibuka sebagai biner (mode rb).")
+                raise _file_error(gettext_noop("Berkas harus dibuka sebagai biner (mode rb)."))
             size = len(data)
     except OSError as exc:
-        raise _file_error(f"Berkas tidak dapat dibuka: {exc.strerror or exc}.") from None
+        raise _file_error(gettext_noop("Berkas tidak dapat dibuka: %(error)s.",
+                                       error=str(exc.strerror or exc))) from None
     if size > MAX_BYTES:
-        raise _file_error(f"Berkas lebih besar dari {MAX_BYTES // (1024 * 1024)} MB.")
+        raise _file_error(gettext_noop("Berkas lebih besar dari %(most)s MB.", most=MAX_BYTES // (1024 * 1024)))
     return data
 
 
 def _check_zip(data: bytes) -> None:
     """Refuse what is not an .xlsx, or one that unpacks too large or declares XML entities."""
     if data.startswith(_CFB):
-        raise _file_error("Berkas ini dilindungi kata sandi atau berformat Excel lama (.xls). Simpan ulang "
-                          "sebagai .xlsx tanpa kata sandi, lalu unggah lagi.")
+        raise _file_error(gettext_noop("Berkas ini dilindungi kata sandi atau berformat Excel lama (.xls). Simpan "
+                                       "ulang sebagai .xlsx tanpa kata sandi, lalu unggah lagi."))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             if "xl/workbook.xml" not in {i.filename for i in infos}:
-                raise _file_error("Berkas ZIP ini bukan buku kerja Excel (.xlsx).")
+                raise _file_error(gettext_noop("Berkas ZIP ini bukan buku kerja Excel (.xlsx)."))
             if sum(i.file_size for i in infos) > MAX_INFLATED:
-                raise _file_error("Isi berkas terlalu besar setelah dibuka.")
+                raise _file_error(gettext_noop("Isi berkas terlalu besar setelah dibuka."))
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")) and _scan(archive, info.filename, _DECLARATION):
-                    raise _file_error("Berkas memuat deklarasi XML (DOCTYPE) yang tidak diizinkan.")
+                    raise _file_error(gettext_noop("Berkas memuat deklarasi XML (DOCTYPE) yang tidak diizinkan."))
     except XlsFormError:
         raise
     except zipfile.BadZipFile:
-        raise _file_error("Berkas ini bukan berkas .xlsx (atau rusak).") from None
+        raise _file_error(gettext_noop("Berkas ini bukan berkas .xlsx (atau rusak).")) from None
     except RuntimeError:  # a member with a ZIP password
-        raise _file_error("Berkas ini dilindungi kata sandi. Simpan ulang tanpa kata sandi.") from None
+        raise _file_error(gettext_noop("Berkas ini dilindungi kata sandi. Simpan ulang tanpa kata sandi.")) from None
     except (OSError, EOFError, ValueError, NotImplementedError):
-        raise _file_error("Berkas .xlsx rusak dan tidak dapat dibaca.") from None
+        raise _file_error(gettext_noop("Berkas .xlsx rusak dan tidak dapat dibaca.")) from None
 
 
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
@@ -144,20 +139,6 @@ def _scan(archive: zipfile.ZipFile, part: str, pattern: re.Pattern[bytes]) -> re
     return None
 
 
-def _text(value: Any) -> str:
-    if value is None or isinstance(value, bool):
-        return {None: "", True: "true", False: "false"}[value]
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value.isoformat() if hasattr(value, "isoformat") else value).strip()
-
-
-def _header(text: str) -> str:
-    """``Label::Bahasa (id)`` → ``label::Bahasa (id)``; ``list name`` → ``list_name``."""
-    base, sep, language = text.partition("::")
-    return "_".join(base.lower().split()) + (sep + language.strip() if sep else "")
-
-
 @dataclass
 class _Sheet:
     headers: list[str] = field(default_factory=list)
@@ -171,24 +152,25 @@ def _read_sheet(ws: Any, name: str, problems: list[Problem], wide: bool) -> _She
     for number, values in enumerate(ws.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1):
         if values.count(None) == len(values) and number <= EXCEL_ROWS:
             continue  # blank (fast: a hostile file may pad a million of them)
-        texts = [_text(v) for v in values]
+        texts = [cells.text(v) for v in values]
         if number > MAX_ROWS and (any(texts) or number > EXCEL_ROWS):
-            problems.append(Problem(name, number, "", f"lembar lebih dari {MAX_ROWS} baris"))
+            problems.append(Problem(name, number, "", gettext_noop("lembar lebih dari %(most)s baris", most=MAX_ROWS)))
             break
         if not any(texts):
             continue
         if len(texts) > MAX_COLUMNS and any(texts[MAX_COLUMNS:]) and not wide:
-            problems.append(Problem(name, number, "", f"lebih dari {MAX_COLUMNS} kolom"))
+            problems.append(Problem(name, number, "", gettext_noop("lebih dari %(most)s kolom", most=MAX_COLUMNS)))
             wide = True
         if not columns:
-            columns = [_header(t) for t in texts[:MAX_COLUMNS]]
+            columns = [cells.header(t) for t in texts[:MAX_COLUMNS]]
             sheet.headers = [c for c in columns if c]
             continue
         row: dict[str, str] = {}
         for column, text in zip(columns, texts, strict=False):
             if column and text:
                 if len(text) > MAX_CELL_CHARS:
-                    problems.append(Problem(name, number, column, f"teks lebih dari {MAX_CELL_CHARS} karakter"))
+                    problems.append(Problem(name, number, column, gettext_noop("teks lebih dari %(most)s karakter",
+                                                                               most=MAX_CELL_CHARS)))
                     text = text[:MAX_CELL_CHARS]
                 row.setdefault(column, text)
         if row:
@@ -200,7 +182,7 @@ def _workbook_sheets(data: bytes, problems: list[Problem]) -> dict[str, _Sheet]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Exception:  # openpyxl raises many kinds on a damaged file; the user needs one sentence
-        raise _file_error("Berkas .xlsx rusak atau tidak dapat dibaca.") from None
+        raise _file_error(gettext_noop("Berkas .xlsx rusak atau tidak dapat dibaca.")) from None
     try:
         sheets = {}
         for ws in book.worksheets:
@@ -209,32 +191,16 @@ def _workbook_sheets(data: bytes, problems: list[Problem]) -> dict[str, _Sheet]:
                 with zipfile.ZipFile(io.BytesIO(data)) as archive:
                     far = _scan(archive, str(getattr(ws, "_worksheet_path", "")).lstrip("/"), _FAR_CELL)
                 if far:
-                    problems.append(Problem(key, int(far.group(1)), "", f"lebih dari {MAX_COLUMNS} kolom"))
+                    problems.append(Problem(key, int(far.group(1)), "", gettext_noop("lebih dari %(most)s kolom",
+                                                                                      most=MAX_COLUMNS)))
                 sheets[key] = _read_sheet(ws, key, problems, far is not None)
             elif key == "external_choices":
-                problems.append(Problem(key, 0, "", "lembar external_choices tidak didukung"))
+                problems.append(Problem(key, 0, "", gettext_noop("lembar external_choices tidak didukung")))
         return sheets
     except Exception:
-        raise _file_error("Isi berkas .xlsx rusak dan tidak dapat dibaca.") from None
+        raise _file_error(gettext_noop("Isi berkas .xlsx rusak dan tidak dapat dibaca.")) from None
     finally:
         book.close()
-
-
-def _language_columns(headers: list[str], base: str, default_language: str) -> list[str]:
-    """The columns of ``base`` (``label``, ``label::…``) in the order they are preferred."""
-    translated = [h for h in headers if h.startswith(base + "::")]
-
-    def indonesian(header: str) -> bool:
-        language = header.partition("::")[2].lower()
-        return "(id)" in language or "indonesia" in language or language.startswith("bahasa") or language == "id"
-
-    default = [h for h in translated if h.partition("::")[2].lower() == default_language.lower()]
-    ordered = [h for h in translated if indonesian(h)] + [h for h in headers if h == base] + default + translated
-    return list(dict.fromkeys(ordered))
-
-
-def _pick(row: dict[str, str], columns: list[str]) -> str:
-    return next((row[c] for c in columns if row.get(c)), "")
 
 
 # The choices sheet.
@@ -262,27 +228,28 @@ def _choices(sheet: _Sheet | None, language: str, problems: list[Problem]) -> di
     lists: dict[str, _List] = {}
     if sheet is None or not sheet.rows:
         return lists
-    labels = _language_columns(sheet.headers, "label", language)
+    labels = cells.language_columns(sheet.headers, "label", language)
     for column in ("list_name", "name"):
         if column not in sheet.headers:
-            problems.append(Problem("choices", 1, column, f"kolom {column} tidak ada"))
+            problems.append(Problem("choices", 1, column, gettext_noop("kolom %(column)s tidak ada", column=column)))
     if not labels:
-        problems.append(Problem("choices", 1, "label", "kolom label tidak ada"))
+        problems.append(Problem("choices", 1, "label", gettext_noop("kolom %(column)s tidak ada", column="label")))
     if any(p.sheet == "choices" and p.row == 1 for p in problems):
         return lists
     for number, row in sheet.rows:
-        list_name, name, label = row.get("list_name", ""), row.get("name", ""), _pick(row, labels)
+        list_name, name, label = row.get("list_name", ""), row.get("name", ""), cells.pick(row, labels)
         if not list_name:
-            problems.append(Problem("choices", number, "list_name", "nama daftar kosong"))
+            problems.append(Problem("choices", number, "list_name", gettext_noop("nama daftar kosong")))
             continue
         choice_list = lists.setdefault(list_name, _List(number))
         found = len(problems)
         if not name:
-            problems.append(Problem("choices", number, "name", "nama pilihan kosong"))
+            problems.append(Problem("choices", number, "name", gettext_noop("nama pilihan kosong")))
         elif name in choice_list.names:
-            problems.append(Problem("choices", number, "name", f"nama pilihan ganda dalam daftar {list_name}: {name}"))
+            problems.append(Problem("choices", number, "name", gettext_noop(
+                "nama pilihan ganda dalam daftar %(list)s: %(name)s", list=list_name, name=name)))
         if not label:
-            problems.append(Problem("choices", number, "label", "label pilihan kosong"))
+            problems.append(Problem("choices", number, "label", gettext_noop("label pilihan kosong")))
         choice_list.faulty = choice_list.faulty or len(problems) > found
         choice_list.names.append(name)
         choice_list.labels.append(label)
@@ -308,24 +275,12 @@ class _Item:
     checked: bool = True  # False: its choice list was reported already
 
 
-def _flag(text: str) -> bool | None:
-    return True if text.lower() in _TRUE else False if text.lower() in _FALSE else None
-
-
-def _type(text: str) -> list[str]:
-    words = " ".join(text.lower().split())
-    for alias, name in _ALIASES.items():
-        if words == alias or words.startswith(alias + " "):
-            words = name + words[len(alias):]
-    return words.split()
-
-
 class _Survey:
     def __init__(self, sheet: _Sheet, lists: dict[str, _List], kind: str, language: str,
                  problems: list[Problem]) -> None:
         self.sheet, self.lists, self.kind, self.problems = sheet, lists, kind, problems
-        self.labels = _language_columns(sheet.headers, "label", language)
-        self.messages = _language_columns(sheet.headers, "constraint_message", language)
+        self.labels = cells.language_columns(sheet.headers, "label", language)
+        self.messages = cells.language_columns(sheet.headers, "constraint_message", language)
         self.items: list[_Item] = []
         self.names: dict[str, int] = {}
 
@@ -335,25 +290,26 @@ class _Survey:
     def read(self) -> None:
         stack: list[_Frame] = []
         for number, row in self.sheet.rows:
-            words = _type(row.get("type", ""))
+            words = cells.type_words(row.get("type", ""))
             if not words:
-                self.problem(number, "type", "jenis (type) kosong")
+                self.problem(number, "type", gettext_noop("jenis (type) kosong"))
                 continue
             head = words[0]
             if head in ("begin_group", "begin_repeat"):
                 if head == "begin_repeat":
-                    self.problem(number, "type", "pengulangan (begin repeat) tidak didukung")
+                    self.problem(number, "type", gettext_noop("pengulangan (begin repeat) tidak didukung"))
                 stack.append(_Frame(head[6:], row.get("name", ""), row.get("relevant", ""), number))
                 self.columns(number, row)
             elif head in ("end_group", "end_repeat"):
                 if not stack or stack[-1].kind != head[4:]:
-                    self.problem(number, "type", f"{head.replace('_', ' ')} tanpa pasangan begin")
+                    self.problem(number, "type", gettext_noop("%(type)s tanpa pasangan begin",
+                                                              type=head.replace("_", " ")))
                 else:
                     stack.pop()
             elif not self.automatic(words, row, stack):
                 self.question(number, row, words, stack)
         for frame in stack:
-            self.problem(frame.row, "type", f"begin {frame.kind} tanpa end {frame.kind}")
+            self.problem(frame.row, "type", gettext_noop("begin %(kind)s tanpa end %(kind)s", kind=frame.kind))
 
     @staticmethod
     def automatic(words: list[str], row: dict[str, str], stack: list[_Frame]) -> bool:
@@ -365,46 +321,53 @@ class _Survey:
         """Report the filled columns Pantau cannot honour."""
         for column, value in row.items():
             prefixed = column.partition("::")[0] in ("bind", "body", "instance") and "::" in column
-            if prefixed or (column in BEHAVIOUR_COLUMNS and (column != "read_only" or _flag(value) is not False)):
-                self.problem(number, column, f"kolom {column} tidak didukung")
+            if prefixed or (column in BEHAVIOUR_COLUMNS and (column != "read_only" or cells.flag(value) is not False)):
+                self.problem(number, column, gettext_noop("kolom %(column)s tidak didukung", column=column))
 
     def question(self, number: int, row: dict[str, str], words: list[str], stack: list[_Frame]) -> None:
         head, name = words[0], row.get("name", "")
         if head not in SUPPORTED_TYPES:  # calculate, range, rank, date, geopoint, image, …
-            self.problem(number, "type", f"jenis {' '.join(words)} tidak didukung (yang didukung: "
-                                         f"{', '.join(SUPPORTED_TYPES)}, begin/end group)")
+            self.problem(number, "type", gettext_noop("jenis %(type)s tidak didukung (yang didukung: %(supported)s, "
+                                                      "begin/end group)", type=" ".join(words),
+                                                      supported=", ".join(SUPPORTED_TYPES)))
             return
         choice_list = None
         if head in ("select_one", "select_multiple"):
             if len(words) != 2:
-                self.problem(number, "type", "pilihan lainnya otomatis (or_other) tidak didukung: tambahkan pilihan "
-                                             "dan pertanyaan teks sendiri" if "or_other" in words
-                             else f"jenis {' '.join(words)} tidak didukung")
+                self.problem(number, "type", gettext_noop("pilihan lainnya otomatis (or_other) tidak didukung: "
+                                                          "tambahkan pilihan dan pertanyaan teks sendiri")
+                             if "or_other" in words
+                             else gettext_noop("jenis %(type)s tidak didukung", type=" ".join(words)))
                 return
             choice_list = self.lists.get(words[1])
             if choice_list is None:
-                self.problem(number, "type", f"daftar pilihan {words[1]} tidak ada atau kosong di lembar choices")
+                self.problem(number, "type", gettext_noop("daftar pilihan %(list)s tidak ada atau kosong di lembar "
+                                                          "choices", list=words[1]))
                 return
         if not name:
-            self.problem(number, "name", "nama (name) kosong")
+            self.problem(number, "name", gettext_noop("nama (name) kosong"))
         elif not expressions.NAME.fullmatch(name):
-            self.problem(number, "name", f"nama tidak sah: {name!r} (huruf, angka, _ ; diawali huruf)")
+            self.problem(number, "name", gettext_noop("nama tidak sah: %(name)s (huruf, angka, _ ; diawali huruf)",
+                                                      name=repr(name)))
         elif name in self.names:
-            self.problem(number, "name", f"nama ganda: {name} (juga di baris {self.names[name]})")
+            self.problem(number, "name", gettext_noop("nama ganda: %(name)s (juga di baris %(row)s)", name=name,
+                                                      row=self.names[name]))
         else:
             self.names[name] = number
-        label = _pick(row, self.labels)
+        label = cells.pick(row, self.labels)
         if not label:
-            self.problem(number, "label", "label kosong")
+            self.problem(number, "label", gettext_noop("label kosong"))
         self.columns(number, row)
-        required = _flag(row.get("required", ""))
+        required = cells.flag(row.get("required", ""))
         if required is None:
-            self.problem(number, "required", f"required bersyarat tidak didukung: {row['required']!r} (yes/no)")
+            self.problem(number, "required", gettext_noop("required bersyarat tidak didukung: %(value)s (yes/no)",
+                                                          value=repr(row["required"])))
         own = {k: row[k] for k in ("relevant", "constraint") if row.get(k)}
         groups = [(f.row, f.relevant) for f in stack if f.relevant]
         pantau_type = row.get("pantau_type", "").lower()
         if pantau_type not in ("", "service", "profile"):
-            self.problem(number, "pantau_type", f"nilai tidak dikenal: {pantau_type!r} (service, profile)")
+            self.problem(number, "pantau_type", gettext_noop("nilai tidak dikenal: %(value)s (service, profile)",
+                                                             value=repr(pantau_type)))
         scale = choice_list.scale() if choice_list and head == "select_one" else None
         element = pantau_type == "" and (
             (self.kind == "ikm" and scale is not None)
@@ -416,13 +379,13 @@ class _Survey:
             if row.get("pantau_weight"):
                 raw["weight"] = row["pantau_weight"]
             if own.get("constraint"):
-                self.problem(number, "constraint", "constraint pada pertanyaan berskor tidak didukung")
+                self.problem(number, "constraint", gettext_noop("constraint pada pertanyaan berskor tidak didukung"))
         else:
             if row.get("pantau_weight"):
-                self.problem(number, "pantau_weight", "bobot hanya untuk pertanyaan berskor")
+                self.problem(number, "pantau_weight", gettext_noop("bobot hanya untuk pertanyaan berskor"))
             kind_of = {"select_one": "choice", "select_multiple": "multiple"}.get(head, head)
             if pantau_type == "service" and head not in ("select_one", "text"):
-                self.problem(number, "pantau_type", "service hanya untuk select_one atau text")
+                self.problem(number, "pantau_type", gettext_noop("service hanya untuk select_one atau text"))
             elif pantau_type == "service" or (head == "select_one" and name in SERVICE_NAMES and pantau_type == ""):
                 kind_of = "service"
             raw["type"] = kind_of
@@ -430,7 +393,7 @@ class _Survey:
                 raw["choices"], raw["names"] = list(choice_list.labels), list(choice_list.names)
             raw["required"] = bool(required)
             raw["constraint"] = own.get("constraint", "")
-            raw["constraint_message"] = _pick(row, self.messages)
+            raw["constraint_message"] = cells.pick(row, self.messages)
         self.items.append(_Item(number, raw, element, own, groups, not (choice_list and choice_list.faulty)))
 
     def finish(self) -> None:
@@ -455,7 +418,8 @@ class _Survey:
                 try:
                     expressions.compile_expression(item.raw["relevant"], known)
                 except expressions.ExpressionError as exc:
-                    self.problem(item.row, "relevant", f"digabung dengan relevant grupnya: {exc.message}")
+                    self.problem(item.row, "relevant", gettext_noop("digabung dengan relevant grupnya: %(reason)s",
+                                                                    reason=exc.message))
 
 
 def read(source: BinaryIO | str | Path, *, kind_default: str = "ikm") -> Questionnaire:
@@ -466,19 +430,21 @@ def read(source: BinaryIO | str | Path, *, kind_default: str = "ikm") -> Questio
     sheets = _workbook_sheets(data, problems)
     survey = sheets.get("survey")
     if survey is None:
-        raise XlsFormError([*problems, Problem("survey", 0, "", "lembar survey tidak ada")])
+        raise XlsFormError([*problems, Problem("survey", 0, "", gettext_noop("lembar survey tidak ada"))])
     for column in ("type", "name", "label"):  # label: or label::Bahasa (id) …
         if not any(h == column or h.startswith(column + "::") for h in survey.headers):
-            problems.append(Problem("survey", 1, column, f"kolom {column} tidak ada"))
+            problems.append(Problem("survey", 1, column, gettext_noop("kolom %(column)s tidak ada", column=column)))
     if any(p.sheet == "survey" and p.row == 1 for p in problems):
         raise XlsFormError(problems)
     at, settings = next(iter(sheets["settings"].rows), (2, {})) if "settings" in sheets else (2, {})
     for column in ("public_key", "allow_choice_duplicates"):
-        if column in settings and _flag(settings[column]) is not False:
-            problems.append(Problem("settings", at, column, f"pengaturan {column} tidak didukung"))
+        if column in settings and cells.flag(settings[column]) is not False:
+            problems.append(Problem("settings", at, column, gettext_noop("pengaturan %(column)s tidak didukung",
+                                                                         column=column)))
     kind = settings.get("pantau_kind", "") or kind_default
     if kind not in questionnaires.KINDS:
-        problems.append(Problem("settings", at, "pantau_kind", f"jenis tidak dikenal: {kind!r} (ikm, perception)"))
+        problems.append(Problem("settings", at, "pantau_kind", gettext_noop(
+            "jenis tidak dikenal: %(kind)s (ikm, perception)", kind=repr(kind))))
         kind = "ikm"
     language = settings.get("default_language", "")
     lists = _choices(sheets.get("choices"), language, problems)
@@ -488,10 +454,11 @@ def read(source: BinaryIO | str | Path, *, kind_default: str = "ikm") -> Questio
     stem = Path(source).stem if isinstance(source, str | Path) else ""
     form_id = settings.get("form_id", "") or stem
     if not form_id:
-        problems.append(Problem("settings", at, "form_id", "form_id wajib diisi"))
+        problems.append(Problem("settings", at, "form_id", gettext_noop("form_id wajib diisi")))
     if not [i for i in reader.items if i.element]:
-        problems.append(Problem("survey", 0, "", "tidak ada pertanyaan berskor: untuk IKM, select_one dengan empat "
-                                                 "pilihan bernama 1, 2, 3, 4; untuk persepsi, Ya/Tidak/Tidak tahu"))
+        problems.append(Problem("survey", 0, "", gettext_noop(
+            "tidak ada pertanyaan berskor: untuk IKM, select_one dengan empat pilihan bernama 1, 2, 3, 4; untuk "
+            "persepsi, Ya/Tidak/Tidak tahu")))
     for item in reader.items:  # each row on its own, so that every bad row is named
         if not item.checked:
             continue
@@ -510,7 +477,7 @@ def read(source: BinaryIO | str | Path, *, kind_default: str = "ikm") -> Questio
         "id": form_id, "version": settings.get("version", "") or "1",
         "title": settings.get("form_title", "") or form_id, "kind": kind,
         "profile": settings.get("pantau_profile", "") or ("permenpanrb-14-2017" if kind == "ikm" else ""),
-        "source": settings.get("pantau_source", ""), "derived": _flag(settings.get("pantau_derived", "")) is True,
+        "source": settings.get("pantau_source", ""), "derived": cells.flag(settings.get("pantau_derived", "")) is True,
         "elements": [i.raw for i in reader.items if i.element],
         "profile_fields": [i.raw for i in reader.items if not i.element]}
     try:
@@ -537,21 +504,6 @@ def _whole_form_problem(exc: QuestionnaireError, items: list[_Item], settings_ro
 
 
 # Writing.
-
-def looks_like_formula(text: str) -> bool:
-    """Whether a spreadsheet could run ``text`` as a formula (the rule of ``reports.cells``)."""
-    first = text[:1]
-    return bool(first) and (first in _FORMULA_STARTS or unicodedata.normalize("NFKC", first) in _FORMULA_STARTS)
-
-
-def _cell(ws: Any, value: str) -> WriteOnlyCell:
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(ws, value=text)
-    cell.data_type = "s"  # never a formula
-    if looks_like_formula(text):
-        cell.quotePrefix = True
-    return cell
-
 
 SURVEY_COLUMNS = ("type", "name", "label", "required", "relevant", "constraint", "constraint_message",
                   "pantau_weight", "pantau_type")
@@ -592,7 +544,7 @@ def write(questionnaire: Questionnaire) -> bytes:
     for title, headers, rows in sheets:
         ws = book.create_sheet(title)
         for values in [headers, *rows]:
-            ws.append([_cell(ws, v) if v else None for v in values])
+            ws.append([cells.write_cell(ws, v) if v else None for v in values])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
