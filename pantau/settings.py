@@ -109,7 +109,7 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "pantau.core.sqlite",  # Django's, with a queue for writers (pantau/core/sqlite/base.py)
             "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "pantau.sqlite3")),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",

@@ -114,28 +114,34 @@ UPSERT_COLUMNS = ("complete", "partial", "r_sum", "r_squares", *(f"s{i}" for i i
                   *(f"c{i}" for i in range(1, MAX_ELEMENTS + 1)))
 
 
+def _number(value: float) -> str:
+    """A computed increment as an SQL literal (an int, or a float's exact repr)."""
+    return str(value) if isinstance(value, int) else repr(float(value))
+
+
 def _apply(campaign_id: int, keys: Iterable[tuple[str, str]], delta: Delta) -> None:
-    """Add ``delta`` to the cells ``keys`` of the campaign: one ``INSERT … ON CONFLICT DO UPDATE``
-    (SQLite ≥ 3.24 and PostgreSQL), so a submission costs one statement for its seven cells."""
+    """Add ``delta`` to the cells ``keys`` of the campaign in one statement (SQLite ≥ 3.24 and
+    PostgreSQL): the cells' keys as a small ``VALUES`` table, the increments (numbers this module
+    computed) as literals, so a submission binds 1 + 2 × 7 parameters, not 7 × 67 — the driver
+    parses the statement for every parameter, and that cost PostgreSQL submissions 2 ms."""
     keys = list(keys)
     if delta.empty():
         return
-    values: dict[str, Any] = {"complete": delta.complete, "partial": delta.partial, "r_sum": delta.r_sum,
-                              "r_squares": delta.r_squares}
+    values: dict[str, float] = {"complete": delta.complete, "partial": delta.partial, "r_sum": delta.r_sum,
+                                "r_squares": delta.r_squares}
     for i, (points, counted) in delta.slots.items():
         values[f"s{i}"], values[f"c{i}"] = points, counted
-    row = [values.get(name, 0) for name in UPSERT_COLUMNS]
     changed = [name for name in UPSERT_COLUMNS if values.get(name)]
     table = Tally._meta.db_table
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in ("campaign_id", "dimension", "key", *UPSERT_COLUMNS))
-    one = "(" + ", ".join(["%s"] * (3 + len(UPSERT_COLUMNS))) + ")"
+    row = ", ".join(_number(values.get(name, 0)) for name in UPSERT_COLUMNS)
     sets = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in changed)
-    sql = (f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(keys))} "  # noqa: S608 - our names
+    cells = ", ".join(["(%s, %s)"] * len(keys))
+    sql = (f"WITH cell (dimension, cell_key) AS (VALUES {cells}) "  # noqa: S608 - our names and numbers
+           f"INSERT INTO {table} ({columns}) SELECT %s, dimension, cell_key, {row} FROM cell WHERE true "
            f"ON CONFLICT (campaign_id, dimension, {quote('key')}) DO UPDATE SET {sets}")
-    params: list[Any] = []
-    for dimension, key in keys:
-        params += [campaign_id, dimension, key, *row]
+    params: list[Any] = [part for key in keys for part in key] + [campaign_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
