@@ -119,6 +119,9 @@ else:
                     "PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;"
                 ),
             },
+            # Tests: an in-memory database per process (what Django does for its own sqlite3
+            # engine; pytest-django recognises that engine by name only).
+            "TEST": {"NAME": ":memory:"},
             # Keep the connection between requests: opening one and running the PRAGMAs above
             # costs more than the queries of most pages (bench/README.md).
             "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),

@@ -26,7 +26,7 @@ class BackupError(Exception):
 def engine_of(database: Mapping[str, Any]) -> str:
     """``sqlite`` or ``postgresql`` for a Django database settings dict."""
     engine = str(database.get("ENGINE", ""))
-    if engine.endswith("sqlite3") or engine.endswith("spatialite"):
+    if engine.endswith(("sqlite3", "spatialite")) or engine == "pantau.core.sqlite":
         return "sqlite"
     if engine.endswith("postgresql") or engine.endswith("postgis"):
         return "postgresql"
