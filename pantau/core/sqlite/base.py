@@ -24,6 +24,13 @@ from django.db.backends.sqlite3 import base
 MAX_NAP = 0.002
 
 
+def _mode_of(database: str) -> int:
+    try:
+        return os.stat(database).st_mode & 0o666
+    except OSError:
+        return 0o600
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     _write_lock: int | None = None
 
@@ -37,7 +44,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
         path = self._lock_path()
         if path is None or self._write_lock is not None:
             return
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:  # as readable and writable as the database itself (another user's command may run it)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, _mode_of(str(self.settings_dict.get("NAME"))))
+        except OSError:  # a lock file this process may not open: SQLite's own busy handling, as before
+            return
         deadline = time.monotonic() + float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
         nap = 0.0001
         while True:

@@ -79,3 +79,39 @@ def _queue(db: Path) -> None:
     first._start_transaction_under_autocommit()
     first.close()  # a connection closed inside a transaction lets the others go
     assert _free(lock)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite backend's own lock")
+def test_a_lock_file_this_process_may_not_open_leaves_sqlite_to_queue_the_writers(tmp_path: Path,
+                                                                                  django_db_blocker: Any) -> None:
+    db = tmp_path / "w.sqlite3"
+    with django_db_blocker.unblock():
+        first = _wrapper(db, "w1")
+        first.ensure_connection()
+        Path(f"{db}-writelock").mkdir()  # cannot be opened for writing, not even by root
+        first._start_transaction_under_autocommit()
+        with first.cursor() as cursor:
+            cursor.execute("CREATE TABLE t (v INTEGER)")
+        first._commit()
+        first.close()
+
+
+def test_the_lock_file_takes_the_databases_permissions(tmp_path: Path, django_db_blocker: Any) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    db = tmp_path / "w.sqlite3"
+    db.touch(mode=0o660)
+    db.chmod(0o660)
+    with django_db_blocker.unblock():
+        first = _wrapper(db, "w1")
+        first.ensure_connection()
+        first._start_transaction_under_autocommit()
+        first._commit()
+        first.close()
+    assert Path(f"{db}-writelock").stat().st_mode & 0o777 == 0o660 & ~_umask()
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
