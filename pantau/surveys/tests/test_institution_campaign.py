@@ -39,6 +39,7 @@ def test_an_institution_campaign_from_creation_to_its_published_page(cast: Any) 
     campaign = _create(cast)
     form = Client().get(reverse("surveys:form", args=[campaign.public_token])).content.decode()
     assert cast.tabalong.name in form and f'value="{cast.pbg.pk}"' in form and f'value="{cast.ktp.pk}"' in form
+    assert "membantu instansi ini" in form and "membantu unit ini" not in form
     for value in (3, 4):
         answer(campaign, value, layanan=cast.pbg.pk)
     answer(campaign, 2, layanan=cast.ktp.pk)
