@@ -111,7 +111,7 @@ def tallies_all(exclude: int) -> dict[str, Any]:
     """(a) for every other campaign, as a batch job (a national overview, a recompute) does it:
     ``results.campaign_results`` of 500 campaigns at a time from their kept tallies (judged); then
     ``tallies.rebuild_many`` of all of them from the raw responses (the repair path) and the results
-    again, which must not change. Campaigns of one questionnaire version share its object."""
+    again, which must not change. (A questionnaire version is parsed once per process.)"""
     from pantau.surveys import results, tallies
     from pantau.surveys.models import Campaign, Response
 
@@ -129,9 +129,6 @@ def tallies_all(exclude: int) -> dict[str, Any]:
     c0, t0 = time.process_time(), time.perf_counter()
     campaigns = list(Campaign.objects.exclude(pk=exclude).select_related("version__questionnaire", "institution")
                      .order_by("pk"))
-    versions: dict[int, Any] = {}
-    for campaign in campaigns:
-        campaign.version = versions.setdefault(campaign.version_id, campaign.version)
     computable, counted, before = every_result()
     seconds = time.perf_counter() - t0
     cpu = time.process_time() - c0

@@ -258,11 +258,7 @@ def generate(sizes: Sizes, seed: int = 2026) -> dict[str, Any]:
     finally:
         w.end()
     t = time.monotonic()
-    every = list(Campaign.objects.filter(pk__in=campaigns).select_related("version").order_by("pk"))
-    version = every[0].version
-    for campaign in every:  # one questionnaire: parsed once
-        campaign.version = version
-    tallies.rebuild_many(every)
+    tallies.rebuild_many(Campaign.objects.filter(pk__in=campaigns).select_related("version").order_by("pk"))
     timings["tallies"] = round(time.monotonic() - t, 1)
     t = time.monotonic()
     w.analyze()

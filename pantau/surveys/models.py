@@ -88,11 +88,10 @@ class QuestionnaireVersion(models.Model):
 
     @cached_property
     def parsed(self) -> questionnaires.Questionnaire:
-        """The document parsed (and its expressions compiled) once per process: a stored version
-        never changes, and every public submission reads it."""
-        # A stored version never changes: its id and creation time name its document (a public
-        # submission reads the version without it, ``selectors.public_campaign``). One not yet
-        # stored is named by its document.
+        """The document parsed (and its expressions compiled) once per process. A stored version
+        never changes, so its id and creation time name its document (a public submission reads
+        the version without it, ``selectors.public_campaign``); one not yet stored is named by its
+        document."""
         key = (f"{self.pk}@{self.created_at.isoformat()}" if self.pk and self.created_at
                else json.dumps(self.document, sort_keys=True, ensure_ascii=False))
         found = _PARSED.get(key)
@@ -226,9 +225,6 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.dimension}:{self.key}"
-
-    def sums(self) -> list[tuple[int, int]]:
-        return [(getattr(self, f"s{i}"), getattr(self, f"c{i}")) for i in range(1, MAX_ELEMENTS + 1)]
 
 
 def _add_slots() -> None:

@@ -71,27 +71,27 @@ def service_ids(campaign: Campaign) -> frozenset[int]:
     return cached
 
 
-def published_for_unit(unit_id: int, limit: int = 20) -> list[Campaign]:
-    """The unit's published campaigns, newest period first (their results are stored)."""
-    return list(Campaign.objects.select_related("version__questionnaire")
-                .filter(unit_id=unit_id, state=Campaign.State.PUBLISHED)
+def _newest(state: str, limit: int, **owner: Any) -> list[Campaign]:
+    return list(Campaign.objects.select_related("version__questionnaire").filter(state=state, **owner)
                 .order_by("-period_end", "-pk")[:limit])
 
 
+def published_for_unit(unit_id: int, limit: int = 20) -> list[Campaign]:
+    """The unit's published campaigns, newest period first (their results are stored)."""
+    return _newest(Campaign.State.PUBLISHED, limit, unit_id=unit_id)
+
+
 def open_campaigns_for_unit(unit_id: int) -> list[Campaign]:
-    return list(Campaign.objects.filter(unit_id=unit_id, state=Campaign.State.OPEN).order_by("-period_end", "-pk")[:5])
+    return _newest(Campaign.State.OPEN, 5, unit_id=unit_id)
 
 
 def published_for_institution(institution_id: int, limit: int = 20) -> list[Campaign]:
     """The published campaigns of the institution as a whole (no unit), newest period first."""
-    return list(Campaign.objects.select_related("version__questionnaire")
-                .filter(unit=None, institution_id=institution_id, state=Campaign.State.PUBLISHED)
-                .order_by("-period_end", "-pk")[:limit])
+    return _newest(Campaign.State.PUBLISHED, limit, unit=None, institution_id=institution_id)
 
 
 def open_campaigns_for_institution(institution_id: int) -> list[Campaign]:
-    return list(Campaign.objects.filter(unit=None, institution_id=institution_id, state=Campaign.State.OPEN)
-                .order_by("-period_end", "-pk")[:5])
+    return _newest(Campaign.State.OPEN, 5, unit=None, institution_id=institution_id)
 
 
 def _published_index(unit_ids: Iterable[int], kind: str) -> dict[int, dict[str, Any]]:

@@ -315,12 +315,8 @@ class Kept:
     points: tuple[int, ...]
     counted: tuple[int, ...]
 
-    def sums(self) -> list[tuple[int, int]]:
-        return list(zip(self.points, self.counted, strict=True))
 
-
-KEPT_FIELDS = ("campaign_id", "dimension", "key", "complete", "partial", "r_sum", "r_squares",
-               *(f"s{i}" for i in range(1, MAX_ELEMENTS + 1)), *(f"c{i}" for i in range(1, MAX_ELEMENTS + 1)))
+KEPT_FIELDS = ("campaign_id", "dimension", "key", *UPSERT_COLUMNS)
 
 
 def current_many(campaign_ids: Iterable[int]) -> dict[int, dict[tuple[str, str], Kept]]:

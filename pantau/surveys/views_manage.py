@@ -64,8 +64,8 @@ def questionnaire_versions(unit: ServiceUnit | None) -> list[QuestionnaireVersio
     of a whole institution)."""
     services.builtin_versions()
     out = []
-    own = Q(unit=unit) if unit is not None else Q(pk__in=[])
-    for q in Questionnaire.objects.filter(Q(unit=None) | own).order_by("pk"):
+    owners = Q(unit=None) if unit is None else Q(unit=None) | Q(unit=unit)
+    for q in Questionnaire.objects.filter(owners).order_by("pk"):
         latest = q.versions.select_related("questionnaire").order_by("-number").first()
         if latest is not None:
             out.append(latest)
@@ -73,14 +73,13 @@ def questionnaire_versions(unit: ServiceUnit | None) -> list[QuestionnaireVersio
 
 
 def _service_rows(request: HttpRequest, unit: ServiceUnit | None, campaign: Campaign | None,
-                  institution: Institution | None = None) -> list[dict[str, Any]]:
+                  institution: Institution) -> list[dict[str, Any]]:
     """The products a campaign may cover (the unit's, or every active unit's of the institution),
     with what was chosen and the volumes given."""
     chosen = {s.product_id: s.volume for s in campaign.services.all()} if campaign else {}
     if unit is not None:
         products = unit.products.filter(is_active=True).order_by("name_key", "pk")
     else:
-        assert institution is not None
         products = (ServiceProduct.objects.filter(unit__institution=institution, unit__is_active=True, is_active=True)
                     .select_related("unit").order_by("unit__name_key", "name_key", "pk"))
     rows = []

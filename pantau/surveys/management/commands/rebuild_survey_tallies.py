@@ -25,21 +25,21 @@ class Command(BaseCommand):
             campaigns = campaigns.filter(pk__in=options["campaign"])
         ids = list(campaigns.values_list("pk", flat=True))
         differ = 0
-        versions: dict[int, Any] = {}
         for start in range(0, len(ids), CHUNK):
             chunk = list(campaigns.filter(pk__in=ids[start:start + CHUNK]))
-            for campaign in chunk:  # one parsed questionnaire per version
-                campaign.version = versions.setdefault(campaign.version_id, campaign.version)
             kept = tallies.current_many(c.pk for c in chunk)
-            fresh = tallies.scan_many(chunk)
+            fresh: dict[int, dict[Any, Any]]
+            if options["check"]:
+                fresh = {pk: {k: v for k, v in cells.items() if v["complete"] or v["partial"]}
+                         for pk, cells in tallies.scan_many(chunk).items()}
+            else:  # one scan: what the rebuild wrote is what the responses give
+                tallies.rebuild_many(chunk)
+                fresh = tallies.current_many(c.pk for c in chunk)
             for campaign in chunk:
                 slots = len(campaign.version.parsed.elements)
                 if ({k: tallies.comparable(t, slots) for k, t in kept[campaign.pk].items()}
-                        != {k: tallies.comparable(v, slots) for k, v in fresh[campaign.pk].items()
-                            if v["complete"] or v["partial"]}):
+                        != {k: tallies.comparable(t, slots) for k, t in fresh[campaign.pk].items()}):
                     differ += 1
                     self.stdout.write(f"campaign {campaign.pk}: tallies differ from the responses")
-            if not options["check"]:
-                tallies.rebuild_many(chunk)
         verb = "checked" if options["check"] else "rebuilt"
         self.stdout.write(f"{verb} {len(ids)} campaigns; {differ} differed")
