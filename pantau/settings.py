@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pantau.registry",
     "pantau.assessments",
     "pantau.surveys",
+    "pantau.complaints",
 ]
 
 MIDDLEWARE = [

@@ -122,6 +122,8 @@ class Office(models.Model):
     provinces = models.ManyToManyField(Province, blank=True, related_name="offices")
     address = models.CharField(max_length=255, blank=True)
     phone = models.CharField(max_length=50, blank=True)
+    # The office's code at the end of a complaint's tracking number (``0179/LM/VI/2022/BJM``).
+    code = models.CharField(_("kode kantor"), max_length=8, blank=True)
 
     class Meta:
         ordering = ["-is_national", "name"]
