@@ -269,6 +269,14 @@ STORAGES = {
             "OPTIONS": {"location": env_str("EVIDENCE_ROOT", str(VAR_DIR / "evidence")), "base_url": None},
         }
     ),
+    # Complaint attachments (identity documents, photos, evidence): private, never under MEDIA_URL;
+    # served only through the complaint's scoped download views (pantau.complaints.views_files).
+    "complaints": (
+        {"BACKEND": "django.core.files.storage.InMemoryStorage"} if TESTING else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": env_str("COMPLAINTS_ROOT", str(VAR_DIR / "complaints")), "base_url": None},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

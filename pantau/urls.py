@@ -16,6 +16,7 @@ urlpatterns = [
     path("kelola/penilaian/", include("pantau.assessments.urls_work", namespace="assessment_work")),
     path("kelola/survei/", include("pantau.surveys.urls_manage", namespace="survey_manage")),
     path("survei/", include("pantau.surveys.urls_public", namespace="surveys")),
+    path("", include("pantau.complaints.urls_files", namespace="complaint_files")),
     path("kelola/laporan/", include("pantau.complaints.urls_manage", namespace="complaint_manage")),
     path("lapor/", include("pantau.complaints.urls_public", namespace="complaints")),
     path("kelola/", include("pantau.registry.urls_manage", namespace="manage")),

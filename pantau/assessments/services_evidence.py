@@ -37,6 +37,7 @@ from pantau.assessments.models_evidence import NAME_CHARS, NOTE_CHARS, TOKEN_CHA
 from pantau.assessments.services_period import where
 from pantau.core import audit
 from pantau.core.errors import NotInScope
+from pantau.core.storage_sweep import sweep_storage
 from pantau.core.text import clean_text
 from pantau.registry import selectors as registry
 
@@ -262,29 +263,9 @@ def sweep_orphans(older_than: dt.timedelta, dry_run: bool = False) -> list[str]:
     """Files in the evidence storage that no row names (a transaction rolled back after the file
     was written), older than ``older_than`` so an upload in flight is never touched; deleted
     unless ``dry_run``. Walks one month's folder at a time (bounded memory)."""
-    storage = Evidence._meta.get_field("file").storage
-    cutoff = timezone.now() - older_than
-    found: list[str] = []
-
-    def walk(folder: str) -> None:
-        try:
-            folders, files = storage.listdir(folder)
-        except FileNotFoundError:
-            return
-        for sub in sorted(folders):
-            walk(f"{folder}/{sub}")
-        if not files:
-            return
-        known = set(Evidence.objects.filter(file__startswith=f"{folder}/").values_list("file", flat=True))
-        for name in sorted(files):
-            path = f"{folder}/{name}"
-            if path not in known and storage.get_modified_time(path) < cutoff:
-                found.append(path)
-                if not dry_run:
-                    storage.delete(path)
-
-    walk("evidence")
-    return found
+    return sweep_storage(Evidence._meta.get_field("file").storage, "evidence", older_than, dry_run=dry_run,
+                         known=lambda folder: set(Evidence.objects.filter(file__startswith=f"{folder}/")
+                                                  .values_list("file", flat=True)))
 
 
 def missing_evidence(sampled: SampledUnit, document: mdoc.Methodology) -> list[str]:

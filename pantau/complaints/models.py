@@ -12,6 +12,7 @@ occurrence) for the pages a reporter who chose *public* is shown on.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.storage import Storage, default_storage, storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,11 @@ from pantau.core.fields import BoundedTextField
 
 TEXT_LIMIT = 10_000  # a chronology, a remedy, an answer
 NOTE_LIMIT = 4_000
+
+
+def attachment_storage() -> Storage:
+    """Private storage of complaint attachments (settings ``STORAGES["complaints"]``)."""
+    return storages["complaints"] if "complaints" in settings.STORAGES else default_storage
 
 
 def _choices(enum: type) -> list[tuple[str, str]]:
@@ -237,7 +243,7 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    file = models.FileField(upload_to="complaints/%Y/%m/", max_length=200)
+    file = models.FileField(upload_to="%Y/%m/", max_length=200, storage=attachment_storage)
     flags = models.JSONField(default=list, blank=True)  # hidden sheets, rows, columns; PDF scripts …
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")

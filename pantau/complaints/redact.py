@@ -11,16 +11,17 @@
   ``0274-512345``, ``+62 21 5551234``. A number starting with ``0`` needs an area or operator code of at
   least three digits written together (``0[2-9]x``), so dates and times (``05-03-2024``, ``08.00``) and
   ``RT 003`` stay. Any other ``+`` number of 8 to 15 digits (a foreign phone) is a phone too.
-- *NIK*: 16 digits that do not start with ``0``, written together or in groups (``3201 2345 6789 0123``,
-  ``32.73.01.234567.0001``, ``327301 234567 0001``: the groupings in ``_NIK_GROUPS``). Every such number
-  is taken as personal: the family-card number (KK) and bank card numbers have the same length and are as
-  private. Other groupings with 16 digits (two dates ``12-03-2024 15-03-2024``, an amount
-  ``1.234.567.890.123.456``) are not.
+- *NIK*: 16 digits that do not start with ``0``, written together: every such number is taken as
+  personal (the family-card number, KK, has the same form and is as private). Written in groups
+  (``3201 2345 1205 0456``, ``32.73.01.450789.0001``, ``327301 450789 0001``: the groupings in
+  ``_NIK_GROUPS``) it must also look like one: a province code (``_PROVINCES``), a birth day (01–31, or
+  41–71 for women) and month in digits 7–10. So four years (``2021 2022 2023 2024``), two dates
+  (``12-03-2024 15-03-2024``) or an amount (``1.234.567.890.123.456``) are not a NIK.
 
 Numbers are read as *runs* of digit groups joined by a space, a dot or a dash (``/`` and ``:`` end a run,
-so ``0179/LM/VI/2022/BJM`` and ``10:30`` are never a phone). In a run, the longest span of whole groups
-that is a phone or a NIK is replaced, from left to right: ``0812 3456 7890 2024`` loses the phone and
-keeps ``2024``. A group is never split: ``08123456789055`` is no phone (14 digits). Years, amounts
+so ``0179/LM/VI/2022/BJM`` and ``10:30`` are never a phone). A run is cut into phones, NIKs and other groups so
+that the most digits are covered: ``0812 3456 7890 2024`` loses the phone and keeps ``2024``;
+``62 812… 62 812…`` is two phones. A group is never split: ``08123456789055`` is no phone (14 digits). Years, amounts
 (``Rp 150.000``), dates, postcodes and tracking numbers never qualify.
 
 ``redact`` repeats until nothing more is found, so ``redact(redact(x)) == redact(x)``; a marker never
@@ -41,13 +42,16 @@ _LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
 _TLD = r"[^\W\d_](?:[\w-]*[^\W_])?"
 _EMAIL = re.compile(rf"[\w.!#$%&'*+/=?^`{{|}}~-]+{_AT}(?:{_LABEL}{_DOT})+{_TLD}", re.IGNORECASE)
 
-_GROUP = r"\(?\+?\d+\)?"
+_GROUP = r"\(\+?\d+\)|\+?\d+"  # "(021)" keeps its brackets; "(0857…)" keeps only the text's
 _SEP = r"(?:[ \t\u00a0]*[.\-][ \t\u00a0]*|[ \t\u00a0]+)?"
-_RUN = re.compile(rf"(?<!\d){_GROUP}(?:{_SEP}{_GROUP})*")
+_RUN = re.compile(rf"(?<!\d)(?:{_GROUP})(?:{_SEP}(?:{_GROUP}))*")
 _GROUP_RE = re.compile(_GROUP)
 # How a NIK is written: together, in fours, or as region code, birth date and serial (``32.73.01.120590.0001``,
 # ``327301 120590 0001``). Two dates (``12-03-2024 - 15-03-2024``) or an amount also have 16 digits.
 _NIK_GROUPS = {(16,), (4, 4, 4, 4), (6, 6, 4), (2, 2, 2, 6, 4), (2, 2, 2, 2, 2, 2, 4)}
+# Province codes (Kemendagri), the first two digits of a NIK.
+_PROVINCES = {*range(11, 20), 21, *range(31, 37), *range(51, 54), *range(61, 66), *range(71, 77), 81, 82,
+              *range(91, 98)}
 _SPAN_DIGITS = 16  # no phone or NIK has more digits: a span stops growing past this
 
 
@@ -75,31 +79,42 @@ def _is_phone(groups: list[str], digits: str) -> bool:
 def _is_nik(groups: list[str], digits: str) -> bool:
     if len(digits) != 16 or digits[0] == "0" or any(not g.isdecimal() for g in groups):
         return False
-    return tuple(len(g) for g in groups) in _NIK_GROUPS
+    if len(groups) == 1:
+        return True
+    day, month = int(digits[6:8]), int(digits[8:10])
+    return (tuple(len(g) for g in groups) in _NIK_GROUPS and int(digits[:2]) in _PROVINCES
+            and (1 <= day <= 31 or 41 <= day <= 71) and 1 <= month <= 12)
 
 
 def _number_spans(run: str, offset: int) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of the phones and NIKs in one run of digit groups."""
+    """(start, end, kind) of the phones and NIKs in one run of digit groups: of all ways to cut the run
+    into matches and left-over groups, the one that covers the most digits (``62 812… 62 812…`` is two
+    phones, not one that ends in the second's ``62``)."""
     groups = list(_GROUP_RE.finditer(run))
+    n = len(groups)
+    digits = [_digits(g.group()) for g in groups]
+    # best[i]: (digits covered, matches) from group i on; choice[i]: (last group, kind) or None to skip i
+    best = [0] * (n + 1)
+    choice: list[tuple[int, str] | None] = [None] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        best[i] = best[i + 1]
+        joined = ""
+        for j in range(i, n):
+            joined += digits[j]
+            if len(joined) > _SPAN_DIGITS:
+                break
+            texts = [g.group() for g in groups[i:j + 1]]
+            kind = "nik" if _is_nik(texts, joined) else "telepon" if _is_phone(texts, joined) else None
+            if kind and len(joined) + best[j + 1] > best[i]:
+                best[i], choice[i] = len(joined) + best[j + 1], (j, kind)
     spans: list[tuple[int, int, str]] = []
     i = 0
-    while i < len(groups):
-        best: tuple[int, str] | None = None
-        digits = ""
-        texts: list[str] = []
-        for j in range(i, len(groups)):
-            texts.append(groups[j].group())
-            digits += _digits(texts[-1])
-            if len(digits) > _SPAN_DIGITS:
-                break
-            if _is_nik(texts, digits):
-                best = (j, "nik")
-            elif _is_phone(texts, digits):
-                best = (j, "telepon")
-        if best is None:
+    while i < n:
+        picked = choice[i]
+        if picked is None:
             i += 1
             continue
-        j, kind = best
+        j, kind = picked
         spans.append((offset + groups[i].start(), offset + groups[j].end(), kind))
         i = j + 1
     return spans

@@ -10,6 +10,7 @@ Identity and text: the reporter's identity goes to :class:`Reporter`, never into
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -74,8 +75,11 @@ def office_code(office: Office | None) -> str:
         return "PST"
     if office.code:
         return office.code
-    letters = "".join(ch for ch in office.name.replace("Ombudsman", "").replace("Perwakilan", "") if ch.isalpha())
-    return (letters[:3] or "ORI").upper()
+    words = [w for w in re.findall(r"[A-Za-z]+", office.name)
+             if w.lower() not in ("ombudsman", "ri", "republik", "indonesia", "perwakilan", "provinsi", "kantor")]
+    if len(words) > 1:
+        return "".join(w[0] for w in words[:3]).upper()
+    return (words[0][:3] if words else "ORI").upper()
 
 
 def _next_number(case: Case, on: dt.date) -> str:
@@ -220,6 +224,7 @@ def case_open(*, actor: Any, kind: str, channel: str, title: str, chronology: st
                                  note=_("Laporan diterima melalui %(channel)s.") % {
                                      "channel": Channel(channel).label})
     _carry_out(case, outcome.effects, event, actor, {})
+    case.save()
     audit.record(actor=actor or SYSTEM, event_type="case.opened", obj=case,
                  after={"kind": case.kind, "channel": case.channel, "number": case.number,
                         "visibility": case.visibility}, **_where(case))
