@@ -53,6 +53,32 @@ def _pending_event(c: Any) -> list[Any]:
                                            date=dt.date.today() + dt.timedelta(days=365), from_units=[c.dpmptsp])
     return [event.pk]
 
+def _complaint_file(c: Any) -> list[Any]:
+    """A confidential report at examination (examiner_kalsel assigned) with a photo the reporter gave."""
+    return [*_complaint_with_file(c)[:2]]
+
+
+def _complaint_reporter_file(c: Any) -> list[Any]:
+    _case, item, token = _complaint_with_file(c)
+    return [token, item]
+
+
+def _complaint_with_file(c: Any) -> tuple[int, int, str]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+
+    from pantau.complaints import files
+    from pantau.complaints.tests.helpers import file_report, to_examination
+    from pantau.complaints.tests.test_files import gps_photo
+
+    opened = file_report(c)
+    case = to_examination(c, opened.case)
+    with transaction.atomic():
+        [item] = files.attach(case=case, uploads=[SimpleUploadedFile("ktp.jpg", gps_photo(), "image/jpeg")],
+                              source="reporter")
+    return case.pk, item.pk, opened.token
+
+
 def _export_job(c: Any) -> list[Any]:
     """A finished export of admin_tabalong's: its page and its file are hers alone."""
     from pantau.registry import transfer_jobs
@@ -284,6 +310,8 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "accounts:accept": (lambda c: ["not-a-token"], set()),
     "accounts:tokens": (NONE, SIGNED_IN),
     "accounts:token_revoke": (lambda c: [1], set()),
+    "complaint_files:staff": (_complaint_file, {"intake_kalsel", "examiner_kalsel"}),
+    "complaint_files:reporter": (_complaint_reporter_file, PUBLIC),
     "jobs:list": (NONE, SIGNED_IN),
     "jobs:detail": (_export_job, {"admin_tabalong"}),
     "jobs:download": (_export_job, {"admin_tabalong"}),

@@ -229,7 +229,8 @@ def _zip_kind(data: bytes) -> str:
 def _check_type(data: bytes, name: str, content_type: str | None, limits: Limits) -> str:
     shown = _shown(name)
     kind = sniff(data)
-    ext = name.rsplit(".", 1)[-1].lower().strip() if "." in name else ""
+    base = re.split(r"[\\/]", name)[-1]
+    ext = clean_name(base.rsplit(".", 1)[-1]).lower()[:12] if "." in base else ""
     if kind not in KINDS or kind not in limits.kinds:
         what = (KINDS[kind].label if kind in KINDS else OTHER_LABELS[kind]) if kind else "jenis yang tidak dikenal"
         extra = (" Ubah fotonya ke JPEG (di iPhone: Pengaturan › Kamera › Format › Paling Kompatibel) lalu unggah "
@@ -455,6 +456,7 @@ def _office_flags(data: bytes, kind: str, name: str, limits: Limits) -> list[str
 _PDF_NAME = re.compile(rb"/(?:[A-Za-z0-9]|#[0-9A-Fa-f]{2})+")
 _PDF_FLAGS = {b"/JavaScript": "PDF berisi JavaScript", b"/JS": "PDF berisi JavaScript",
               b"/Launch": "PDF berisi perintah menjalankan program", b"/EmbeddedFile": "PDF berisi berkas tersemat",
+              b"/EmbeddedFiles": "PDF berisi berkas tersemat",
               b"/Encrypt": "PDF dilindungi kata sandi atau enkripsi"}
 
 

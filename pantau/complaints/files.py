@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from pantau.complaints import attachments
 from pantau.complaints.models import Attachment, Case, Event
-from pantau.complaints.selectors import roles_on
+from pantau.complaints.selectors import cases_q, may_see_identity, roles_on
 from pantau.core import audit
 from pantau.core.storage_sweep import sweep_storage
 
@@ -86,19 +86,19 @@ def _serve(item: Attachment) -> tuple[Any, Attachment]:
 
 
 def visible_to_staff(user: Any, case: Case) -> Any:
-    """The attachments of ``case`` that ``user`` (who may see the case) may open: Ombudsman staff of the
-    office all of them; provider staff only what a provider gave or the Ombudsman sent to them — never the
-    reporter's files, which may show identity documents."""
+    """The attachments of ``case`` that ``user`` (who may see the case) may open. The reporter's files may
+    show identity documents: only those who may see the identity open them (intake, the assigned examiner;
+    the head too when the reporter chose *public*). Ombudsman staff of the office and national oversight open
+    the staff's and the provider's files; provider staff only what a provider gave."""
     roles = set(roles_on(user, case))
-    qs = case.attachments.all()
-    if roles and roles <= PROVIDER_ROLES:
-        return qs.filter(source__in=[Attachment.Source.PROVIDER])
-    if not roles:
-        from pantau.complaints.selectors import cases_q
-
-        # National oversight reads the case but holds no role in it: the files stay with the office.
-        return qs.none() if cases_q(user) is not None else qs
-    return qs
+    sources: set[str] = set()
+    if may_see_identity(user, case):
+        sources.add(Attachment.Source.REPORTER)
+    if roles - PROVIDER_ROLES or (not roles and cases_q(user) is None):
+        sources |= {Attachment.Source.STAFF, Attachment.Source.PROVIDER}
+    if roles & PROVIDER_ROLES:
+        sources.add(Attachment.Source.PROVIDER)
+    return case.attachments.filter(source__in=sorted(sources))
 
 
 def open_for_staff(user: Any, case: Case, pk: int) -> tuple[Any, Attachment]:

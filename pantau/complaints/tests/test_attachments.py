@@ -186,6 +186,7 @@ def test_names_and_declared_types_must_agree_with_content() -> None:
     jpeg = photo("JPEG")
     assert refused(jpeg, "foto.png").code == "disguised"
     assert refused(jpeg, "foto").code == "disguised"
+    assert "namanya berakhiran .png" in refused(jpeg, "C:\\foto.jpg\\gambar.png").message
     assert refused(xlsx_bytes(), "laporan.pdf").code == "disguised"
     assert refused(jpeg, "foto.jpg", content_type="application/pdf").code == "disguised"
     for declared in (None, "", "image/jpeg", "image/pjpeg", "application/octet-stream", "IMAGE/JPEG; x=1"):
@@ -373,8 +374,9 @@ def test_pdf_is_kept_and_scripts_are_flagged() -> None:
     assert result.data == plain and result.flags == () and result.content_type == "application/pdf"
     script = b"%PDF-1.4\n1 0 obj << /OpenAction << /S /J#61vaScript /JS (app.alert(1)) >> /Launch 2 0 R >> endobj"
     assert clean(script, "surat.pdf").flags == ("PDF berisi JavaScript", "PDF berisi perintah menjalankan program")
-    assert clean(b"%PDF-1.7 /Encrypt 5 0 R /EmbeddedFiles", "a.pdf").flags == ("PDF dilindungi kata sandi atau "
-                                                                                "enkripsi",)
+    assert clean(b"%PDF-1.7 /Encrypt 5 0 R /EmbeddedFiles /Type /EmbeddedFile", "a.pdf").flags == (
+        "PDF dilindungi kata sandi atau enkripsi", "PDF berisi berkas tersemat")
+    assert clean(b"%PDF-1.7 /JSON /Launcher /JavaScripts", "a.pdf").flags == ()  # whole names only
 
 
 def test_html_before_the_pdf_signature_is_not_a_pdf() -> None:

@@ -100,9 +100,12 @@ def test_staff_download_is_scoped_and_audited(c: Any) -> None:
     assert AuditEvent.objects.filter(event_type="case.attachment_downloaded").count() == 1
     assert client_for(c.admin_tabalong).get(url).status_code == 404  # the reporter's file: may show identity
     assert client_for(c.intake_kalteng).get(url).status_code == 404
+    assert client_for(c.head_kalsel).get(url).status_code == 404  # a confidential reporter's identity documents
+    assert client_for(c.examiner2_kalsel).get(url).status_code == 404  # not assigned
     provider_url = reverse("complaint_files:staff", args=[case.pk, provider_file.pk])
     assert client_for(c.admin_tabalong).get(provider_url).status_code == 200
     assert client_for(c.admin_barsel).get(provider_url).status_code == 404
+    assert client_for(c.head_kalsel).get(provider_url).status_code == 200
 
 
 def test_the_reporter_opens_their_own_files_through_the_link_only(c: Any) -> None:
