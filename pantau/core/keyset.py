@@ -112,21 +112,30 @@ def following(values: tuple[Any, ...], ordering: tuple[str, ...]) -> Q:
 
 
 def keyset_page(request: HttpRequest, qs: QuerySet[Any], fields: tuple[str, ...], size: int) -> KeysetPage:
-    """One page of ``qs`` ordered by ``fields`` (ascending, the last one unique), from the cursor
-    in the request (``?setelah=<id>`` or ``?sebelum=<id>``)."""
+    """One page of ``qs`` ordered by ``fields`` (``-name`` for descending, the last one unique), from the
+    cursor in the request (``?setelah=<id>`` or ``?sebelum=<id>``)."""
     after, before = _cursor(request, AFTER), _cursor(request, BEFORE)
     cursor = after if after is not None else before
-    start = qs.filter(pk=cursor).values_list(*fields).first() if cursor is not None else None
+    names = tuple(name.removeprefix("-") for name in fields)
+    start = qs.filter(pk=cursor).values_list(*names).first() if cursor is not None else None
     if start is None:
         rows = list(qs.order_by(*fields)[: size + 1])
         return KeysetPage(rows[:size], _last_pk(rows, size), None)
     if after is not None:
-        rows = list(qs.filter(_beyond(tuple(start), fields, "gt")).order_by(*fields)[: size + 1])
+        rows = list(qs.filter(_after(tuple(start), fields)).order_by(*fields)[: size + 1])
         return KeysetPage(rows[:size], _last_pk(rows, size), rows[0].pk if rows else None)
-    rows = list(qs.filter(_beyond(tuple(start), fields, "lt")).order_by(*(f"-{f}" for f in fields))[: size + 1])
+    backwards = tuple(name[1:] if name.startswith("-") else f"-{name}" for name in fields)
+    rows = list(qs.filter(_after(tuple(start), backwards)).order_by(*backwards)[: size + 1])
     more_before = len(rows) > size
     rows = list(reversed(rows[:size]))
     return KeysetPage(rows, rows[-1].pk if rows else None, rows[0].pk if rows and more_before else None)
+
+
+def _after(values: tuple[Any, ...], ordering: tuple[str, ...]) -> Q:
+    """Rows after ``values`` in ``ordering``: all ascending as before (``_beyond``), else ``following``."""
+    if not any(name.startswith("-") for name in ordering):
+        return _beyond(values, ordering, "gt")
+    return following(values, ordering)
 
 
 def _last_pk(rows: list[Any], size: int) -> int | None:
