@@ -267,9 +267,11 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 from pantau.assessments.api import router as assessments_router  # noqa: E402
+from pantau.complaints.api import router as complaints_router  # noqa: E402
 from pantau.registry.api import router as registry_router  # noqa: E402
 from pantau.surveys.api import router as surveys_router  # noqa: E402
 
 api.add_router("/registry/", registry_router)
 api.add_router("/assessments/", assessments_router)
 api.add_router("/surveys/", surveys_router)
+api.add_router("/complaints/", complaints_router)

@@ -181,6 +181,11 @@ PASSWORD_RESET_PER_IP = env_int("PASSWORD_RESET_PER_IP", 20)
 # The public survey form: complete submissions per client address, campaign and hour (partial saves
 # may be twenty times as many), and the seconds a person needs at least to fill it in.
 SURVEY_SUBMIT_LIMIT = env_int("SURVEY_SUBMIT_LIMIT", 60)
+# Complaints: reports filed (web form and API) and tracking messages per client address and hour;
+# how long a closed case keeps the reporter's personal data (days) before redact_closed_cases removes it.
+COMPLAINT_SUBMIT_LIMIT = env_int("COMPLAINT_SUBMIT_LIMIT", 10)
+COMPLAINT_MESSAGE_LIMIT = env_int("COMPLAINT_MESSAGE_LIMIT", 30)
+COMPLAINTS_RETENTION_DAYS = env_int("COMPLAINTS_RETENTION_DAYS", 1826)
 SURVEY_MIN_SECONDS = env_int("SURVEY_MIN_SECONDS", 5)
 PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", 5)
 PASSWORD_RESET_WINDOW_SECONDS = env_int("PASSWORD_RESET_WINDOW_SECONDS", 3600)

@@ -38,6 +38,12 @@ READS_AUDIT = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"
 SEES_PERIODS = OFFICE_STAFF | {"admin_tabalong", "admin_barsel"}
 SEES_KALSEL_PERIOD = OFFICE_STAFF - {"assessor_kalteng"}
 CREATES_PERIODS = {"national_admin", "head_kalsel", "admin_tabalong", "admin_barsel"}
+# Complaints: the queue is for complaint staff and provider staff; a Kalsel report at examination is seen by
+# Kalsel's complaint staff, national oversight and (notified by the plenary) Tabalong and its Disdukcapil.
+COMPLAINT_QUEUE = {"national_admin", "head_kalsel", "intake_kalsel", "examiner_kalsel", "admin_tabalong",
+                   "operator_dukcapil", "admin_barsel"}
+SEES_COMPLAINT = {"national_admin", "head_kalsel", "intake_kalsel", "examiner_kalsel", "admin_tabalong",
+                  "operator_dukcapil"}
 
 Args = Callable[[Any], list[Any]]
 NONE: Args = lambda c: []  # noqa: E731
@@ -311,6 +317,18 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "accounts:tokens": (NONE, SIGNED_IN),
     "accounts:token_revoke": (lambda c: [1], set()),
     "complaint_files:staff": (_complaint_file, {"intake_kalsel", "examiner_kalsel"}),
+    "complaints:report": (NONE, PUBLIC),
+    "complaints:filed": (NONE, PUBLIC),
+    "complaints:track_help": (NONE, PUBLIC),
+    "complaints:track": (lambda c: [_complaint_with_file(c)[2]], PUBLIC),
+    "complaint_manage:list": (NONE, COMPLAINT_QUEUE),
+    "complaint_manage:new": (NONE, COMPLAINT_QUEUE - {"national_admin"}),
+    "complaint_manage:case": (lambda c: _complaint_file(c)[:1], SEES_COMPLAINT),
+    **{f"complaint_manage:{name}": (lambda c: _complaint_file(c)[:1], set())  # POST only
+       for name in ("identity", "checks", "conclusion", "classify", "assign", "hand_over", "visibility")},
+    "complaint_manage:act": (lambda c: [*_complaint_file(c)[:1], "summon"], set()),  # POST only
+    "complaint_manage:demand_answer": (lambda c: [*_complaint_file(c)[:1], 1], set()),  # POST only
+    "complaint_manage:demand_assess": (lambda c: [*_complaint_file(c)[:1], 1], set()),  # POST only
     "complaint_files:reporter": (_complaint_reporter_file, PUBLIC),
     "jobs:list": (NONE, SIGNED_IN),
     "jobs:detail": (_export_job, {"admin_tabalong"}),

@@ -193,3 +193,26 @@ def test_the_survey_benchmark_prints_its_tables_and_stores_each_submission_once(
     assert submit["status_302"] <= submit["stored"] <= submit["status_302"] + submit["in_flight"]
     assert submit["replay_302"] == submit["replayed"] > 0 and submit["replay_added"] == 0
     assert result["export"]["complete"] and result["export"]["rows"] == 20_000
+
+
+@pytest.mark.slow
+def test_the_complaints_benchmark_prints_its_tables_and_files_each_report_once(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "complaints.py"), "--quick", "--engine", "sqlite", "--no-fail",
+         "--work-dir", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=900, check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    tables = done.stdout.split("\nBENCH_JSON ", 1)[0].split("\n\n")
+    assert [t.splitlines()[0][:3] for t in tables[-3:]] == ["(a)", "(b)", "(c)"]
+    [result] = json.loads(done.stdout.split("\nBENCH_JSON ", 1)[1].splitlines()[0])
+    generated = result["info"]["generated"]
+    assert generated["cases"] == 2000 and 15_000 < generated["events"] < 25_000
+    assert 0.15 < generated["open"] / generated["cases"] < 0.35 and generated["counters"] > 0
+    for page in ("queue", "case"):
+        assert result["pages"][page]["requests"] > 0 and result["pages"][page]["non200"] == 0
+    intake = result["intake"]
+    assert intake["success"] > 0 and intake["failed"] == 0 and intake["consistent"]
+    assert intake["replay_302"] == intake["replayed"] > 0 and intake["replay_added"] == 0
+    first, second = result["daily"]["runs"]
+    assert first["exit"] == second["exit"] == 0 and first["changed"] and not second["changed"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.management.base import OutputWrapper
 from django.utils.translation import gettext_lazy as _
 
 from pantau.core import hooks
@@ -14,7 +15,15 @@ EVENT_TYPES = (
 )
 
 
+def load_demo(stdout: OutputWrapper) -> None:
+    """Demo cases in every stage for the demo offices, and the complaint staff's logins (``complaints/demo.py``)."""
+    from pantau.complaints import demo
+
+    stdout.write(demo.load())
+
+
 def register() -> None:
+    hooks.demo_step(hooks.DemoStep("complaints", order=50, run=load_demo))
     hooks.audited(
         hooks.AuditedType("complaints.case", label=_("Laporan")),
         hooks.AuditedType("complaints.demand", label=_("Tindakan korektif / Rekomendasi")),
@@ -24,3 +33,11 @@ def register() -> None:
     # with their case's event; timers, counters, notices and holidays are kept by the services.
     hooks.not_audited("complaints.reporter", "complaints.event", "complaints.timer", "complaints.attachment",
                       "complaints.counter", "complaints.holiday", "complaints.notice")
+    from pantau.complaints import panels
+
+    hooks.page_panel(hooks.PagePanel("public_product", "complaints", order=20,
+                                     template="complaints/public/product_panel.html",
+                                     stamp=panels.product_stamp, context=panels.product_context))
+    from pantau.complaints.views_manage import works_on_complaints
+
+    hooks.nav_item(hooks.NavItem("complaint_manage:list", _("Laporan masyarakat"), order=28, rule=works_on_complaints))

@@ -188,6 +188,7 @@ class Event(models.Model):
         STAFF = "staff", _("Internal")
         REPORTER = "reporter", _("Pelapor dan petugas")
         PROVIDER = "provider", _("Terlapor dan petugas")
+        BOTH = "both", _("Pelapor, terlapor dan petugas")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)

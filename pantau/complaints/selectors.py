@@ -21,7 +21,7 @@ from django.http import Http404
 from pantau.accounts.models import Membership, Role
 from pantau.accounts.scope import scope_of
 from pantau.complaints import workflow
-from pantau.complaints.models import Case, Reporter
+from pantau.complaints.models import Case, Event, Reporter
 from pantau.complaints.vocab import RecordKind
 from pantau.core import audit
 
@@ -139,3 +139,13 @@ def reporter_for(user: Any, case: Case, *, purpose: str = "") -> Reporter | None
         audit.record(actor=user, event_type="case.identity_viewed", obj=case, reason=purpose[:200],
                      institution_id=case.institution_id, province_id=case.province_id)
     return reporter
+
+
+def events_for_reporter(case: Case) -> QuerySet[Event]:
+    """The history the reporter sees through the tracking link: the steps they were told about."""
+    return case.events.filter(audience__in=[Event.Audience.REPORTER, Event.Audience.BOTH])
+
+
+def events_for_provider(case: Case) -> QuerySet[Event]:
+    """The history the reported provider sees: the steps it was told about, never the reporter's messages."""
+    return case.events.filter(audience__in=[Event.Audience.PROVIDER, Event.Audience.BOTH])

@@ -185,7 +185,8 @@ def case_open(*, actor: Any, kind: str, channel: str, title: str, chronology: st
     today = received_on or clock.today()
     rules = clock.rules(today)
     case = Case(kind=record_kind, state=State.RECEIVED, office=office, channel=channel, visibility=visibility,
-                title=title.strip(), chronology=chronology.strip(), event_date=event_date, remedy=remedy.strip(),
+                title=redact(title.strip()), chronology=chronology.strip(), event_date=event_date,
+                remedy=remedy.strip(),
                 prior_complaint=prior_complaint, prior_complaint_date=prior_complaint_date,
                 prior_complaint_channel=prior_complaint_channel.strip(),
                 prior_complaint_answer=prior_complaint_answer.strip(), institution=institution, unit=unit,
@@ -327,8 +328,7 @@ def case_transition(*, actor: Any, case: Case, action: str, reason: str | None =
     event = Event.objects.create(case=case, actor=_user(actor), actor_label=_actor_label(actor, role),
                                  action=action, source_state=before["state"], target_state=case.state,
                                  note=note.strip(), reason=outcome.reason or "",
-                                 audience=Event.Audience.REPORTER if "notify_reporter" in outcome.effects
-                                 else Event.Audience.STAFF)
+                                 audience=audience_of(outcome.effects))
     _carry_out(case, outcome.effects, event, actor, dict(payload or {}))
     if outcome.reason:
         case.closure_reason = outcome.reason
@@ -337,6 +337,15 @@ def case_transition(*, actor: Any, case: Case, action: str, reason: str | None =
                  after={"state": case.state, "kind": case.kind, "action": action}, reason=outcome.reason or "",
                  **_where(case))
     return case
+
+
+def audience_of(effects: Iterable[str]) -> str:
+    """Who a transition's history row is shown to: the reporter when they are notified, the reported party
+    when it is (``notify_reported_party``), both, or staff only."""
+    reporter, provider = "notify_reporter" in effects, "notify_reported_party" in effects
+    if reporter and provider:
+        return Event.Audience.BOTH
+    return Event.Audience.REPORTER if reporter else Event.Audience.PROVIDER if provider else Event.Audience.STAFF
 
 
 def _carry_out(case: Case, effects: Iterable[str], event: Event, actor: Any, payload: dict[str, Any]) -> None:

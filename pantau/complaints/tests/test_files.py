@@ -73,7 +73,8 @@ def test_a_file_left_by_a_rolled_back_transaction_is_swept(c: Any) -> None:
     case = file_report(c).case
     before = stored_paths()
     with pytest.raises(RuntimeError), transaction.atomic():
-        files.attach(case=case, uploads=[SimpleUploadedFile("a.jpg", gps_photo(), content_type="image/jpeg")], source="reporter")
+        photo = SimpleUploadedFile("a.jpg", gps_photo(), content_type="image/jpeg")
+        files.attach(case=case, uploads=[photo], source="reporter")
         raise RuntimeError("the caller fails after the file was written")
     [orphan] = stored_paths() - before
     assert orphan in files.sweep_orphans(dt.timedelta(0))

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from pantau.complaints.tests.test_api import COMPLAINT_OPERATIONS
 from pantau.core.models import AuditEvent
 from pantau.registry.tests.api_helpers import Api
 from pantau.surveys.tests.helpers import SKM_CODES
@@ -80,6 +81,7 @@ OPERATIONS: dict[str, tuple[Params, Body, set[str]]] = {
     "response_submit": (lambda c: {"pk": _campaign(c)[0]}, lambda c, role: {
         "client_token": f"api-{role}-0001", "answers": dict.fromkeys(SKM_CODES, 4)}, EDITS_DUKCAPIL),
 }
+OPERATIONS.update(COMPLAINT_OPERATIONS)  # /api/complaints/: who may call each (pantau/complaints/tests/test_api.py)
 ROLES = sorted(PUBLIC)
 
 
