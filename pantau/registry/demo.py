@@ -29,6 +29,8 @@ OFFICES = [
     ("Ombudsman RI Perwakilan Kalimantan Tengah", "62", "Jl. Tjilik Riwut Km 2,5, Palangka Raya", "(0536) 3242100"),
     ("Ombudsman RI Perwakilan Sumatera Selatan", "16", "Jl. Kapten A. Rivai No. 1, Palembang", "(0711) 350600"),
 ]
+# The code at the end of a complaint's tracking number (0179/LM/VI/2022/BJM), by the office's city.
+OFFICE_CODES = {"63": "BJM", "62": "PLK", "16": "PLG"}
 
 # (name, kind, province code, regency code or None)
 INSTITUTIONS = [
@@ -190,12 +192,12 @@ def load_demo(seed: int = 2026) -> list[DemoLogin]:
     provinces = {p.code: p for p in Province.objects.filter(code__in=["63", "62", "16"])}
     if len(provinces) < 3:
         raise RuntimeError("load the regions first: pantau load_regions")
-    national = Office.objects.create(name="Ombudsman Republik Indonesia (Kantor Pusat)", is_national=True,
+    national = Office.objects.create(name="Ombudsman Republik Indonesia (Kantor Pusat)", is_national=True, code="PST",
                                      address="Jl. H.R. Rasuna Said Kav. C-19, Jakarta Selatan")
     admin = _user("admin", "Admin Nasional", Role.NATIONAL_ADMIN)
     offices = {}
     for name, code, address, phone in OFFICES:
-        office = Office.objects.create(name=name, address=address, phone=phone)
+        office = Office.objects.create(name=name, address=address, phone=phone, code=OFFICE_CODES[code])
         office.provinces.add(provinces[code])
         offices[code] = office
     del national
