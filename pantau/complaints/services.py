@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,10 +90,29 @@ def _next_number(case: Case, on: dt.date) -> str:
         holder, suffix = f"o{case.office_id}", office_code(case.office)
     else:
         holder, suffix = f"i{case.institution_id}", f"INS{case.institution_id}"
-    counter, _created = Counter.objects.select_for_update().get_or_create(holder=holder, year=on.year, code=code)
+    return f"{_bump(holder, on.year, code):04d}/{code}/{ROMAN[on.month - 1]}/{on.year}/{suffix}"
+
+
+def _bump(holder: str, year: int, code: str) -> int:
+    """The next number of a counter, in the caller's transaction: one upsert returning the new value
+    (PostgreSQL; SQLite 3.35+), else a locked read and an update."""
+    if connection.vendor == "postgresql" or (connection.vendor == "sqlite" and sqlite_returning()):
+        table = Counter._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f'INSERT INTO {table} (holder, year, code, "last") VALUES (%s, %s, %s, 1) '  # noqa: S608
+                           f'ON CONFLICT (holder, year, code) DO UPDATE SET "last" = {table}."last" + 1 '
+                           f'RETURNING "last"', [holder, year, code])
+            return int(cursor.fetchone()[0])
+    counter, _created = Counter.objects.select_for_update().get_or_create(holder=holder, year=year, code=code)
     Counter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db(fields=["last"])
-    return f"{counter.last:04d}/{code}/{ROMAN[on.month - 1]}/{on.year}/{suffix}"
+    return counter.last
+
+
+def sqlite_returning() -> bool:
+    import sqlite3
+
+    return sqlite3.sqlite_version_info >= (3, 35, 0)
 
 
 def new_tracking_token() -> tuple[str, str]:
@@ -205,7 +224,9 @@ def case_open(*, actor: Any, kind: str, channel: str, title: str, chronology: st
     if record_kind not in WITHOUT_REPORTER:
         raw, case.tracking_hash = new_tracking_token()
     case.number = _next_number(case, today)
-    case.full_clean(exclude=["number", "tracking_hash", "client_token"])
+    # The related objects were read above; their existence is not checked again (one query each).
+    case.full_clean(exclude=["number", "tracking_hash", "client_token", "office", "institution", "unit", "product",
+                             "province", "intake_officer", "examiner"], validate_unique=False)
     try:
         with transaction.atomic():
             case.save()

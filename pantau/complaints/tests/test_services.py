@@ -240,3 +240,11 @@ def test_chronology_is_bounded(c: Any) -> None:
     with pytest.raises(ValidationError):
         file_report(c, chronology=CHRONOLOGY * 100)
     assert not Case.objects.exists()
+
+
+def test_numbers_count_up_per_office_year_and_kind_with_or_without_returning(c: Any, monkeypatch: Any) -> None:
+    first = file_report(c).case.number
+    monkeypatch.setattr(services, "sqlite_returning", lambda: False)
+    second = file_report(c).case.number
+    consultation = file_report(c, kind="consultation").case.number
+    assert [first[:4], second[:4], consultation[:8]] == ["0001", "0002", "0001/KNS"]
