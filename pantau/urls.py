@@ -17,6 +17,7 @@ urlpatterns = [
     path("kelola/survei/", include("pantau.surveys.urls_manage", namespace="survey_manage")),
     path("survei/", include("pantau.surveys.urls_public", namespace="surveys")),
     path("", include("pantau.complaints.urls_files", namespace="complaint_files")),
+    path("", include("pantau.complaints.urls_letters", namespace="complaint_docs")),
     path("kelola/laporan/", include("pantau.complaints.urls_manage", namespace="complaint_manage")),
     path("lapor/", include("pantau.complaints.urls_public", namespace="complaints")),
     path("kelola/", include("pantau.registry.urls_manage", namespace="manage")),

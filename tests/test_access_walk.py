@@ -44,6 +44,7 @@ COMPLAINT_QUEUE = {"national_admin", "head_kalsel", "intake_kalsel", "examiner_k
                    "operator_dukcapil", "admin_barsel"}
 SEES_COMPLAINT = {"national_admin", "head_kalsel", "intake_kalsel", "examiner_kalsel", "admin_tabalong",
                   "operator_dukcapil"}
+COMPLAINT_OFFICE = {"head_kalsel", "intake_kalsel", "examiner_kalsel"}
 
 Args = Callable[[Any], list[Any]]
 NONE: Args = lambda c: []  # noqa: E731
@@ -83,6 +84,13 @@ def _complaint_with_file(c: Any) -> tuple[int, int, str]:
         [item] = files.attach(case=case, uploads=[SimpleUploadedFile("ktp.jpg", gps_photo(), "image/jpeg")],
                               source="reporter")
     return case.pk, item.pk, opened.token
+
+
+def _complaint_lahp(c: Any) -> list[Any]:
+    """A confidential report whose LAHP was issued (Tabalong and its Disdukcapil notified)."""
+    from pantau.complaints.tests.helpers import file_report, to_examination, to_lahp
+
+    return [to_lahp(c, to_examination(c, file_report(c).case)).pk]
 
 
 def _export_job(c: Any) -> list[Any]:
@@ -330,6 +338,12 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "complaint_manage:demand_answer": (lambda c: [*_complaint_file(c)[:1], 1], set()),  # POST only
     "complaint_manage:demand_assess": (lambda c: [*_complaint_file(c)[:1], 1], set()),  # POST only
     "complaint_files:reporter": (_complaint_reporter_file, PUBLIC),
+    # Generated documents: Kalsel's complaint staff; the issued LAHP also the notified provider; the queue export
+    # for everyone with a queue (GET of the XLSX export shows the page that starts the job).
+    "complaint_docs:lahp": (_complaint_lahp, COMPLAINT_OFFICE | {"admin_tabalong", "operator_dukcapil"}),
+    "complaint_docs:clarification": (lambda c: _complaint_file(c)[:1], COMPLAINT_OFFICE),
+    "complaint_docs:export_csv": (NONE, COMPLAINT_QUEUE),
+    "complaint_docs:export_xlsx": (NONE, COMPLAINT_QUEUE),
     "jobs:list": (NONE, SIGNED_IN),
     "jobs:detail": (_export_job, {"admin_tabalong"}),
     "jobs:download": (_export_job, {"admin_tabalong"}),

@@ -33,6 +33,7 @@ from ninja.responses import Status
 
 from pantau.complaints import clock, deadlines, selectors, services, workflow
 from pantau.complaints.due import Thresholds, thresholds
+from pantau.complaints.messages import translate as tr
 from pantau.complaints.models import Case, Demand, Timer
 from pantau.complaints.redact import redact
 from pantau.complaints.schemas import (
@@ -78,6 +79,8 @@ OTHER_ACTIONS = {"open": "Laporan diterima", "reporter_message": "Informasi tamb
                  "hand_over": "Laporan dilimpahkan ke kantor lain", "assign": "Asisten pemeriksa ditetapkan",
                  "visibility": "Kerahasiaan laporan diubah"}
 ACTION_LABELS = {**{t.action: t.label for t in reversed(workflow.TRANSITIONS)}, **OTHER_ACTIONS}
+EARLIEST_EVENT_YEAR = 1945  # as the public form (forms_public.ReportForm._not_future)
+EARLIEST_BIRTH_YEAR = 1900  # as the staff entry (forms_manage.IntakeForm.clean)
 NEEDS = {"assign_examiner": "examiner_id", "open_corrective_actions": "demands", "send_recommendation": "demands"}
 
 
@@ -97,7 +100,7 @@ def _who(label: str) -> str:
 
 
 def _label(action: str) -> str:
-    return _(ACTION_LABELS.get(action, action))
+    return tr(ACTION_LABELS.get(action, action))
 
 
 def _deadlines(case: Case, timers: list[Timer], today: dt.date) -> list[dict[str, Any]]:
@@ -112,13 +115,13 @@ def _deadlines(case: Case, timers: list[Timer], today: dt.date) -> list[dict[str
         title, status = timer.step, None
         try:
             if rules is not None:
-                title = rules.step(timer.step).title
+                title = tr(rules.step(timer.step).title)
                 status = deadlines.status(timer.due_on, today, calendar, due_soon_within=rules.due_soon_within,
                                           very_overdue_after=rules.very_overdue_after)
         except deadlines.DeadlineError:
             status = None
         rows.append({"step": timer.step, "title": title, "started_on": timer.started_on, "due_on": timer.due_on,
-                     "status": status, "status_label": _(STATUS_LABELS[status]) if status else ""})
+                     "status": status, "status_label": tr(STATUS_LABELS[status]) if status else ""})
     return rows
 
 
@@ -153,6 +156,14 @@ def _check_dates(payload: ReportIn, today: dt.date) -> None:
     problems: dict[str, str] = {}
     if payload.reporter.birth_date is not None and payload.reporter.birth_date >= today:
         problems["reporter.birth_date"] = _("Tanggal lahir harus sebelum hari ini.")
+    # A year the web form refuses too (it is a typing slip, not an old event: year 0001 or 0202).
+    for name, first in (("event_date", EARLIEST_EVENT_YEAR), ("prior_complaint_date", EARLIEST_EVENT_YEAR)):
+        day = getattr(payload, name)
+        if day is not None and day.year < first:
+            problems[name] = _("Periksa tahunnya: %(year)d.") % {"year": day.year}
+    birth = payload.reporter.birth_date
+    if birth is not None and birth.year < EARLIEST_BIRTH_YEAR:
+        problems["reporter.birth_date"] = _("Periksa tahunnya: %(year)d.") % {"year": birth.year}
     if payload.prior_complaint_date is not None:
         if payload.prior_complaint_date > today:
             problems["prior_complaint_date"] = _("Tanggal pengaduan kepada instansi tidak boleh sesudah hari ini.")
@@ -185,7 +196,7 @@ def report_file(request: HttpRequest, payload: ReportIn) -> Any:
     case = opened.case
     body = {"number": case.number, "token": opened.token, "created": opened.created,
             "track_url": f"{request.path.rsplit('/reports', 1)[0]}/track/{opened.token}" if opened.token else "",
-            "state": case.state, "state_label": state_label(State(case.state), RecordKind(case.kind)),
+            "state": case.state, "state_label": tr(state_label(State(case.state), RecordKind(case.kind))),
             "missing": services.formal_missing(case, reporter) if opened.created else []}
     return Status(201 if opened.created else 200, body)
 
@@ -198,9 +209,9 @@ def track(request: HttpRequest, token: str = TOKEN) -> Any:
     events = selectors.events_for_reporter(case).order_by("at", "id")
     reason = CLOSURE_REASONS.get(case.closure_reason)
     return {
-        "number": case.number, "kind": case.kind, "kind_label": RecordKind(case.kind).label, "state": case.state,
-        "state_label": state_label(State(case.state), RecordKind(case.kind)), "received_on": case.received_on,
-        "closed": not case.is_open, "closure_reason": reason.label if reason else "",
+        "number": case.number, "kind": case.kind, "kind_label": tr(RecordKind(case.kind).label), "state": case.state,
+        "state_label": tr(state_label(State(case.state), RecordKind(case.kind))), "received_on": case.received_on,
+        "closed": not case.is_open, "closure_reason": tr(reason.label) if reason else "",
         "events": [{"at": e.at, "action": e.action, "label": _label(e.action), "by": _who(e.actor_label),
                     "note": redact(e.note)} for e in events],
         "deadlines": _deadlines(case, _running(case), clock.today()),
@@ -217,7 +228,7 @@ def track_message(request: HttpRequest, payload: MessageIn, token: str = TOKEN) 
     event = services.reporter_message(case=case, note=payload.note)
     case.refresh_from_db(fields=["state"])
     return Status(201, {"at": event.at, "state": case.state,
-                        "state_label": state_label(State(case.state), RecordKind(case.kind))})
+                        "state_label": tr(state_label(State(case.state), RecordKind(case.kind)))})
 
 
 # --- staff: the cases in the token user's scope -----------------------------------------------------------------
@@ -279,8 +290,8 @@ def my_case(request: HttpRequest, pk: int = ID) -> Any:
         "prior_complaint_date", "reported_other", "event_too_old", "in_court", "outside_authority", "substance",
         "agency_group", "alleged", "found", "complexity", "conclusion", "closure_reason")}
     return {
-        **data, "kind_label": RecordKind(case.kind).label,
-        "state_label": state_label(State(case.state), RecordKind(case.kind)),
+        **data, "kind_label": tr(RecordKind(case.kind).label),
+        "state_label": tr(state_label(State(case.state), RecordKind(case.kind))),
         "due_status": limits.status(case.next_due_on) or None,
         "summary": case.public_summary, "remedy": "" if provider else redact(case.remedy),
         "institution_name": case.institution.name if case.institution else "",
@@ -300,9 +311,10 @@ def my_case_actions(request: HttpRequest, pk: int = ID) -> Any:
     user = _user(request)
     case = selectors.case_for(user, pk)
     kind, state = RecordKind(case.kind), State(case.state)
-    return [{"action": t.action, "label": t.label, "role": role, "available": not refusals, "refusals": refusals,
+    return [{"action": t.action, "label": tr(t.label), "role": role, "available": not refusals,
+             "refusals": [tr(m) for m in refusals],
              "target_state": t.target.value if t.target else None, "requires_reason": t.requires_reason,
-             "reasons": [{"code": r.code, "label": r.label} for r in workflow.reasons_for(kind, state, role)]
+             "reasons": [{"code": r.code, "label": tr(r.label)} for r in workflow.reasons_for(kind, state, role)]
              if t.requires_reason else [],
              "needs": sorted({NEEDS[e] for e in t.effects if e in NEEDS})}
             for t, role, refusals in services.actions_for(user, case)]
@@ -330,9 +342,9 @@ def case_transition(request: HttpRequest, payload: TransitionIn, pk: int = ID) -
     except workflow.TransitionRefused as refused:
         if refused.code == "not_found":
             raise Http404 from None
-        raise HttpError(refused.http_status, refused.message) from None
+        raise HttpError(refused.http_status, tr(refused.message)) from None
     return {"id": case.pk, "number": case.number, "kind": case.kind, "state": case.state,
-            "state_label": state_label(State(case.state), RecordKind(case.kind)),
+            "state_label": tr(state_label(State(case.state), RecordKind(case.kind))),
             "closure_reason": case.closure_reason}
 
 
@@ -349,7 +361,7 @@ def _refused_as_404(call: Any) -> Any:
     except workflow.TransitionRefused as refused:
         if refused.code == "not_found":
             raise Http404 from None
-        raise HttpError(refused.http_status, refused.message) from None
+        raise HttpError(refused.http_status, tr(refused.message)) from None
 
 
 @router.post("/demands/{pk}/answer", response={200: DemandOut, **WRITE_ERRORS}, tags=STAFF_TAGS)

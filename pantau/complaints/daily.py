@@ -46,6 +46,7 @@ from django_tasks import task
 
 from pantau.accounts.models import Membership, Role
 from pantau.complaints import clock, deadlines, services, tasks, workflow
+from pantau.complaints.messages import translate as tr
 from pantau.complaints.models import Case, Notice, Timer
 from pantau.complaints.vocab import State
 
@@ -294,7 +295,7 @@ def send_reminder(user_id: int, day: str, items: list[list[str]], total: int) ->
     lines = [_("Tenggat laporan yang perlu Anda tindak lanjuti per %(day)s:") % {"day": day}, ""]
     for number, _step, status, due_on, title in items:
         lines.append(_("- %(number)s: %(title)s, %(status)s (tenggat %(due)s)") % {
-            "number": number, "title": title, "status": labels.get(status, status), "due": due_on})
+            "number": number, "title": tr(title), "status": labels.get(status, status), "due": due_on})
     if total > len(items):
         lines.append(_("… dan %(n)d tenggat lainnya.") % {"n": total - len(items)})
     queue = settings.SITE_URL + reverse("complaint_manage:list") + "?tab=tugas&urut=tenggat"

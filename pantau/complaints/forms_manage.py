@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from pantau.complaints import deadlines, workflow
+from pantau.complaints.messages import translate_lazy as tr
 from pantau.complaints.models import NOTE_LIMIT, TEXT_LIMIT, Channel, Outcome, PriorComplaint, Visibility
 from pantau.complaints.services import STAFF_CHANNELS
 from pantau.complaints.vocab import (
@@ -29,7 +30,7 @@ DEADLINE_CHOICES = [("", _("Semua")), ("due_soon", _("Hampir jatuh tempo")), ("o
                     ("very_overdue", _("Sangat terlambat"))]
 ORDER_CHOICES = [("baru", _("Terbaru")), ("tenggat", _("Tenggat terdekat (hanya yang bertenggat)"))]
 TAB_CHOICES = [("semua", _("Semua laporan")), ("tugas", _("Tugas saya"))]
-FORMS = [(m.value, m.label) for m in Maladministration]
+FORMS = [(m.value, tr(m.label)) for m in Maladministration]
 MAX_DEMANDS = 20
 MAX_EVIDENCE = 5
 
@@ -44,9 +45,9 @@ def _textarea(rows: int = 4) -> forms.Textarea:
 class QueueFilterForm(forms.Form):
     tab = forms.ChoiceField(label=_("Tampilkan"), choices=TAB_CHOICES, required=False)
     tahap = forms.ChoiceField(label=_("Tahap"), required=False,
-                              choices=[("", _("Semua"))] + [(s.value, s.label) for s in State])
+                              choices=[("", _("Semua"))] + [(s.value, tr(s.label)) for s in State])
     jenis = forms.ChoiceField(label=_("Jenis"), required=False,
-                              choices=[("", _("Semua"))] + [(k.value, k.label) for k in RecordKind])
+                              choices=[("", _("Semua"))] + [(k.value, tr(k.label)) for k in RecordKind])
     tenggat = forms.ChoiceField(label=_("Tenggat"), choices=DEADLINE_CHOICES, required=False)
     q = forms.CharField(label=_("Cari nomor atau pokok laporan"), max_length=100, required=False)
     urut = forms.ChoiceField(label=_("Urutan"), choices=ORDER_CHOICES, required=False)
@@ -120,15 +121,15 @@ class ConclusionForm(forms.Form):
 
 class ClassifyForm(forms.Form):
     substance = forms.ChoiceField(label=_("Substansi"), required=False,
-                                  choices=BLANK + [(s, s) for s in DEFAULT_SUBSTANCES])
+                                  choices=BLANK + [(s, tr(s)) for s in DEFAULT_SUBSTANCES])
     agency_group = forms.ChoiceField(label=_("Kelompok instansi terlapor"), required=False,
-                                     choices=BLANK + [(g, g) for g in DEFAULT_AGENCY_GROUPS])
+                                     choices=BLANK + [(g, tr(g)) for g in DEFAULT_AGENCY_GROUPS])
     alleged = forms.MultipleChoiceField(label=_("Dugaan maladministrasi"), choices=FORMS, required=False,
                                         widget=forms.CheckboxSelectMultiple)
     complexity = forms.ChoiceField(label=_("Klasifikasi laporan"), required=False,
-                                   choices=BLANK + [(c.value, c.label) for c in Complexity])
+                                   choices=BLANK + [(c.value, tr(c.label)) for c in Complexity])
     reporter_type = forms.ChoiceField(label=_("Jenis pelapor"), required=False,
-                                      choices=BLANK + [(t.value, t.label) for t in ReporterType])
+                                      choices=BLANK + [(t.value, tr(t.label)) for t in ReporterType])
 
 
 class AssignForm(forms.Form):
@@ -234,7 +235,7 @@ class IntakeForm(forms.Form):
                              error_messages={"invalid": _("Tulis nomor telepon dengan angka, misalnya "
                                                           "0812 3456 7890.")})
     reporter_type = forms.ChoiceField(label=_("Jenis pelapor"), required=False,
-                                      choices=BLANK + [(t.value, t.label) for t in ReporterType])
+                                      choices=BLANK + [(t.value, tr(t.label)) for t in ReporterType])
     acting_for = forms.CharField(label=_("Bertindak untuk (kuasa)"), max_length=150, required=False)
     place = forms.CharField(widget=forms.HiddenInput, required=False, max_length=30)
     client_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)

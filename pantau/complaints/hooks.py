@@ -11,7 +11,7 @@ EVENT_TYPES = (
     "case.opened", "case.transition", "case.classified", "case.assigned", "case.handed_over",
     "case.visibility_changed", "case.reporter_message", "case.identity_viewed", "case.attachment_added",
     "case.attachment_downloaded", "demand.issued", "demand.answered", "demand.assessed", "case.redacted",
-    "holidays.loaded",
+    "holidays.loaded", "case.letter_downloaded", "case.exported",
 )
 
 
@@ -29,6 +29,9 @@ def register() -> None:
         hooks.AuditedType("complaints.demand", label=_("Tindakan korektif / Rekomendasi")),
     )
     hooks.event_types(*EVENT_TYPES)
+    from pantau.complaints import exports
+
+    exports.register()  # the queue export job (XLSX / large CSV)
     # The case's own history (Event) says what happened step by step; the identity and files are written
     # with their case's event; timers, counters, notices and holidays are kept by the services.
     hooks.not_audited("complaints.reporter", "complaints.event", "complaints.timer", "complaints.attachment",

@@ -12,10 +12,10 @@ from typing import Annotated, Any, Literal
 
 from django.db.models import Model
 from ninja import Field, Schema
-from pydantic import StrictBool, StrictInt
+from pydantic import StrictBool, StrictInt, field_validator
 
 from pantau.complaints.models import NOTE_LIMIT, TEXT_LIMIT, Case, Reporter
-from pantau.core.apitools import MAX_ID, StrictIn
+from pantau.core.apitools import MAX_ID, NUL_MESSAGE, StrictIn
 
 
 def limit(model: type[Model], name: str) -> int:
@@ -164,15 +164,21 @@ class CaseOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj: Any) -> str:
+        from django.utils.translation import gettext
+
+        from pantau.complaints.messages import translate
         from pantau.complaints.vocab import RecordKind
 
-        return RecordKind(_read(obj, "kind")).label
+        return translate(RecordKind(_read(obj, "kind")).label, gettext)
 
     @staticmethod
     def resolve_state_label(obj: Any) -> str:
+        from django.utils.translation import gettext
+
+        from pantau.complaints.messages import translate
         from pantau.complaints.vocab import RecordKind, State, state_label
 
-        return state_label(State(_read(obj, "state")), RecordKind(_read(obj, "kind")))
+        return translate(state_label(State(_read(obj, "state")), RecordKind(_read(obj, "kind"))), gettext)
 
     @staticmethod
     def resolve_due_status(obj: Any) -> str | None:
@@ -253,6 +259,14 @@ class TransitionIn(StrictIn):
     examiner_id: Id | None = Field(None, description="The examiner to assign (plenary decision, fast track)")
     demands: list[Annotated[str, Field(min_length=1, max_length=TEXT_LIMIT)]] = Field(
         default_factory=list, max_length=20, description="Corrective actions or recommendation texts to issue")
+
+    @field_validator("demands", mode="after")
+    @classmethod
+    def _no_nul_in_demands(cls, value: list[str]) -> list[str]:
+        """``StrictIn`` checks text fields; the texts inside this list are checked here."""
+        if any("\x00" in text for text in value):
+            raise ValueError(NUL_MESSAGE)
+        return value
 
 
 class TransitionOut(Schema):

@@ -25,12 +25,14 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from pantau.accounts.models import Membership, Role
 from pantau.complaints import clock, deadlines, files, selectors, services, workflow
 from pantau.complaints import forms_manage as f
+from pantau.complaints.messages import translate as tr
 from pantau.complaints.models import Case, Demand, Outcome, Reporter
 from pantau.complaints.redact import redact
 from pantau.complaints.views_manage import works_on_complaints
@@ -46,7 +48,8 @@ EVENT_LIMIT = 300
 ACTION_LABELS = {"open": "Laporan diterima", "assign": "Asisten pemeriksa ditetapkan", "hand_over": "Dilimpahkan",
                  "visibility": "Kerahasiaan diubah", "reporter_message": "Pesan dari pelapor",
                  **{t.action: t.label for t in reversed(workflow.TRANSITIONS)}}
-ROLE_LABELS = {**dict(Role.choices), "pelapor": _("Pelapor"), "sistem": _("Sistem"), "petugas": _("Petugas")}
+ROLE_LABELS = {**dict(Role.choices), "pelapor": gettext_lazy("Pelapor"), "sistem": gettext_lazy("Sistem"),
+               "petugas": gettext_lazy("Petugas")}
 
 
 class Viewer:
@@ -150,7 +153,7 @@ def _actions(request: HttpRequest, case: Case, viewer: Viewer, bound: dict[str, 
 
 def action_form(case: Case, transition: workflow.Transition, role: str, data: Any,
                 examiners: Callable[[], list[tuple[int, str]]]) -> f.ActionForm:
-    reasons = [(r.code, r.label) for r in workflow.reasons_for(RecordKind(case.kind), State(case.state), role)] \
+    reasons = [(r.code, tr(r.label)) for r in workflow.reasons_for(RecordKind(case.kind), State(case.state), role)] \
         if transition.requires_reason else []
     people = examiners() if "assign_examiner" in transition.effects else []
     return f.ActionForm(data, transition=transition, reasons=reasons, examiners=people)
@@ -254,7 +257,7 @@ def _submit(request: HttpRequest, case: Case, key: str, form: forms.Form, allowe
         except workflow.TransitionRefused as refused:
             if refused.code == "not_found":
                 raise Http404 from None
-            form.add_error(None, refused.message)
+            form.add_error(None, tr(refused.message))
         except ValidationError as exc:
             add_validation_error(form, exc)
         else:
@@ -284,7 +287,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                                  note=data.get("note", ""), payload=payload)
 
     return _submit(request, case, f"act:{action}", form, True, write,
-                   _("Tersimpan: %(label)s.") % {"label": transition.label})
+                   _("Tersimpan: %(label)s.") % {"label": tr(transition.label)})
 
 
 @require_POST

@@ -28,6 +28,7 @@ from pantau.accounts.scope import scope_of
 from pantau.complaints import clock, selectors, services, workflow
 from pantau.complaints.due import Thresholds, thresholds
 from pantau.complaints.forms_manage import IntakeForm, QueueFilterForm
+from pantau.complaints.messages import translate as tr
 from pantau.complaints.models import Case
 from pantau.complaints.vocab import RecordKind, State, state_label
 from pantau.core.access import access
@@ -120,7 +121,7 @@ def intake_kinds(user: Any) -> list[tuple[str, str]]:
         kinds.append(RecordKind.OWN_INITIATIVE)
     if roles & {Role.INSTITUTION_ADMIN, Role.UNIT_OPERATOR}:
         kinds.append(RecordKind.PROVIDER_COMPLAINT)
-    return [(k.value, k.label) for k in kinds]
+    return [(k.value, tr(k.label)) for k in kinds]
 
 
 def intake_offices(user: Any) -> list[tuple[int, str]]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from pantau.complaints import services
 from pantau.complaints.models import Attachment, Case, Demand
@@ -94,8 +94,11 @@ def test_a_citizen_files_a_confidential_report_offline_and_back(site: Site, phon
     assert token not in logged
 
 
-def _staff_page(browser: Browser, site: Site, username: str) -> Page:
+def _staff_page(browser: Browser, site: Site, username: str, opened: list[BrowserContext]) -> Page:
+    """A phone of its own for ``username``, signed in; closed by the test (``opened``) before the live
+    server stops, so no request of it is still being served then."""
     context = browser.new_context(**PHONE)
+    opened.append(context)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     log_in_through_form(page, site, username)
@@ -119,8 +122,17 @@ def test_an_examiner_takes_a_report_to_an_issued_lahp_and_the_provider_answers(s
         reporter={"full_name": NAME, "email": EMAIL}, institution=c.tabalong, unit=c.dukcapil, product=c.ktp,
         event_date=__import__("datetime").date.today(), prior_complaint="silent")
     case = to_examination(c, opened.case)
+    contexts: list[BrowserContext] = []
+    try:
+        _walk(site, browser, phone, case, opened.token, contexts)
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def _walk(site: Site, browser: Browser, phone: Page, case: Case, token: str, contexts: list[BrowserContext]) -> None:
     url = site.at(f"/kelola/laporan/{case.pk}/")
-    examiner = _staff_page(browser, site, "examiner_kalsel")
+    examiner = _staff_page(browser, site, "examiner_kalsel", contexts)
     examiner.goto(url)
     no_horizontal_scroll(examiner)
     _act(examiner, "Permintaan klarifikasi tertulis")
@@ -132,11 +144,11 @@ def test_an_examiner_takes_a_report_to_an_issued_lahp_and_the_provider_answers(s
     _act(examiner, "Sampaikan hasil pemeriksaan kepada pelapor")
     assert Case.objects.get(pk=case.pk).state == "awaiting_reporter_response"
     # The reporter answers the draft through the tracking link.
-    phone.goto(site.at(f"/lapor/lacak/{opened.token}/"))
+    phone.goto(site.at(f"/lapor/lacak/{token}/"))
     phone.get_by_label("Informasi tambahan").fill("Saya menerima hasil pemeriksaan ini.")
     phone.get_by_role("button", name="Kirim").first.click()
     expect(phone.get_by_text("Saya menerima hasil pemeriksaan ini.")).to_be_visible()
-    head = _staff_page(browser, site, "head_kalsel")
+    head = _staff_page(browser, site, "head_kalsel", contexts)
     head.goto(url)
     _act(head, "Terbitkan LAHP")
     assert Case.objects.get(pk=case.pk).state == "lahp_issued"
@@ -145,7 +157,7 @@ def test_an_examiner_takes_a_report_to_an_issued_lahp_and_the_provider_answers(s
         "Tindakan yang diminta dari terlapor (satu per baris)").fill("Terbitkan KTP-el pelapor tanpa biaya."))
     demand = Demand.objects.get(case=case)
     # The provider answers with evidence: a photo of the handed-over KTP-el (its GPS stripped as well).
-    provider = _staff_page(browser, site, "admin_tabalong")
+    provider = _staff_page(browser, site, "admin_tabalong", contexts)
     provider.goto(url)
     no_horizontal_scroll(provider)
     assert NAME not in provider.content() and EMAIL not in provider.content()
