@@ -222,7 +222,9 @@ class Timer(models.Model):
     reminded_on = models.DateField(null=True, blank=True)  # the daily command's last reminder
 
     class Meta:
-        indexes = [models.Index(fields=["stopped_at", "due_on"]), models.Index(fields=["case", "step"])]
+        # A case's running timers (its page, its guards): by case first, else SQLite reads every running timer.
+        indexes = [models.Index(fields=["stopped_at", "due_on"]), models.Index(fields=["case", "step"]),
+                   models.Index(fields=["case", "stopped_at", "due_on"], name="complaint_timer_running")]
 
     def __str__(self) -> str:
         return f"{self.step} → {self.due_on}"
