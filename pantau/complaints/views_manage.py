@@ -99,12 +99,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     limits = thresholds(clock.today(), clock.calendar())
     qs, ordering = filtered_cases(request.user, form, limits)
-    page = keyset_page(request, qs.select_related("examiner", "institution"), ordering, PAGE_SIZE)
-    rows = [{"case": case, "stage": state_label(State(case.state), RecordKind(case.kind)),
+    listed = qs.select_related("examiner", "institution").only(*LIST_FIELDS)
+    page = keyset_page(request, listed, ordering, PAGE_SIZE)
+    base = reverse("complaint_manage:list")  # a case's page is <list>/<id>/: one reverse, not one a row
+    rows = [{"case": case, "url": f"{base}{case.pk}/", "stage": state_label(State(case.state), RecordKind(case.kind)),
              "kind": RecordKind(case.kind).label, "due": limits.status(case.next_due_on)} for case in page]
     return render(request, "complaints/manage/list.html", {
         "form": form, "page": page, "rows": rows, "can_record": bool(intake_kinds(request.user)),
     })
+
+
+# What a queue row shows (never the chronology or other long text: the list reads 50 rows a page).
+LIST_FIELDS = ("number", "kind", "state", "title", "next_due_on", "office_id", "institution__name",
+               "examiner__username", "examiner__full_name")
 
 
 # --- staff entry ----------------------------------------------------------------------------------------------
