@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from pantau.complaints import attachments
+from pantau.complaints.messages import translate
 from pantau.complaints.models import Attachment, Case, Event
 from pantau.complaints.selectors import cases_q, may_see_identity, roles_on
 from pantau.core import audit
@@ -58,7 +59,7 @@ def attach(*, case: Case, uploads: Iterable[Any], source: str, actor: Any = None
     except attachments.AttachmentRefused as refused:
         for path in written:
             storage.delete(path)
-        raise ValidationError({"lampiran": refused.message}) from None
+        raise ValidationError({"lampiran": translate(refused.message)}) from None
     except Exception:
         for path in written:
             storage.delete(path)

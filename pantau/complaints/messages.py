@@ -165,12 +165,26 @@ CONCLUSIONS = {  # Conclusion has no label in vocab (its codes are shown by the 
     "found": gettext_noop("Maladministrasi ditemukan"), "not_found": gettext_noop("Tidak ditemukan maladministrasi"),
     "stopped": gettext_noop("Pemeriksaan dihentikan"),
 }
+FILES = (  # attachments.py: the kinds of file named in its refusals, and the sentences added to some of them
+    gettext_noop("foto JPEG"), gettext_noop("gambar PNG"), gettext_noop("gambar WebP"), gettext_noop("dokumen PDF"),
+    gettext_noop("lembar kerja Excel (.xlsx)"), gettext_noop("dokumen Word (.docx)"), gettext_noop("gambar GIF"),
+    gettext_noop("foto HEIC"), gettext_noop("gambar SVG"), gettext_noop("halaman web (HTML)"),
+    gettext_noop("program Windows"), gettext_noop("program"), gettext_noop("skrip"),
+    gettext_noop("berkas Office lama (.doc/.xls)"), gettext_noop("arsip ZIP"), gettext_noop("arsip RAR"),
+    gettext_noop("arsip 7z"), gettext_noop("arsip GZIP"), gettext_noop("lembar kerja Excel bermakro"),
+    gettext_noop("dokumen Word bermakro"), gettext_noop("jenis yang tidak dikenal"), gettext_noop("tanpa akhiran"),
+    gettext_noop("foto JPEG, gambar PNG, gambar WebP, dokumen PDF, lembar kerja Excel (.xlsx) atau dokumen Word "
+                 "(.docx)"),
+    gettext_noop("Ubah fotonya ke JPEG (di iPhone: Pengaturan › Kamera › Format › Paling Kompatibel) lalu unggah "
+                 "lagi."),
+    gettext_noop("Simpan tanpa makro (.xlsx/.docx) lalu unggah lagi."),
+)
 # Labels whose msgid means something else elsewhere ("Diterima" is "accepted" in assessments): their context.
 CONTEXTS = {"Diterima": "laporan"}
 _IN_CONTEXT = (pgettext_lazy("laporan", "Diterima"),)  # for makemessages: the msgid in its context
 LITERALS: frozenset[str] = frozenset(
     KINDS + STATES + COMPLEXITY + MALADMINISTRATION + REPORTER_TYPES + SUBSTANCES + AGENCY_GROUPS + CLOSURE_REASONS
-    + TRANSITIONS + GUARDS + REFUSALS + DEADLINES + HISTORY + tuple(CONCLUSIONS.values()))
+    + TRANSITIONS + GUARDS + REFUSALS + DEADLINES + HISTORY + FILES + tuple(CONCLUSIONS.values()))
 
 # --- messages with variable parts ----------------------------------------------------------------------------
 
@@ -195,6 +209,32 @@ TEMPLATES = (
     gettext_noop("Jumlah hari kerja tidak boleh negatif (%(n)s)."),
     gettext_noop("Jumlah hari tidak boleh negatif (%(n)s)."),
     gettext_noop("Tahap %(step)s harus dinyatakan dalam tahun."),
+    # attachments.py (AttachmentRefused); "berakhiran .%(ext)s" is a part of the "disguised" one
+    gettext_noop('Berkas "%(name)s" terlalu besar: paling besar %(limit)s per berkas. Perkecil atau bagi berkasnya, '
+                 'lalu unggah lagi.'),
+    gettext_noop("Paling banyak %(n)s lampiran per laporan. Hapus lampiran yang tidak perlu atau gabungkan beberapa "
+                 "foto ke satu PDF."),
+    gettext_noop("Ukuran semua lampiran satu laporan paling besar %(limit)s (dengan berkas ini: %(size)s)."),
+    gettext_noop('Berkas "%(name)s" berisi %(what)s, yang tidak diterima sebagai lampiran. Yang diterima: '
+                 '%(allowed)s. %(advice)s'),
+    gettext_noop('Berkas "%(name)s" berisi %(what)s, yang tidak diterima sebagai lampiran. Yang diterima: '
+                 '%(allowed)s.'),
+    gettext_noop('Isi berkas "%(name)s" adalah %(kind)s, tetapi namanya %(named)s. Berkas yang isinya tidak sesuai '
+                 'dengan namanya tidak diterima; bila berkas ini memang %(same)s, ganti akhiran namanya menjadi '
+                 '.%(ext)s lalu unggah lagi.'),
+    gettext_noop("berakhiran .%(ext)s"),
+    gettext_noop('Berkas "%(name)s" dikirim sebagai %(declared)s, tetapi isinya %(kind)s. Unggah berkas aslinya.'),
+    gettext_noop('Gambar "%(name)s" rusak atau terpotong dan tidak dapat dibaca. Unggah lagi berkas aslinya dari '
+                 'kamera atau galeri.'),
+    gettext_noop('Gambar "%(name)s" terlalu besar (%(width)s × %(height)s piksel): paling banyak %(n)s juta piksel. '
+                 'Perkecil ukurannya lalu unggah lagi.'),
+    gettext_noop('Gambar "%(name)s" terlalu besar: paling banyak %(n)s juta piksel. Perkecil ukurannya lalu unggah '
+                 'lagi.'),
+    gettext_noop('Berkas "%(name)s" tidak dapat diperiksa: bila dibuka isinya lebih dari %(limit)s atau lebih dari '
+                 '%(n)s bagian. Bagi datanya ke beberapa berkas lalu unggah lagi.'),
+    gettext_noop('Berkas "%(name)s" rusak atau tidak dapat dibaca sebagai %(kind)s. Simpan ulang berkasnya lalu '
+                 'unggah lagi.'),
+    gettext_noop('Berkas "%(name)s" kosong. Pilih berkasnya lagi lalu unggah.'),
 )
 
 _PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGco%]")

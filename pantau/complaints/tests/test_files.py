@@ -81,6 +81,26 @@ def test_a_file_left_by_a_rolled_back_transaction_is_swept(c: Any) -> None:
     assert orphan not in stored_paths()
 
 
+def test_a_refusal_reads_in_english_when_english_is_chosen(c: Any) -> None:
+    from django.utils import translation
+
+    case = file_report(c)
+    fake = SimpleUploadedFile("surat.pdf", b"MZ\x90\x00" + b"\x00" * 200, content_type="application/pdf")
+    exe = SimpleUploadedFile("foto.jpg", gps_photo(), content_type="application/pdf")
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            attach(case.case, fake)
+        assert 'The file "surat.pdf" contains Windows program, which is not accepted' in str(refused.value)
+        assert "Accepted: JPEG photo, PNG image" in str(refused.value)
+        with pytest.raises(ValidationError) as refused:
+            attach(case.case, exe)
+        assert 'was sent as application/pdf, but it contains a JPEG photo' in str(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        attach(case.case, SimpleUploadedFile("surat.pdf", b"MZ\x90\x00" + b"\x00" * 200,
+                                             content_type="application/pdf"))
+    assert "berisi program Windows" in str(refused.value)
+
+
 def test_too_many_files_are_refused(c: Any) -> None:
     case = file_report(c).case
     photos = [SimpleUploadedFile(f"f{i}.jpg", gps_photo(), content_type="image/jpeg") for i in range(6)]
