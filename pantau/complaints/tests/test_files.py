@@ -15,7 +15,7 @@ from PIL import Image
 
 from pantau.complaints import files
 from pantau.complaints.models import Attachment
-from pantau.complaints.tests.helpers import add_staff, file_report, to_examination
+from pantau.complaints.tests.helpers import file_report, to_examination
 from pantau.core.models import AuditEvent
 from tests.cast import client_for
 
@@ -31,10 +31,6 @@ def gps_photo() -> bytes:
     image.save(out, "JPEG", exif=exif)
     return out.getvalue()
 
-
-@pytest.fixture
-def c(cast: Any) -> Any:
-    return add_staff(cast)
 
 
 def attach(case: Any, *uploads: Any, source: str = "reporter", actor: Any = None) -> list[Attachment]:

@@ -8,29 +8,19 @@ import time
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
 from pantau.complaints import letters, services
 from pantau.complaints.models import TEXT_LIMIT, Case
-from pantau.complaints.tests.helpers import REPORTER, add_staff, file_report, to_examination, to_lahp
+from pantau.complaints.tests.helpers import REPORTER, file_report, to_examination, to_lahp
 from pantau.core.models import AuditEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_2nd")]
 SECRETS = (REPORTER["full_name"], REPORTER["nik"], REPORTER["email"], REPORTER["phone"], "Jl. Tanjung")
 
 
-@pytest.fixture(autouse=True)
-def _today() -> Any:
-    with time_machine.travel("2026-11-02 09:00 +07:00", tick=False):
-        yield
-
-
-@pytest.fixture
-def c(cast: Any) -> Any:
-    return add_staff(cast)
 
 
 def text_of(pdf: bytes) -> str:

@@ -7,30 +7,20 @@ import uuid
 from typing import Any
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from pantau.complaints import clock, deadlines, views_manage
 from pantau.complaints import due as vm
 from pantau.complaints.models import Case, Reporter
-from pantau.complaints.tests.helpers import CHRONOLOGY, add_staff, file_report, to_examination
+from pantau.complaints.tests.helpers import CHRONOLOGY, file_report, to_examination
 from pantau.core.models import AuditEvent
 from tests.cast import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_2nd")]
 LIST = "/kelola/laporan/"
 NEW = "/kelola/laporan/baru/"
 
 
-@pytest.fixture(autouse=True)
-def _today() -> Any:
-    with time_machine.travel("2026-11-02 09:00 +07:00", tick=False):
-        yield
-
-
-@pytest.fixture
-def c(cast: Any) -> Any:
-    return add_staff(cast)
 
 
 def numbers(response: Any) -> list[str]:

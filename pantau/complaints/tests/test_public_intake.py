@@ -9,7 +9,6 @@ import uuid
 from typing import Any
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -19,17 +18,12 @@ from pantau.complaints.models import Attachment, Case, Reporter
 from pantau.complaints.selectors import case_by_token
 from pantau.complaints.tests.helpers import REPORTER
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_2nd")]
 
 URL = "/lapor/"
 CHRONOLOGY = ("Saya mengurus KTP-el di Disdukcapil Tabalong sejak Agustus. Petugas loket meminta Rp 150.000 "
               "agar cepat selesai; saya menolak dan sampai sekarang KTP belum terbit.")
 
-
-@pytest.fixture(autouse=True)
-def _today() -> Any:
-    with time_machine.travel("2026-11-02 09:00 +07:00", tick=False):
-        yield
 
 
 def form_data(cast: Any, **overrides: Any) -> dict[str, Any]:

@@ -5,27 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from pantau.complaints import selectors, services, workflow
 from pantau.complaints.models import Case, Demand, Event, Notice, Reporter, Timer
-from pantau.complaints.tests.helpers import CHRONOLOGY, REPORTER, add_staff, file_report, to_examination, to_lahp
+from pantau.complaints.tests.helpers import CHRONOLOGY, REPORTER, file_report, to_examination, to_lahp
 from pantau.core.models import AuditEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_2nd")]
 
 
-@pytest.fixture(autouse=True)
-def _today() -> Any:
-    with time_machine.travel("2026-11-02 09:00 +07:00", tick=False):
-        yield
-
-
-@pytest.fixture
-def c(cast: Any) -> Any:
-    return add_staff(cast)
 
 
 def test_a_web_report_gets_a_number_a_secret_link_and_its_first_deadline(c: Any) -> None:

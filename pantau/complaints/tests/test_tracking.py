@@ -16,22 +16,13 @@ from PIL import Image
 
 from pantau.complaints import files, services
 from pantau.complaints.models import Attachment, Event
-from pantau.complaints.tests.helpers import REPORTER, add_staff, file_report, to_examination
+from pantau.complaints.tests.helpers import REPORTER, file_report, to_examination
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_2nd")]
 
 STAFF_NOTE = "CATATAN-INTERNAL: pelapor sering menelepon, periksa dulu ke Dukcapil"
 
 
-@pytest.fixture(autouse=True)
-def _today() -> Any:
-    with time_machine.travel("2026-11-02 09:00 +07:00", tick=False):
-        yield
-
-
-@pytest.fixture
-def c(cast: Any) -> Any:
-    return add_staff(cast)
 
 
 def url(token: str) -> str:
