@@ -276,7 +276,10 @@ def _reencode(data: bytes, kind: str, name: str, limits: Limits) -> tuple[bytes,
                                           "lagi berkas aslinya dari kamera atau galeri.")
     flags: list[str] = []
     try:
-        with _strict_decoding(), Image.open(io.BytesIO(data), formats=IMAGE_FORMATS[kind]) as image:
+        # Pillow warns (UserWarning) about damaged metadata it skips; the metadata is dropped here anyway.
+        with _strict_decoding(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS[kind])
             width, height = image.size
             if width <= 0 or height <= 0 or width * height > limits.max_pixels:
                 raise _too_many_pixels(shown, width, height, limits)
