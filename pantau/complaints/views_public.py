@@ -196,10 +196,10 @@ def _file(request: HttpRequest, form: ReportForm) -> HttpResponse:
                 prior_complaint_date=data["tanggal_pengaduan"], prior_complaint_channel=data["saluran_pengaduan"],
                 prior_complaint_answer=data["jawaban_instansi"], in_court=data["di_pengadilan"],
                 outside_authority=data["bukan_pelayanan_publik"], client_token=data["token"])
-            if opened.created:
+            uploads = request.FILES.getlist("lampiran")
+            if opened.created and uploads:  # the opening event is read only when there are files to hang on it
                 event = opened.case.events.filter(action="open").first()
-                files.attach(case=opened.case, uploads=request.FILES.getlist("lampiran"), source="reporter",
-                             actor=None, event=event)
+                files.attach(case=opened.case, uploads=uploads, source="reporter", actor=None, event=event)
     except ValidationError as exc:
         file_error = ""
         if hasattr(exc, "error_dict"):
