@@ -34,6 +34,7 @@ decoded; dictionaries inside compressed object streams are not seen (the flag is
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import posixpath
@@ -277,9 +278,9 @@ def _reencode(data: bytes, kind: str, name: str, limits: Limits) -> tuple[bytes,
     flags: list[str] = []
     try:
         # Pillow warns (UserWarning) about damaged metadata it skips; the metadata is dropped here anyway.
-        with _strict_decoding(), warnings.catch_warnings():
+        with _strict_decoding(), warnings.catch_warnings(), contextlib.ExitStack() as stack:
             warnings.simplefilter("ignore", UserWarning)
-            image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS[kind])
+            image = stack.enter_context(Image.open(io.BytesIO(data), formats=IMAGE_FORMATS[kind]))
             width, height = image.size
             if width <= 0 or height <= 0 or width * height > limits.max_pixels:
                 raise _too_many_pixels(shown, width, height, limits)
