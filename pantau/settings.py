@@ -99,6 +99,8 @@ TEMPLATES = [
         },
     }
 ]
+# Django's widget templates, the common ones written out in Python (same output, a fraction of the time).
+FORM_RENDERER = "pantau.core.formrender.FormRenderer"
 
 # Database: SQLite under var/ by default, PostgreSQL (or any engine) through DATABASE_URL.
 _db_url = env_str("DATABASE_URL")

@@ -18,6 +18,9 @@ class Scope:
     unit_ids: frozenset[int] = frozenset()
     # Institutions of the units a unit operator works in (read access to the parent).
     unit_institution_ids: frozenset[int] = field(default=frozenset())
+    # The membership rows themselves (role, office, institution, unit, the unit's institution), for the
+    # modules that look at roles seat by seat (complaints) without reading the memberships again.
+    seats: tuple[tuple[str, int | None, int | None, int | None, int | None], ...] = ()
 
     @property
     def is_office_staff(self) -> bool:
@@ -48,8 +51,8 @@ def scope_of(user: Any) -> Scope:
     institutions: set[int] = set()
     units: set[int] = set()
     unit_institutions: set[int] = set()
-    memberships = Membership.objects.filter(user=user).values_list(
-        "role", "office_id", "office__is_national", "institution_id", "unit_id", "unit__institution_id")
+    memberships = list(Membership.objects.filter(user=user).values_list(
+        "role", "office_id", "office__is_national", "institution_id", "unit_id", "unit__institution_id"))
     for role, office_id, office_national, institution_id, unit_id, unit_institution_id in memberships:
         roles.add(role)
         if role == Role.NATIONAL_ADMIN:
@@ -79,6 +82,8 @@ def scope_of(user: Any) -> Scope:
         institution_ids=frozenset(institutions),
         unit_ids=frozenset(units),
         unit_institution_ids=frozenset(unit_institutions),
+        seats=tuple((role, office_id, institution_id, unit_id, unit_institution_id)
+                    for role, office_id, _national, institution_id, unit_id, unit_institution_id in memberships),
     )
     user._pantau_scope = scope
     return scope

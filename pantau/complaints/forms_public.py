@@ -63,6 +63,13 @@ class Place:
         return " — ".join(parts)
 
 
+INSTITUTION_COLUMNS = ("name", "kind", "province_id", "regency_id", "office_id", "office__name", "office__code",
+                       "office__is_national")
+UNIT_COLUMNS = ("name", "institution_id", "regency_id", "is_active",
+                *(f"institution__{c}" for c in INSTITUTION_COLUMNS))
+PRODUCT_COLUMNS = ("name", "unit_id", "is_active", *(f"unit__{c}" for c in UNIT_COLUMNS))
+
+
 def active_products() -> Any:
     return ServiceProduct.objects.filter(is_active=True, unit__is_active=True)
 
@@ -73,13 +80,18 @@ def resolve_choice(value: str) -> Place | None:
     if match is None:
         return None
     kind, pk = match.group(1), int(match.group(2))
+    # Only the columns a case takes from them (names, ids, the institution's place and office), one row by
+    # key without a sort: the public form resolves one on every report.
     if kind == "p":
-        product = active_products().select_related("unit__institution").filter(pk=pk).first()
+        product = next(iter(active_products().select_related("unit__institution__office").only(*PRODUCT_COLUMNS)
+                            .filter(pk=pk).order_by()[:1]), None)
         return None if product is None else Place(product.unit.institution, product.unit, product)
     if kind == "u":
-        unit = ServiceUnit.objects.select_related("institution").filter(pk=pk, is_active=True).first()
+        unit = next(iter(ServiceUnit.objects.select_related("institution__office").only(*UNIT_COLUMNS)
+                         .filter(pk=pk, is_active=True).order_by()[:1]), None)
         return None if unit is None else Place(unit.institution, unit)
-    institution = Institution.objects.filter(pk=pk).first()
+    institution = next(iter(Institution.objects.select_related("office").only(*INSTITUTION_COLUMNS)
+                            .filter(pk=pk).order_by()[:1]), None)
     return None if institution is None else Place(institution)
 
 

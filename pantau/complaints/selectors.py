@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from pantau.accounts.models import Membership, Role
+from pantau.accounts.models import Role
 from pantau.accounts.scope import scope_of
 from pantau.complaints import workflow
 from pantau.complaints.models import Case, Event, Reporter
@@ -50,8 +50,7 @@ def seats_of(user: Any) -> tuple[Seat, ...]:
         return ()
     cached: tuple[Seat, ...] | None = getattr(user, "_pantau_complaint_seats", None)
     if cached is None:
-        cached = tuple(Seat(*row) for row in Membership.objects.filter(user=user).values_list(
-            "role", "office_id", "institution_id", "unit_id", "unit__institution_id"))
+        cached = tuple(Seat(*row) for row in scope_of(user).seats)
         user._pantau_complaint_seats = cached
     return cached
 

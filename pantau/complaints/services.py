@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,7 +186,7 @@ def case_open(*, actor: Any, kind: str, channel: str, title: str, chronology: st
     ``client_token`` seen before returns the case it opened (a double tap files once)."""
     record_kind = RecordKind(kind)
     if client_token:
-        earlier = Case.objects.filter(client_token=client_token).first()
+        earlier = Case.objects.filter(client_token=client_token).order_by().first()
         if earlier is not None:
             return Opened(earlier, "", False)
     institution, unit = _check_place(institution, unit, product)
@@ -245,8 +245,8 @@ def case_open(*, actor: Any, kind: str, channel: str, title: str, chronology: st
                                  target_state=State.RECEIVED, audience=Event.Audience.REPORTER,
                                  note=_("Laporan diterima melalui %(channel)s.") % {
                                      "channel": Channel(channel).label})
-    _carry_out(case, outcome.effects, event, actor, {})
-    case.save()
+    _carry_out(case, outcome.effects, event, actor, {}, fresh=True)
+    case.save(update_fields=EFFECT_FIELDS)
     audit.record(actor=actor or SYSTEM, event_type="case.opened", obj=case,
                  after={"kind": case.kind, "channel": case.channel, "number": case.number,
                         "visibility": case.visibility}, **_where(case))
@@ -281,11 +281,19 @@ def _actor_label(actor: Any, role: str | None) -> str:
 # --- the facts the guards read --------------------------------------------------------------------------------
 
 
-def facts_of(case: Case, today: dt.date | None = None) -> workflow.CaseFacts:
-    """The workflow's view of ``case`` on ``today``: its fields, its demands and its expired timers."""
+def facts_of(case: Case, today: dt.date | None = None, *, running: Sequence[Timer] | None = None,
+             demands: Sequence[Demand] | None = None) -> workflow.CaseFacts:
+    """The workflow's view of ``case`` on ``today``: its fields, its demands and its expired timers
+    (``running``: its timers not stopped, and ``demands``: all of its demands, when the caller has read them)."""
     today = today or clock.today()
-    expired = {t.step for t in case.timers.filter(stopped_at__isnull=True, due_on__lt=today)}
-    corrective = list(case.demands.filter(kind=Demand.Kind.CORRECTIVE).values_list("outcome", flat=True))
+    if running is None:
+        expired = {t.step for t in case.timers.filter(stopped_at__isnull=True, due_on__lt=today)}
+    else:
+        expired = {t.step for t in running if t.stopped_at is None and t.due_on < today}
+    if demands is None:
+        corrective = list(case.demands.filter(kind=Demand.Kind.CORRECTIVE).values_list("outcome", flat=True))
+    else:
+        corrective = [d.outcome for d in demands if d.kind == Demand.Kind.CORRECTIVE]
     return workflow.CaseFacts(
         kind=RecordKind(case.kind), state=State(case.state),
         complexity=Complexity(case.complexity) if case.complexity else None,
@@ -306,10 +314,12 @@ def facts_of(case: Case, today: dt.date | None = None) -> workflow.CaseFacts:
 # --- moving a case ---------------------------------------------------------------------------------------------
 
 
-def actions_for(user: Any, case: Case) -> list[tuple[workflow.Transition, str, list[str]]]:
+def actions_for(user: Any, case: Case, *, running: Sequence[Timer] | None = None,
+                demands: Sequence[Demand] | None = None) -> list[tuple[workflow.Transition, str, list[str]]]:
     """The transitions ``user`` is offered on ``case``: (transition, the role it is taken in, the refusals
-    of its guards, empty when it can be taken now). Examiner actions need the examiner assigned."""
-    facts = facts_of(case)
+    of its guards, empty when it can be taken now). Examiner actions need the examiner assigned.
+    ``running`` and ``demands`` as for :func:`facts_of`."""
+    facts = facts_of(case, running=running, demands=demands)
     offered: list[tuple[workflow.Transition, str, list[str]]] = []
     seen: set[str] = set()
     for role in roles_on(user, case):
@@ -369,15 +379,25 @@ def audience_of(effects: Iterable[str]) -> str:
     return Event.Audience.REPORTER if reporter else Event.Audience.PROVIDER if provider else Event.Audience.STAFF
 
 
-def _carry_out(case: Case, effects: Iterable[str], event: Event, actor: Any, payload: dict[str, Any]) -> None:
+# The case fields ``_carry_out`` may change (saved by name after a case is opened).
+EFFECT_FIELDS = ("next_due_on", "activities", "closed_at", "provider_notified", "examiner",
+                 "implementation_reported", "updated_at")
+
+
+def _carry_out(case: Case, effects: Iterable[str], event: Event, actor: Any, payload: dict[str, Any], *,
+               fresh: bool = False) -> None:
+    """Apply a transition's side effects to ``case`` (not saved). ``fresh``: the case was just created, so
+    the timers started here are all it has."""
     today = clock.today()
+    started: list[dt.date] = []
     clocks = ("start_timer:", "stop_timer:", "stop_all_timers")  # first: demands take their due date from them
     for effect in sorted(effects, key=lambda e: not e.startswith(clocks)):
         name, _sep, arg = effect.partition(":")
         if name == "start_timer":
             rules = clock.rule_set(case.rule_set)
-            Timer.objects.create(case=case, step=arg, started_on=today,
-                                 due_on=deadlines.due_date(rules, arg, today, clock.calendar()))
+            timer = Timer.objects.create(case=case, step=arg, started_on=today,
+                                         due_on=deadlines.due_date(rules, arg, today, clock.calendar()))
+            started.append(timer.due_on)
         elif name == "stop_timer":
             case.timers.filter(step=arg, stopped_at__isnull=True).update(stopped_at=timezone.now())
         elif name == "stop_all_timers":
@@ -403,6 +423,9 @@ def _carry_out(case: Case, effects: Iterable[str], event: Event, actor: Any, pay
         # record_plenary_decision, record_conversion, record_corrective_answer, request_chair_signature,
         # send_lahp, send_sanction_recommendation, set_kind: the Event row written for the transition is
         # their record (the letters themselves are drafted outside Pantau for now).
+    if fresh:
+        case.next_due_on = min(started, default=None)
+        return
     running = case.timers.filter(stopped_at__isnull=True).order_by("due_on").values_list("due_on", flat=True)
     case.next_due_on = running.first()
 

@@ -33,7 +33,7 @@ from pantau.accounts.models import Membership, Role
 from pantau.complaints import clock, deadlines, files, selectors, services, workflow
 from pantau.complaints import forms_manage as f
 from pantau.complaints.messages import translate as tr
-from pantau.complaints.models import Case, Demand, Outcome, Reporter
+from pantau.complaints.models import Case, Demand, Outcome, Reporter, Timer
 from pantau.complaints.redact import redact
 from pantau.complaints.views_manage import works_on_complaints
 from pantau.complaints.vocab import MALADMINISTRATION_LABELS, Maladministration, RecordKind, State, state_label
@@ -104,14 +104,14 @@ def _presence(case: Case) -> dict[str, str] | None:
     return {k: "x" if v else "" for k, v in filled.items() if k != "n"}
 
 
-def _timers(case: Case) -> list[dict[str, Any]]:
+def _timers(case: Case, running: list[Timer]) -> list[dict[str, Any]]:
     today, calendar = clock.today(), clock.calendar()
     try:
         rules = clock.rule_set(case.rule_set)
     except deadlines.DeadlineError:
         rules = None
     out = []
-    for timer in case.timers.filter(stopped_at__isnull=True).order_by("due_on", "pk"):
+    for timer in running:
         try:
             title = rules.step(timer.step).title if rules else timer.step
             status = deadlines.status(timer.due_on, today, calendar,
@@ -140,9 +140,10 @@ def _events(case: Case, viewer: Viewer) -> list[dict[str, Any]]:
 
 
 def _actions(request: HttpRequest, case: Case, viewer: Viewer, bound: dict[str, forms.Form],
-             examiners: Callable[[], list[tuple[int, str]]]) -> list[dict[str, Any]]:
+             examiners: Callable[[], list[tuple[int, str]]], running: list[Timer],
+             demands: list[Demand]) -> list[dict[str, Any]]:
     out = []
-    for transition, role, failed in services.actions_for(request.user, case):
+    for transition, role, failed in services.actions_for(request.user, case, running=running, demands=demands):
         if viewer.provider and transition.action in PROVIDER_ANSWERS:
             continue
         posted = bound.get(f"act:{transition.action}")
@@ -176,6 +177,7 @@ def render_case(request: HttpRequest, case: Case, *, bound: dict[str, forms.Form
         return cache["x"]
 
     demands = list(case.demands.select_related("institution").order_by("pk"))
+    running = list(case.timers.filter(stopped_at__isnull=True).order_by("due_on", "pk"))
     demand_rows = [{"demand": d,
                     "answer_form": bound.get(f"answer:{d.pk}") or f.DemandAnswerForm(
                         auto_id=f"id_answer{d.pk}_%s", initial={"answer": d.answer}),
@@ -188,9 +190,9 @@ def render_case(request: HttpRequest, case: Case, *, bound: dict[str, forms.Form
         "case": case, "viewer": viewer, "stage": state_label(State(case.state), RecordKind(case.kind)),
         "kind_label": RecordKind(case.kind).label,
         "text": case.chronology if viewer.identity else case.public_summary,
-        "timers": _timers(case), "events": _events(case, viewer), "demands": demand_rows,
+        "timers": _timers(case, running), "events": _events(case, viewer), "demands": demand_rows,
         "attachments": list(files.visible_to_staff(request.user, case)),
-        "actions": _actions(request, case, viewer, bound, examiners),
+        "actions": _actions(request, case, viewer, bound, examiners, running, demands),
         "identity": identity, "identity_shown": identity_shown,
         "identity_form": f.IdentityForm(auto_id="id_identity_%s"),
         "alleged": [MALADMINISTRATION_LABELS[Maladministration(c)] for c in case.alleged

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pantau.complaints import deadlines
+from pantau.complaints import clock, deadlines
 from pantau.complaints.models import Holiday
 from pantau.complaints.services import SYSTEM
 from pantau.core import audit
@@ -66,6 +66,8 @@ def holidays_load(source: str | Path, *, replace_year: bool = False) -> Loaded:
         created = Holiday.objects.bulk_create(
             [Holiday(date=h.date, kind=h.kind, name=h.name[:150], source=h.source[:300])
              for y in to_write for h in by_year[y]])
+        clock.forget_calendar()  # this process builds it again from the new rows (others within a minute)
+        transaction.on_commit(clock.forget_calendar)
         audit.record(actor=SYSTEM, event_type="holidays.loaded",
                      after={"years": to_write, "rows": len(created), "replaced": conflicting,
                             "file": Path(str(source)).name if "\n" not in str(source) else ""})
