@@ -39,6 +39,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -49,7 +50,7 @@ if str(ROOT) not in sys.path:
 
 from bench import run as served  # noqa: E402
 from bench.complaints_data import SIZES, Sizes, data_hash  # noqa: E402
-from bench.engines import BenchError, Engine, _db_url, _pg_admin, log, manage, pg_reachable, vacuum  # noqa: E402
+from bench.engines import BenchError, Engine, _db_url, _pg_admin, child_json, log, manage, pg_reachable, vacuum  # noqa: E402
 from bench.surveys import drop_database  # noqa: E402
 
 PAGE_P95_MS = 200.0
@@ -69,13 +70,7 @@ CASE_PAGES = 500
 # Child processes (Django configured from the engine's environment) ----------------------------------------
 
 def child(env: dict[str, str], step: str, *args: str) -> dict[str, Any]:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", step, *args]
-    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    for line in done.stdout.splitlines():
-        if line.startswith("BENCH_JSON "):
-            result: dict[str, Any] = json.loads(line[len("BENCH_JSON "):])
-            return result
-    raise BenchError(f"{step} failed (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    return child_json(Path(__file__).resolve(), env, step, *args)
 
 
 def prepare(bodies: Path, count: int, csrf: str) -> dict[str, Any]:
@@ -203,10 +198,10 @@ def sqlite_engine(work: Path, env: dict[str, str], sizes: Sizes, fresh: bool) ->
         try:
             info["generated"] = child({**env, "SQLITE_PATH": str(tmp)}, "generate", "--sizes", sizes.name)
         except BaseException:
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", "-wal", "-shm", "-writelock"):
                 Path(f"{tmp}{suffix}").unlink(missing_ok=True)
             raise
-        for suffix in ("-wal", "-shm"):
+        for suffix in ("-wal", "-shm", "-writelock"):
             Path(f"{tmp}{suffix}").unlink(missing_ok=True)
         tmp.rename(cached)
     copy = work / f"complaints-run-{os.getpid()}-{secrets.token_hex(3)}.sqlite3"
@@ -216,7 +211,7 @@ def sqlite_engine(work: Path, env: dict[str, str], sizes: Sizes, fresh: bool) ->
     engine = Engine("sqlite", {**env, "SQLITE_PATH": str(copy)}, info=info)
 
     def remove() -> None:
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", "-writelock"):
             Path(f"{copy}{suffix}").unlink(missing_ok=True)
     engine.cleanup.append(remove)
     manage(engine.env, "migrate", "--noinput", "-v0")
@@ -286,12 +281,13 @@ def _load(args: argparse.Namespace, server: served.Server, work: Path, name: str
             if result["requests"] else None}
 
 
-def _preflight(server: served.Server, paths: list[str], cookie: str) -> str | None:
+def _preflight(server: served.Server, paths: list[str], cookie: str,
+               who: str = "signed in as the examiner") -> str | None:
     """None when a sample of the paths answers 200; else why the page cannot be measured."""
     for path in paths[:: max(1, len(paths) // 6)][:6]:
         status = served.get(server.port, path, cookie, timeout=120)[0]
         if status != 200:
-            return f"GET {path} answered {status} (signed in as the examiner), not 200"
+            return f"GET {path} answered {status} ({who}), not 200"
     return None
 
 
@@ -497,8 +493,8 @@ def tables(results: list[dict[str, Any]]) -> str:
     return "\n\n".join(f"{titles[k]}\n" + "\n".join(v) for k, v in lines.items())
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+def add_options(p: argparse.ArgumentParser) -> None:
+    """The options of the complaint benchmarks (this one and ``complaint_search.py``)."""
     p.add_argument("--engine", choices=["all", "sqlite", "postgres"], default="all")
     p.add_argument("--quick", action="store_true", help="small data (2 000 cases, 20 000 events), 2 s of load")
     p.add_argument("--duration", type=int, help="seconds of load per wrk run (15; --quick: 2)")
@@ -507,6 +503,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--fresh", action="store_true", help="generate the cached data again")
     p.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", PG_DEFAULT))
     p.add_argument("--work-dir", type=Path, default=ROOT / "var" / "bench")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    add_options(p)
     p.add_argument("--child", choices=("generate", "prepare", "stored", "fingerprint"), help=argparse.SUPPRESS)
     p.add_argument("--sizes", help=argparse.SUPPRESS)
     p.add_argument("--bodies", help=argparse.SUPPRESS)
@@ -519,11 +520,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    if args.child:
-        print("BENCH_JSON " + json.dumps(run_child(args), default=str), flush=True)
-        return 0
+def run_engines(args: argparse.Namespace, measure_one: Callable[[Engine, Path, argparse.Namespace], dict[str, Any]],
+                print_tables: Callable[[list[dict[str, Any]]], str],
+                judge: Callable[[dict[str, Any]], dict[str, list[str]]]) -> int:
+    """Each engine asked for (``--engine``) on its own copy of the cached data: ``measure_one``, then the tables
+    (``print_tables``), a BENCH_JSON line and the exit status from ``judge``'s misses (shared with
+    ``complaint_search.py``)."""
     sizes = SIZES["quick" if args.quick else "full"]
     work: Path = args.work_dir.resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -541,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
             engine = (sqlite_engine(work, env, sizes, args.fresh) if name == "sqlite"
                       else postgres_engine(env, args.pg_url, sizes, args.fresh))
             try:
-                results.append(measure(engine, work, args))
+                results.append(measure_one(engine, work, args))
             finally:
                 for clean in engine.cleanup:
                     clean()
@@ -549,14 +551,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: error: {exc}", file=sys.stderr)
         return 2
     print()
-    print(tables(results))
+    print(print_tables(results))
     print("BENCH_JSON " + json.dumps(results, default=str))
     missed = [f"{r['engine']} {part}" for r in results if "skipped" not in r
-              for part, reasons in verdicts(r).items() if reasons]
+              for part, reasons in judge(r).items() if reasons]
     if missed:
         print(f"bench: budget missed: {', '.join(missed)}" + (" (--no-fail: exit 0)" if args.no_fail else ""))
         return 0 if args.no_fail else 1
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.child:
+        print("BENCH_JSON " + json.dumps(run_child(args), default=str), flush=True)
+        return 0
+    return run_engines(args, measure, tables, verdicts)
 
 
 if __name__ == "__main__":

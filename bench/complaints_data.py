@@ -40,12 +40,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_VERSION = 1  # bump when the generated complaint data changes
+DATA_VERSION = 2  # bump when the generated complaint data changes
 CHUNK = 10_000  # cases written at a time (with their events, timers, reporters and demands)
 START = dt.date(2024, 1, 2)  # the shipped holiday calendar covers 2024-2027
 OFFICES = 34
 SOURCES = ("bench/complaints_data.py", "bench/rawdb.py", "bench/surveys_data.py",
-           "pantau/complaints/data/deadlines.toml", "pantau/complaints/models.py")
+           "pantau/complaints/data/deadlines.toml", "pantau/complaints/models.py",
+           "pantau/complaints/search_docs.py", "pantau/complaints/data/search_words.toml")
 PASSWORD = "!bench-unusable"  # noqa: S105 - an unusable password hash: the bench signs in through sessions
 
 
@@ -129,22 +130,72 @@ FIRST = ("Siti", "Budi", "Ahmad", "Dewi", "Rahmat", "Nur", "Agus", "Sri", "Muham
          "Rizky", "Ani", "Joko", "Lestari", "Bambang", "Putri", "Andi", "Wahyu")
 LAST = ("Rahmawati", "Santoso", "Hidayat", "Saputra", "Nasution", "Siregar", "Wijaya", "Lubis", "Kurniawan",
         "Hasibuan", "Pratama", "Susanti", "Harahap", "Setiawan", "Nugroho", "Panjaitan")
-TITLES = ("KTP-el tidak terbit sejak tiga bulan", "Pungutan liar pembuatan akta kelahiran",
-          "Izin usaha tidak diproses tanpa alasan", "Pasien BPJS ditolak rumah sakit",
-          "Sertifikat tanah tertahan bertahun-tahun", "Petugas meminta imbalan untuk surat pindah",
-          "Jalan rusak tidak diperbaiki meski dijanjikan", "Pelayanan puskesmas tutup di jam layanan",
-          "Bantuan sosial tidak disalurkan kepada yang berhak", "Pungutan sekolah di luar ketentuan",
-          "Air PDAM mati berminggu-minggu tanpa pemberitahuan", "Pajak kendaraan dipungut dua kali")
-CHRONOLOGIES = (
-    "Saya mengurus {what} sejak awal bulan. Petugas meminta uang Rp 150.000 agar cepat selesai, dan sampai "
-    "sekarang belum selesai. Hubungi saya di 081234567890.",
-    "Berkas {what} sudah lengkap dan diterima loket, tetapi setiap kali ditanya jawabannya masih diproses. "
-    "Tidak ada tanda terima dan tidak ada kepastian waktu.",
-    "Saya sudah mengadu ke unit pengaduan instansi tentang {what} melalui surat dan WhatsApp, tetapi tidak "
-    "ada jawaban. E-mail saya pelapor.bench@contoh.id bila perlu keterangan.",
-    "Persyaratan {what} yang diminta petugas berbeda dengan yang tertulis di papan standar pelayanan; saya "
-    "diminta kembali tiga kali dengan persyaratan baru.",
-)
+# What reporters write follows what the case is about, as in real intake (so that the triage suggestions of
+# ``pantau/complaints/triage.py`` have something to learn): each substance (weight ≈ its share, §1.11) has its
+# own titles; OFF_TOPIC of the titles come from another substance (the reporter's framing is not the office's
+# classification) and VAGUE say nothing. The chronology tells each alleged form in the reporter's words
+# (FORM_SENTENCES, each said with MENTION_FORM; with STRAY_FORM also one staff did not allege), names the
+# place with MENTION_PLACE (the reported institution, "Kabupaten Tabalong"), and may end with a closing that
+# holds an e-mail address.
+SUBSTANCE_TITLES: dict[str, tuple[int, tuple[str, ...]]] = {
+    "Agraria/pertanahan": (14, ("Sertifikat tanah tertahan bertahun-tahun", "Pengukuran bidang tanah tidak dilakukan",
+                                "Balik nama sertifikat hak milik tidak diproses",
+                                "Sengketa batas tanah tidak ditindaklanjuti kantor pertanahan")),
+    "Kepegawaian": (8, ("Tunjangan kinerja pegawai tidak dibayarkan", "Kenaikan pangkat PNS tertunda",
+                        "Hasil seleksi CPNS tidak diumumkan terbuka")),
+    "Pendidikan": (10, ("Pungutan sekolah di luar ketentuan", "Ijazah ditahan sekolah karena tunggakan",
+                        "Penerimaan peserta didik baru zonasi tidak transparan")),
+    "Kepolisian": (9, ("Laporan polisi tidak ditindaklanjuti penyidik", "Pembuatan SIM dipungut biaya tambahan",
+                       "SKCK dipersulit di polsek")),
+    "Administrasi kependudukan": (10, ("KTP-el tidak terbit sejak tiga bulan", "Akta kelahiran anak belum dicetak",
+                                       "Kartu keluarga salah data tidak diperbaiki",
+                                       "Surat pindah domisili dipersulit")),
+    "Ketenagakerjaan": (4, ("Pengaduan PHK tidak ditanggapi dinas tenaga kerja",
+                            "Kartu kuning pencari kerja dipungut biaya")),
+    "Pedesaan/desa": (6, ("Penggunaan dana desa tidak transparan", "Kepala desa tidak melayani surat keterangan",
+                          "Bantuan langsung tunai desa tidak disalurkan")),
+    "Perizinan": (6, ("Izin usaha tidak diproses tanpa alasan", "Persetujuan bangunan gedung tertunda",
+                      "Izin lingkungan diminta syarat tambahan")),
+    "Perbankan": (2, ("Kredit usaha rakyat ditolak bank tanpa penjelasan", "Agunan tidak dikembalikan setelah lunas")),
+    "Asuransi": (1, ("Klaim asuransi kecelakaan lalu lintas tidak dibayar",)),
+    "Perhubungan dan infrastruktur": (6, ("Jalan rusak tidak diperbaiki meski dijanjikan",
+                                          "Uji KIR kendaraan dipungut di luar tarif", "Jembatan desa putus dibiarkan")),
+    "Energi dan kelistrikan": (4, ("Listrik PLN padam berulang tanpa pemberitahuan",
+                                   "Sambungan baru listrik tidak dipasang",
+                                   "Tagihan listrik melonjak tanpa penjelasan")),
+    "Air minum": (3, ("Air PDAM mati berminggu-minggu tanpa pemberitahuan", "Tagihan air PDAM tidak sesuai meteran")),
+    "Kesehatan": (7, ("Pasien BPJS ditolak rumah sakit", "Pelayanan puskesmas tutup di jam layanan",
+                      "Obat pasien tidak tersedia di rumah sakit")),
+    "Jaminan sosial": (5, ("Bantuan sosial tidak disalurkan kepada yang berhak", "Kartu Indonesia Sehat dinonaktifkan",
+                           "Program keluarga harapan dihentikan tanpa alasan")),
+    "Hak sipil dan politik": (1, ("Warga tidak tercantum dalam daftar pemilih tetap",)),
+    "Peradilan": (2, ("Salinan putusan pengadilan tidak diberikan", "Jadwal sidang ditunda berulang kali")),
+    "Kejaksaan": (1, ("Barang bukti tidak dikembalikan kejaksaan",)),
+    "Lembaga pemasyarakatan": (1, ("Kunjungan keluarga warga binaan lapas dipungut biaya",)),
+    "TNI/pertahanan": (1, ("Tanah warga dipakai markas tanpa ganti rugi",)),
+}
+VAGUE_TITLES = ("Pelayanan tidak memuaskan", "Mohon bantuan penyelesaian masalah", "Keluhan atas pelayanan publik")
+OFF_TOPIC, VAGUE, MENTION_FORM, MENTION_PLACE, STRAY_FORM = 0.10, 0.05, 0.8, 0.6, 0.1
+FORM_SENTENCES: dict[str, tuple[str, ...]] = {
+    "PENUNDAAN_BERLARUT": ("Saya mengurus {what} sejak awal tahun dan sampai sekarang belum selesai tanpa kepastian.",
+                           "Berkas sudah lengkap dan diterima loket, tetapi setiap kali ditanya jawabannya masih "
+                           "diproses; sudah berbulan-bulan."),
+    "PENYIMPANGAN_PROSEDUR": ("Persyaratan yang diminta petugas berbeda dengan yang tertulis di papan standar "
+                              "pelayanan.", "Prosedurnya tidak sesuai aturan; saya diminta kembali tiga kali dengan "
+                              "syarat baru."),
+    "TIDAK_MEMBERIKAN_PELAYANAN": ("Loket tutup pada jam layanan dan tidak ada petugas yang melayani.",
+                                   "Permohonan saya ditolak begitu saja tanpa alasan dan tanpa jawaban tertulis."),
+    "TIDAK_PATUT": ("Petugas membentak dan berkata kasar ketika saya bertanya.",
+                    "Saya diperlakukan tidak sopan dan disuruh menunggu seharian tanpa kejelasan."),
+    "PERMINTAAN_IMBALAN": ("Petugas meminta uang Rp 150.000 agar cepat selesai. Hubungi saya di 081234567890.",
+                           "Ada pungutan liar di luar tarif resmi, tanpa kuitansi."),
+    "TIDAK_KOMPETEN": ("Petugas tidak paham prosedurnya dan data saya salah ketik berulang kali.",
+                       "Petugas tidak bisa menjelaskan syarat dan saya dilempar ke bagian lain."),
+}
+CLOSINGS = ("Saya sudah mengadu ke unit pengaduan instansi melalui surat dan WhatsApp, tetapi tidak ada jawaban. "
+            "E-mail saya pelapor.bench@contoh.id bila perlu keterangan.",
+            "Mohon Ombudsman membantu agar layanan diselesaikan.", "")
+TITLES = tuple(t for _w, titles in SUBSTANCE_TITLES.values() for t in titles) + VAGUE_TITLES
 NOTES = ("Surat permintaan klarifikasi dikirim kepada kepala instansi.", "Berkas diperiksa; dokumen pendukung cukup.",
          "Koordinasi melalui telepon dengan unit pengaduan terlapor.", "Jadwal klarifikasi lisan disepakati.",
          "Catatan rapat tim pemeriksaan.")
@@ -448,7 +499,12 @@ def generate(sizes: Sizes, seed: int = 2026) -> dict[str, Any]:  # noqa: PLR0915
             plans = [planner.plan() for _ in range(sizes.cases)]
             plans.sort(key=lambda p: p.sort_key)
             timings["plan"] = round(time.monotonic() - t, 1)
-            summaries = {text: redact(text.format(what=title.lower())) for text in CHRONOLOGIES for title in TITLES}
+            # Redacted once per sentence (the place sentence holds no personal data).
+            summaries = {text.format(what=title.lower()): redact(text.format(what=title.lower()))
+                         for sentences in FORM_SENTENCES.values() for text in sentences for title in TITLES}
+            summaries |= {text: redact(text) for text in CLOSINGS}
+            places = {pk: f"Kejadiannya di {name.removeprefix('Pemerintah ')}." for pk, name in
+                      Institution.objects.filter(pk__in=set(unit_inst)).values_list("pk", "name")}
             path_events = sum(len(p.steps) for p in plans)
             extra_mean = max(0.0, (sizes.events - path_events) / max(1, len(plans)))
             counters: dict[tuple[int, int, str], int] = {}
@@ -477,7 +533,8 @@ def generate(sizes: Sizes, seed: int = 2026) -> dict[str, Any]:  # noqa: PLR0915
                 rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in tables}
                 for plan in plans[start:start + CHUNK]:
                     _case_rows(plan, rows, ids, w, rng, planner, staff, offices, units_of, national_units, unit_ids,
-                               unit_inst, products, inst_rows, counters, summaries, extra_mean, KIND_CODES, ROMAN,
+                               unit_inst, products, inst_rows, counters, (summaries, places), extra_mean,
+                               KIND_CODES, ROMAN,
                                DEFAULT_SUBSTANCES, DEFAULT_AGENCY_GROUPS, RecordKind)
                 for name, table in tables.items():
                     written[name] += w.write(table, rows[name])
@@ -489,6 +546,9 @@ def generate(sizes: Sizes, seed: int = 2026) -> dict[str, Any]:  # noqa: PLR0915
     finally:
         w.end()
     t = time.monotonic()
+    indexed = _reindex()
+    timings["search_reindex"] = round(time.monotonic() - t, 1)
+    t = time.monotonic()
     w.analyze()
     timings["analyze"] = round(time.monotonic() - t, 1)
     states: dict[str, int] = {}
@@ -497,14 +557,31 @@ def generate(sizes: Sizes, seed: int = 2026) -> dict[str, Any]:  # noqa: PLR0915
     return {"cases": written["case"], "events": written["event"], "timers": written["timer"],
             "reporters": written["reporter"], "demands": written["demand"], "counters": len(counters),
             "offices": len(offices), "open": sum(n for s, n in states.items() if s != CLOSED), "states": states,
-            "timings": timings, "generate_s": round(time.monotonic() - t0, 1)}
+            "indexed": indexed, "timings": timings, "generate_s": round(time.monotonic() - t0, 1)}
+
+
+def _reindex() -> int | None:
+    """The cases' search documents, as ``pantau search_reindex --kind complaint`` writes them (the rows above
+    bypassed the services that keep them); None when there is no complaint search kind."""
+    import io
+
+    from django.core.management import call_command
+
+    from pantau.core import hooks
+    from pantau.core.search.models import SearchDocument
+
+    if "complaint" not in hooks.search_sources():
+        return None
+    call_command("search_reindex", "--kind", "complaint", stdout=io.StringIO())
+    return SearchDocument.objects.filter(kind="complaint").count()
 
 
 def _case_rows(plan: Plan, rows: dict[str, list[tuple[Any, ...]]], ids: dict[str, int], w: Any,  # noqa: PLR0913, PLR0912, PLR0915
                rng: random.Random, planner: Planner, staff: dict[str, Any], offices: list[tuple[int, str]],
                units_of: list[list[int]], national_units: list[int], unit_ids: list[int], unit_inst: list[int],
                products: list[list[int]], inst_rows: dict[int, int | None], counters: dict[tuple[int, int, str], int],
-               summaries: dict[str, str], extra_mean: float, kind_codes: Any, roman: Any, substances: Any,
+               texts: tuple[dict[str, str], dict[int, str]], extra_mean: float, kind_codes: Any, roman: Any,
+               substances: Any,
                groups: Any, record_kind: Any) -> None:
     """The rows of one case (its id is the next case id) into ``rows``."""
     pk = ids["case"]
@@ -523,9 +600,8 @@ def _case_rows(plan: Plan, rows: dict[str, list[tuple[Any, ...]]], ids: dict[str
     head = staff["head"][o][0]
     examiner = staff["examiner"][o][plan.examiner] if plan.examiner >= 0 else None
     actors = {"intake_officer": intake, "head_of_office": head, "examiner": examiner}
-    title = rng.choice(TITLES)
-    template = rng.choice(CHRONOLOGIES)
-    chronology = template.format(what=title.lower())
+    substance, forms = _subject(rng)
+    title, chronology, summary = _text(rng, substance, forms, institution, texts)
     has_reporter = plan.kind not in ("own_initiative", "copy_letter")
     channel = "letter" if plan.kind == "copy_letter" else (
         "walk_in" if plan.kind == "own_initiative" else _pick(rng, CHANNELS)[0])
@@ -557,13 +633,13 @@ def _case_rows(plan: Plan, rows: dict[str, list[tuple[Any, ...]]], ids: dict[str
     event_date = received - dt.timedelta(days=rng.randint(3, 120))
     rows["case"].append((
         pk, number, plan.kind, plan.state, office_id, channel, _pick(rng, VISIBILITY)[0] if has_reporter
-        else "confidential", title, chronology, summaries.get(chronology, ""),
+        else "confidential", title, chronology, summary,
         event_date.isoformat(), "Layanan diselesaikan sesuai standar pelayanan tanpa biaya tambahan.",
         "silent" if plan.kind == "public_report" else "", (event_date + dt.timedelta(days=2)).isoformat()
         if plan.kind == "public_report" else None, institution, unit_ids[u], product,
-        inst_rows.get(institution), rng.choice(substances) if classified else "",
+        inst_rows.get(institution), substance if classified else "",
         rng.choice(groups) if classified else "",
-        json.dumps(sorted(set(rng.sample(FORMS, rng.randint(1, 2))))) if classified else "[]",
+        json.dumps(forms) if classified else "[]",
         json.dumps(facts["found"]), complexity, "individual" if classified and has_reporter else "",
         facts["formal_complete"], False, facts["substantive_ok"], facts["rco_criterion"],
         json.dumps(facts["activities"]), facts["conclusion"], facts["reporter_answered"],
@@ -610,6 +686,37 @@ def _case_rows(plan: Plan, rows: dict[str, list[tuple[Any, ...]]], ids: dict[str
     for event in events:
         rows["event"].append((ids["event"], pk, *event))
         ids["event"] += 1
+
+
+def _subject(rng: random.Random) -> tuple[str, list[str]]:
+    """What a case is about (its substance, weighted) and the forms of maladministration alleged (1-2)."""
+    substance = rng.choices(list(SUBSTANCE_TITLES), weights=[w for w, _t in SUBSTANCE_TITLES.values()])[0]
+    return substance, sorted(set(rng.sample(FORMS, rng.randint(1, 2))))
+
+
+def _text(rng: random.Random, substance: str, forms: list[str], institution: int,
+          texts: tuple[dict[str, str], dict[int, str]]) -> tuple[str, str, str]:
+    """(title, chronology, redacted chronology) in the reporter's words (see ``SUBSTANCE_TITLES``)."""
+    summaries, places = texts
+    roll = rng.random()
+    if roll < VAGUE:
+        title = rng.choice(VAGUE_TITLES)
+    else:
+        about = rng.choice(list(SUBSTANCE_TITLES)) if roll < VAGUE + OFF_TOPIC else substance
+        title = rng.choice(SUBSTANCE_TITLES[about][1])
+    told = [f for f in forms if rng.random() < MENTION_FORM] or forms[:1]
+    if rng.random() < STRAY_FORM:
+        told.append(rng.choice([f for f in FORMS if f not in forms]))
+    parts = [rng.choice(FORM_SENTENCES[f]).format(what=title.lower()) for f in told]
+    redacted = [summaries[p] for p in parts]
+    if rng.random() < MENTION_PLACE and institution in places:
+        parts.append(places[institution])
+        redacted.append(places[institution])
+    closing = rng.choice(CLOSINGS)
+    if closing:
+        parts.append(closing)
+        redacted.append(summaries[closing])
+    return title, " ".join(parts), " ".join(redacted)
 
 
 def _demands(plan: Plan, pk: int, institution: int, day: dt.date, rows: dict[str, list[tuple[Any, ...]]],

@@ -57,6 +57,18 @@ def manage(env: dict[str, str], *args: str) -> str:
     return run([str(BIN / "python"), "-m", "django", *args], env, f"manage {args[0]}")
 
 
+def child_json(script: Path, env: dict[str, str], step: str, *args: str) -> dict[str, Any]:
+    """``script --child step args`` in a process of its own (Django configured from ``env``): the JSON of
+    its ``BENCH_JSON`` line."""
+    cmd = [sys.executable, str(script), "--child", step, *args]
+    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            result: dict[str, Any] = json.loads(line[len("BENCH_JSON "):])
+            return result
+    raise BenchError(f"{step} failed (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+
+
 @dataclass
 class Engine:
     name: str

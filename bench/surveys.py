@@ -33,7 +33,6 @@ import resource
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -44,7 +43,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import run as served  # noqa: E402
-from bench.engines import BenchError, Engine, _db_url, _pg_admin, log, manage, pg_reachable, vacuum  # noqa: E402
+from bench.engines import BenchError, Engine, _db_url, _pg_admin, child_json, log, manage, pg_reachable, vacuum  # noqa: E402
 from bench.surveys_data import SIZES, Sizes, data_hash  # noqa: E402
 
 ONE_SECONDS = 3.0
@@ -60,13 +59,7 @@ TEMPLATE_PREFIX = "pantau_bsv_tpl_"
 # Child processes (Django configured from the engine's environment) ----------------------------------
 
 def child(env: dict[str, str], step: str, *args: str) -> dict[str, Any]:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", step, *args]
-    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    for line in done.stdout.splitlines():
-        if line.startswith("BENCH_JSON "):
-            result: dict[str, Any] = json.loads(line[len("BENCH_JSON "):])
-            return result
-    raise BenchError(f"{step} failed (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    return child_json(Path(__file__).resolve(), env, step, *args)
 
 
 def peak_rss_mb() -> int:

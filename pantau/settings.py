@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "pantau.assessments",
     "pantau.surveys",
     "pantau.complaints",
+    "pantau.open311",
 ]
 
 MIDDLEWARE = [

@@ -45,6 +45,8 @@ COMPLAINT_QUEUE = {"national_admin", "head_kalsel", "intake_kalsel", "examiner_k
 SEES_COMPLAINT = {"national_admin", "head_kalsel", "intake_kalsel", "examiner_kalsel", "admin_tabalong",
                   "operator_dukcapil"}
 COMPLAINT_OFFICE = {"head_kalsel", "intake_kalsel", "examiner_kalsel"}
+# The SLA dashboard and the statistics: Ombudsman complaint staff of an office and national staff, no provider.
+COMPLAINT_OVERSIGHT = {"national_admin", "head_kalsel", "intake_kalsel", "examiner_kalsel"}
 
 Args = Callable[[Any], list[Any]]
 NONE: Args = lambda c: []  # noqa: E731
@@ -59,6 +61,19 @@ def _pending_event(c: Any) -> list[Any]:
     event = unit_changes.unit_event_record(actor=c.national_admin, kind="dissolve", institution=c.tabalong,
                                            date=dt.date.today() + dt.timedelta(days=365), from_units=[c.dpmptsp])
     return [event.pk]
+
+def _open311_submission(c: Any) -> Any:
+    """A public report filed through Open311 (its case and token)."""
+    import uuid
+
+    from pantau.complaints.tests.helpers import file_report
+    from pantau.open311 import keys
+    from pantau.open311.models import Submission
+
+    client = keys.client_issue(actor=keys.SYSTEM, name="walk")[0]
+    case = file_report(c, visibility="public", client_token=uuid.uuid4().hex).case
+    return Submission.objects.create(case=case, client=client, service_code="kepolisian", token=uuid.uuid4().hex)
+
 
 def _complaint_file(c: Any) -> list[Any]:
     """A confidential report at examination (examiner_kalsel assigned) with a photo the reporter gave."""
@@ -331,9 +346,14 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "complaints:track": (lambda c: [_complaint_with_file(c)[2]], PUBLIC),
     "complaint_manage:list": (NONE, COMPLAINT_QUEUE),
     "complaint_manage:new": (NONE, COMPLAINT_QUEUE - {"national_admin"}),
+    "complaint_manage:sla": (NONE, COMPLAINT_OVERSIGHT),
+    "complaint_manage:stats": (NONE, COMPLAINT_OVERSIGHT),
+    "complaint_manage:stats_csv": (NONE, COMPLAINT_OVERSIGHT),
+    "complaint_manage:stats_xlsx": (NONE, COMPLAINT_OVERSIGHT),
     "complaint_manage:case": (lambda c: _complaint_file(c)[:1], SEES_COMPLAINT),
     **{f"complaint_manage:{name}": (lambda c: _complaint_file(c)[:1], set())  # POST only
-       for name in ("identity", "checks", "conclusion", "classify", "assign", "hand_over", "visibility")},
+       for name in ("identity", "checks", "conclusion", "classify", "assign", "hand_over", "visibility",
+                    "duplicate_link", "duplicate_unlink")},
     "complaint_manage:act": (lambda c: [*_complaint_file(c)[:1], "summon"], set()),  # POST only
     "complaint_manage:demand_answer": (lambda c: [*_complaint_file(c)[:1], 1], set()),  # POST only
     "complaint_manage:demand_assess": (lambda c: [*_complaint_file(c)[:1], 1], set()),  # POST only
@@ -344,6 +364,13 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "complaint_docs:clarification": (lambda c: _complaint_file(c)[:1], COMPLAINT_OFFICE),
     "complaint_docs:export_csv": (NONE, COMPLAINT_QUEUE),
     "complaint_docs:export_xlsx": (NONE, COMPLAINT_QUEUE),
+    # Open311 GeoReport v2: public reads (a confidential report answers 404 to everyone, as in pantau/open311/tests).
+    "open311:discovery": (lambda c: ["json"], PUBLIC),
+    "open311:services": (lambda c: ["xml"], PUBLIC),
+    "open311:service": (lambda c: ["kepolisian", "json"], PUBLIC),
+    "open311:requests": (lambda c: ["xml"], PUBLIC),
+    "open311:request": (lambda c: [_open311_submission(c).case_id, "json"], PUBLIC),
+    "open311:token": (lambda c: [_open311_submission(c).token, "xml"], PUBLIC),
     "jobs:list": (NONE, SIGNED_IN),
     "jobs:detail": (_export_job, {"admin_tabalong"}),
     "jobs:download": (_export_job, {"admin_tabalong"}),

@@ -216,3 +216,30 @@ def test_the_complaints_benchmark_prints_its_tables_and_files_each_report_once(t
     assert intake["replay_302"] == intake["replayed"] > 0 and intake["replay_added"] == 0
     first, second = result["daily"]["runs"]
     assert first["exit"] == second["exit"] == 0 and first["changed"] and not second["changed"]
+
+
+@pytest.mark.slow
+def test_the_complaint_search_benchmark_prints_its_tables_and_measures_every_part(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "complaint_search.py"), "--quick", "--engine", "sqlite", "--no-fail",
+         "--work-dir", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=900, check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    tables = done.stdout.split("\nBENCH_JSON ", 1)[0].split("\n\n")
+    assert [t.splitlines()[0][:3] for t in tables[-7:]] == ["(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)"]
+    assert "not measured" not in done.stdout.split("\nBENCH_JSON ", 1)[0]
+    [result] = json.loads(done.stdout.split("\nBENCH_JSON ", 1)[1].splitlines()[0])
+    assert result["index"]["documents"] == result["index"]["cases"] == 2000
+    assert set(result["search"]) == {"examiner", "intake", "head", "national"}
+    for row in [*result["search"].values(), result["queue"]["examiner"], *result["sla"].values()]:
+        assert row["requests"] > 0 and row["non200"] == 0 and row["urls"] > 1
+    pages = result["statistics"]["pages"]
+    assert len(pages) == 3 * len({p["year"] for p in pages}) >= 9
+    assert all(p["status"] == 200 and p["cache"] == "miss" for p in pages), pages
+    assert result["statistics"]["api"]["status"] == 200
+    for fmt in ("json", "xml"):
+        assert result["open311"][fmt]["non200"] == 0 and result["open311"][fmt]["share"] > 0
+    triage = result["triage"]
+    assert triage["exit"] == 0 and triage["suggest"]["cases"] == 200 and triage["suggest"]["without"] == 0
+    assert 0 < triage["suggest"]["national"]["accuracy"]["substance"]["top1"] <= 1

@@ -383,3 +383,10 @@ def demand_assessment(request: HttpRequest, payload: AssessmentIn, pk: int = ID)
     demand = _scoped_demand(user, pk)
     return _demand(_refused_as_404(
         lambda: services.demand_assess(actor=user, demand=demand, outcome=payload.outcome)))
+
+
+# --- oversight: the SLA and statistics numbers (issue 11) --------------------------------------------------------
+
+from pantau.complaints.api_stats import router as stats_router  # noqa: E402
+
+router.add_router("/stats", stats_router)

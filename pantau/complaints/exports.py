@@ -46,7 +46,8 @@ from pantau.reports.cells import csv_cell
 
 EXPORT = "complaints.export"
 FORMATS = ("xlsx", "csv")
-FILTER_KEYS = ("tab", "tahap", "jenis", "tenggat", "q", "urut")
+FILTER_KEYS = ("tab", "tahap", "jenis", "tenggat", "q", "urut", "status", "umur", "kantor", "pemeriksa", "diterima",
+               "ditutup")
 BATCH = 2000
 CSV_DIRECT_LIMIT = 5000
 DUE_LABELS = {"on_time": "Tepat waktu", "due_soon": "Hampir jatuh tempo", "overdue": "Terlambat",

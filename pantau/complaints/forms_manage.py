@@ -14,6 +14,7 @@ from pantau.complaints import deadlines, workflow
 from pantau.complaints.messages import translate_lazy as tr
 from pantau.complaints.models import NOTE_LIMIT, TEXT_LIMIT, Channel, Outcome, PriorComplaint, Visibility
 from pantau.complaints.services import STAFF_CHANNELS
+from pantau.complaints.stats import AGE_BUCKETS
 from pantau.complaints.vocab import (
     DEFAULT_AGENCY_GROUPS,
     DEFAULT_SUBSTANCES,
@@ -28,8 +29,11 @@ from pantau.complaints.vocab import (
 BLANK = [("", "—")]
 DEADLINE_CHOICES = [("", _("Semua")), ("due_soon", _("Hampir jatuh tempo")), ("overdue", _("Terlambat")),
                     ("very_overdue", _("Sangat terlambat"))]
-ORDER_CHOICES = [("baru", _("Terbaru")), ("tenggat", _("Tenggat terdekat (hanya yang bertenggat)"))]
+ORDER_CHOICES = [("baru", _("Terbaru")), ("tenggat", _("Tenggat terdekat (hanya yang bertenggat)")),
+                 ("relevan", _("Paling cocok dengan pencarian"))]
 TAB_CHOICES = [("semua", _("Semua laporan")), ("tugas", _("Tugas saya"))]
+STATUS_CHOICES = [("", _("Semua")), ("terbuka", _("Belum ditutup")), ("ditutup", _("Sudah ditutup"))]
+MONTH = r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$"  # YYYY-MM
 FORMS = [(m.value, tr(m.label)) for m in Maladministration]
 MAX_DEMANDS = 20
 MAX_EVIDENCE = 5
@@ -49,8 +53,17 @@ class QueueFilterForm(forms.Form):
     jenis = forms.ChoiceField(label=_("Jenis"), required=False,
                               choices=[("", _("Semua"))] + [(k.value, tr(k.label)) for k in RecordKind])
     tenggat = forms.ChoiceField(label=_("Tenggat"), choices=DEADLINE_CHOICES, required=False)
-    q = forms.CharField(label=_("Cari nomor atau pokok laporan"), max_length=100, required=False)
+    q = forms.CharField(label=_("Cari (nomor, pokok laporan, isi, terlapor)"), max_length=100, required=False)
     urut = forms.ChoiceField(label=_("Urutan"), choices=ORDER_CHOICES, required=False)
+    # The filters behind the numbers of the SLA dashboard (``stats``): open or closed, age, and, as hidden
+    # fields kept when the filter is applied again, the office, the examiner and the month received or closed.
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    umur = forms.ChoiceField(label=_("Umur laporan terbuka"), required=False,
+                             choices=[("", _("Semua"))] + [(code, label) for code, label, *_r in AGE_BUCKETS])
+    kantor = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False, widget=forms.HiddenInput)
+    pemeriksa = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False, widget=forms.HiddenInput)
+    diterima = forms.RegexField(regex=MONTH, required=False, widget=forms.HiddenInput)
+    ditutup = forms.RegexField(regex=MONTH, required=False, widget=forms.HiddenInput)
 
     def value(self, name: str) -> str:
         """The cleaned value of ``name``, empty when it is missing or was refused."""

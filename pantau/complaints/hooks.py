@@ -11,7 +11,8 @@ EVENT_TYPES = (
     "case.opened", "case.transition", "case.classified", "case.assigned", "case.handed_over",
     "case.visibility_changed", "case.reporter_message", "case.identity_viewed", "case.attachment_added",
     "case.attachment_downloaded", "demand.issued", "demand.answered", "demand.assessed", "case.redacted",
-    "holidays.loaded", "case.letter_downloaded", "case.exported",
+    "holidays.loaded", "case.letter_downloaded", "case.exported", "case.duplicate_linked", "case.duplicate_unlinked",
+    "triage.trained",
 )
 
 
@@ -24,6 +25,9 @@ def load_demo(stdout: OutputWrapper) -> None:
 
 def register() -> None:
     hooks.demo_step(hooks.DemoStep("complaints", order=50, run=load_demo))
+    from pantau.complaints import search_docs
+
+    search_docs.register()  # cases in the search index (the queue's text search)
     hooks.audited(
         hooks.AuditedType("complaints.case", label=_("Laporan")),
         hooks.AuditedType("complaints.demand", label=_("Tindakan korektif / Rekomendasi")),

@@ -125,6 +125,9 @@ class Case(models.Model):
     tracking_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     client_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     redacted_at = models.DateTimeField(null=True, blank=True)  # retention: personal data removed
+    # Cases staff linked as duplicates of each other (``duplicates.link``): one group, each keeps its history.
+    duplicate_group = models.ForeignKey("DuplicateGroup", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="cases", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -137,7 +140,9 @@ class Case(models.Model):
             models.Index(fields=["examiner", "state", "id"]),
             models.Index(fields=["institution", "state", "id"]),
             models.Index(fields=["state", "next_due_on"]),
+            models.Index(fields=["office", "next_due_on", "id"]),  # the queue by deadline, overdue filters
             models.Index(fields=["closed_at"]),
+            models.Index(fields=["created_at"]),  # Open311 GET requests: a window of dates
         ]
 
     def __str__(self) -> str:
@@ -176,6 +181,10 @@ class Reporter(models.Model):
     class Meta:
         verbose_name = _("identitas pelapor")
         verbose_name_plural = _("identitas pelapor")
+        # The same reporter's other cases (``duplicates``), filled values only.
+        indexes = [models.Index(fields=["nik"], name="complaint_reporter_nik", condition=~models.Q(nik="")),
+                   models.Index(fields=["email"], name="complaint_reporter_email", condition=~models.Q(email="")),
+                   models.Index(fields=["phone"], name="complaint_reporter_phone", condition=~models.Q(phone=""))]
 
     def __str__(self) -> str:
         return f"pelapor #{self.pk}"  # never the name: a str() may reach a log
@@ -356,3 +365,36 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.status})"
+
+
+
+class DuplicateGroup(models.Model):
+    """Cases about the same matter, linked by staff (``duplicates.link``); each case keeps its own history."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    def __str__(self) -> str:
+        return f"kelompok laporan ganda #{self.pk}"
+
+
+
+class TriageModel(models.Model):
+    """A triage model trained by ``pantau complaints_triage_train`` (``triage.py``): for one office, or national
+    (``office`` empty). ``data`` is a NumPy ``.npz`` archive of plain arrays (vocabulary, idf, weights, labels),
+    read with ``allow_pickle=False``: never a pickle."""
+
+    office = models.ForeignKey("registry.Office", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    trained_at = models.DateTimeField()
+    cases = models.PositiveIntegerField()  # decided cases it learned from
+    held_back = models.PositiveIntegerField()  # the newest of them, set aside to measure ``accuracy``
+    accuracy = models.JSONField(default=dict)
+    data = models.BinaryField()
+
+    class Meta:
+        indexes = [models.Index(fields=["office", "version"], name="complaint_triage_office")]
+
+    def __str__(self) -> str:
+        return f"model triase {self.office_id or 'nasional'} v{self.version}"

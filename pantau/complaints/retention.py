@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from pantau.complaints import search_docs
 from pantau.complaints.models import Attachment, Case, Event, Reporter
 from pantau.complaints.redact import redact
 from pantau.complaints.services import SYSTEM
@@ -109,6 +110,7 @@ def _redact_batch(ids: list[int], days: int) -> tuple[int, int]:
         case.redacted_at = now
     Case.objects.bulk_update(cases, ["chronology", "public_summary", "title", "remedy", "prior_complaint_answer",
                                      "tracking_hash", "client_token", "redacted_at"])
+    search_docs.refresh_cases(ids)  # the staff search finds them by the redacted words only
     changed: list[Event] = []
     for event in Event.objects.filter(case_id__in=ids).exclude(note="").only("pk", "note").iterator(2000):
         cleaned = redact(event.note)

@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pantau.complaints import clock, deadlines, workflow
+from pantau.complaints import clock, deadlines, search_docs, workflow
 from pantau.complaints.models import (
     VISIBILITY_RANK,
     Case,
@@ -250,6 +250,7 @@ def case_open(*, actor: Any, kind: str, channel: str, title: str, chronology: st
     audit.record(actor=actor or SYSTEM, event_type="case.opened", obj=case,
                  after={"kind": case.kind, "channel": case.channel, "number": case.number,
                         "visibility": case.visibility}, **_where(case))
+    search_docs.refresh_cases([case.pk])
     return Opened(case, raw, True)
 
 
@@ -553,6 +554,7 @@ def case_classify(*, actor: Any, case: Case, substance: str = "", agency_group: 
     audit.record(actor=actor, event_type="case.classified", obj=case, before=before,
                  after={"substance": substance, "agency_group": agency_group, "alleged": case.alleged,
                         "complexity": complexity, "reporter_type": reporter_type}, **_where(case))
+    search_docs.refresh_cases([case.pk])
     return case
 
 
@@ -589,6 +591,7 @@ def case_hand_over(*, actor: Any, case: Case, office: Office, note: str = "") ->
                          audience=Event.Audience.REPORTER)
     audit.record(actor=actor, event_type="case.handed_over", obj=case, before=before,
                  after={"office": office.pk}, **_where(case))
+    search_docs.refresh_cases([case.pk])
     return case
 
 

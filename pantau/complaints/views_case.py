@@ -30,7 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from pantau.accounts.models import Membership, Role
-from pantau.complaints import clock, deadlines, files, selectors, services, workflow
+from pantau.complaints import clock, deadlines, duplicates, files, selectors, services, workflow
 from pantau.complaints import forms_manage as f
 from pantau.complaints.messages import translate as tr
 from pantau.complaints.models import Case, Demand, Outcome, Reporter, Timer
@@ -47,6 +47,7 @@ CONCLUSION_STATES = {State.EXAMINATION, State.RAPID_RESPONSE, State.DRAFT_LAHP}
 EVENT_LIMIT = 300
 ACTION_LABELS = {"open": "Laporan diterima", "assign": "Asisten pemeriksa ditetapkan", "hand_over": "Dilimpahkan",
                  "visibility": "Kerahasiaan diubah", "reporter_message": "Pesan dari pelapor",
+                 "duplicate_link": "Ditautkan sebagai laporan ganda", "duplicate_unlink": "Dilepas dari laporan ganda",
                  **{t.action: t.label for t in reversed(workflow.TRANSITIONS)}}
 ROLE_LABELS = {**dict(Role.choices), "pelapor": gettext_lazy("Pelapor"), "sistem": gettext_lazy("Sistem"),
                "petugas": gettext_lazy("Petugas")}
@@ -208,6 +209,8 @@ def render_case(request: HttpRequest, case: Case, *, bound: dict[str, forms.Form
     if viewer.conclusion:
         context["conclusion_form"] = bound.get("conclusion") or f.ConclusionForm(
             auto_id="id_conclusion_%s", initial={"conclusion": case.conclusion, "found": case.found})
+    if not viewer.provider and viewer.roles & OMBUDSMAN:
+        context["duplicates"] = duplicates.panel(request.user, case)
     if viewer.classify:
         context["classify_form"] = bound.get("classify") or f.ClassifyForm(auto_id="id_classify_%s", initial={
             k: getattr(case, k) for k in f.ClassifyForm.base_fields})

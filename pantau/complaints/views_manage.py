@@ -25,16 +25,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pantau.accounts.models import Role
 from pantau.accounts.scope import scope_of
-from pantau.complaints import clock, selectors, services, workflow
+from pantau.complaints import clock, search_docs, selectors, services, workflow
 from pantau.complaints.due import Thresholds, thresholds
 from pantau.complaints.forms_manage import IntakeForm, QueueFilterForm
 from pantau.complaints.messages import translate as tr
 from pantau.complaints.models import Case
+from pantau.complaints.stats import queue_q
 from pantau.complaints.vocab import RecordKind, State, state_label
 from pantau.core.access import access
 from pantau.core.converters import parse_id
 from pantau.core.forms import add_validation_error
-from pantau.core.keyset import keyset_page
+from pantau.core.keyset import AFTER, BEFORE, KeysetPage, keyset_page
 from pantau.core.text import fold_key
 from pantau.registry.models import Institution, Office, ServiceProduct, ServiceUnit
 
@@ -74,7 +75,10 @@ def my_tasks_q(user: Any) -> Q:
     return q & ~Q(state=State.CLOSED)
 
 
-def filtered_cases(user: Any, form: QueueFilterForm, limits: Thresholds) -> tuple[QuerySet[Case], tuple[str, ...]]:
+def filtered_cases(user: Any, form: QueueFilterForm, limits: Thresholds,
+                   hits: search_docs.Hits | None = None) -> tuple[QuerySet[Case], tuple[str, ...]]:
+    """The queue's cases and their ordering; a text ``q`` goes through the search index
+    (``search_docs.queue_hits``, or ``hits`` when the caller already asked it)."""
     qs = selectors.cases_for(user)
     if form.value("tab") == "tugas":
         qs = qs.filter(my_tasks_q(user))
@@ -84,8 +88,9 @@ def filtered_cases(user: Any, form: QueueFilterForm, limits: Thresholds) -> tupl
         qs = qs.filter(kind=kind)
     if status := form.value("tenggat"):
         qs = qs.filter(limits.q(status))
+    qs = qs.filter(queue_q(form.value, limits.today))  # the SLA dashboard's filters
     if text := form.value("q").strip():
-        qs = qs.filter(Q(number__icontains=text) | Q(title__icontains=text))
+        qs = qs.filter((hits or search_docs.queue_hits(user, text)).q)
     ordering = ORDERINGS.get(form.value("urut") or "baru", ORDERINGS["baru"])
     if ordering[0] == "next_due_on":
         qs = qs.filter(next_due_on__isnull=False)
@@ -98,15 +103,41 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET)
     form.is_valid()
     limits = thresholds(clock.today(), clock.calendar())
-    qs, ordering = filtered_cases(request.user, form, limits)
+    text = form.value("q").strip()
+    hits = search_docs.queue_hits(request.user, text) if text else None
+    qs, ordering = filtered_cases(request.user, form, limits, hits)
     listed = qs.select_related("examiner", "institution").only(*LIST_FIELDS)
-    page = keyset_page(request, listed, ordering, PAGE_SIZE)
+    if hits is not None and hits.ranked is not None and form.value("urut") in ("", "relevan"):
+        page = ranked_page(request, listed, hits.ranked, PAGE_SIZE)
+    else:
+        page = keyset_page(request, listed, ordering, PAGE_SIZE)
     base = reverse("complaint_manage:list")  # a case's page is <list>/<id>/: one reverse, not one a row
     rows = [{"case": case, "url": f"{base}{case.pk}/", "stage": state_label(State(case.state), RecordKind(case.kind)),
              "kind": RecordKind(case.kind).label, "due": limits.status(case.next_due_on)} for case in page]
     return render(request, "complaints/manage/list.html", {
-        "form": form, "page": page, "rows": rows, "can_record": bool(intake_kinds(request.user)),
+        "form": form, "page": page, "rows": rows, "can_record": bool(intake_kinds(request.user)), "hits": hits,
     })
+
+
+def ranked_page(request: HttpRequest, qs: QuerySet[Case], ranked: tuple[int, ...], size: int) -> KeysetPage:
+    """A page of the search hits in ``qs`` (the queue's filters), best first, continuing after (or ending
+    before) the case id in the URL (``?setelah=`` / ``?sebelum=``, as ``keyset_page``): one bounded read of
+    the ids the filters keep (at most ``LIMIT`` of them), then the page's rows."""
+    kept = set(qs.order_by().values_list("pk", flat=True))
+    order = [pk for pk in ranked if pk in kept]
+    position = {pk: i for i, pk in enumerate(order)}
+    after, before = parse_id(request.GET.get(AFTER)), parse_id(request.GET.get(BEFORE))
+    start = 0
+    if after is not None and after in position:
+        start = position[after] + 1
+    elif before is not None and before in position:
+        start = max(position[before] - size, 0)
+    ids = order[start:start + size]
+    rows = {case.pk: case for case in qs.filter(pk__in=ids)} if ids else {}
+    page_rows = [rows[pk] for pk in ids if pk in rows]
+    more = start + size < len(order)
+    return KeysetPage(page_rows, page_rows[-1].pk if more and page_rows else None,
+                      page_rows[0].pk if start > 0 and page_rows else None)
 
 
 # What a queue row shows (never the chronology or other long text: the list reads 50 rows a page).

@@ -149,6 +149,13 @@ class SearchSource:
     kind: str
     items: Callable[[Iterable[int] | None], Iterable[SearchItem]]
     bulk: bool = False
+    # Whether the kind's words join the shared vocabulary that "did you mean" suggests from, to anyone
+    # searching anything. False for private texts (complaints): a name or a word from a confidential
+    # report must never come back to another user as a suggestion.
+    vocabulary: bool = True
+    # With ``vocabulary`` False, the words of its texts that are also in this set still join the vocabulary:
+    # a curated, public list (the module's synonym groups), never words only a private text holds.
+    public_words: Callable[[], frozenset[str]] | None = None
 
 
 @dataclass(frozen=True)

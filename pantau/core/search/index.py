@@ -96,6 +96,15 @@ def _item_words(item: hooks.SearchItem) -> set[str]:
     return found
 
 
+def _vocabulary_words(source: hooks.SearchSource, item: hooks.SearchItem) -> set[str]:
+    """The words of ``item`` that join the "did you mean" vocabulary (``SearchSource.vocabulary``)."""
+    if source.vocabulary:
+        return _item_words(item)
+    if source.public_words is None:
+        return set()
+    return _item_words(item) & source.public_words()
+
+
 # On write --------------------------------------------------------------------------------------
 
 def refresh(kind: str, ids: Iterable[int]) -> None:
@@ -152,7 +161,7 @@ def _write(kind: str, ids: list[int]) -> None:
         _delete(stale)
         created = SearchDocument.objects.bulk_create(new)
         backend.add_documents([(doc.pk, doc.title_terms, doc.body_terms) for doc in created])
-        learn(set().union(*(_item_words(item) for item in items)) if items else set())
+        learn(set().union(*(_vocabulary_words(source, item) for item in items)) if items else set())
 
 
 def _delete(ids: list[int]) -> None:
@@ -191,7 +200,7 @@ def rebuild(kinds: Iterable[str] | None = None, progress: Callable[[str, int], N
         count = 0
         for item in sources[kind].items(None):
             batch.append(document(kind, item))
-            frequency.update(_item_words(item))
+            frequency.update(_vocabulary_words(sources[kind], item))
             if len(batch) >= BATCH:
                 backend.insert_documents(batch)
                 count += len(batch)
