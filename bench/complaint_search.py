@@ -136,7 +136,7 @@ def open311_urls(rng: random.Random, today: dt.date) -> dict[str, Any]:
         from pantau.open311 import catalog
     except ImportError as exc:
         return {"skipped": f"the Open311 app cannot be imported ({exc})"}
-    codes = sorted(catalog.SUBSTANCE_BY_CODE)
+    codes = sorted(catalog.substance_by_code())
     span = (today - START).days
     queries: list[dict[str, str]] = [{}, {"status": "open"}, {"status": "closed"}, {"page": "2"}]
     queries += [{"service_code": code} for code in codes]

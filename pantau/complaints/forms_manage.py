@@ -10,14 +10,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pantau.complaints import deadlines, workflow
+from pantau.complaints import deadlines, lists, workflow
 from pantau.complaints.messages import translate_lazy as tr
 from pantau.complaints.models import NOTE_LIMIT, TEXT_LIMIT, Channel, Outcome, PriorComplaint, Visibility
 from pantau.complaints.services import STAFF_CHANNELS
 from pantau.complaints.stats import AGE_BUCKETS
 from pantau.complaints.vocab import (
     DEFAULT_AGENCY_GROUPS,
-    DEFAULT_SUBSTANCES,
     Complexity,
     Conclusion,
     Maladministration,
@@ -133,8 +132,7 @@ class ConclusionForm(forms.Form):
 
 
 class ClassifyForm(forms.Form):
-    substance = forms.ChoiceField(label=_("Substansi"), required=False,
-                                  choices=BLANK + [(s, tr(s)) for s in DEFAULT_SUBSTANCES])
+    substance = forms.ChoiceField(label=_("Substansi"), required=False)
     agency_group = forms.ChoiceField(label=_("Kelompok instansi terlapor"), required=False,
                                      choices=BLANK + [(g, tr(g)) for g in DEFAULT_AGENCY_GROUPS])
     alleged = forms.MultipleChoiceField(label=_("Dugaan maladministrasi"), choices=FORMS, required=False,
@@ -143,6 +141,15 @@ class ClassifyForm(forms.Form):
                                    choices=BLANK + [(c.value, tr(c.label)) for c in Complexity])
     reporter_type = forms.ChoiceField(label=_("Jenis pelapor"), required=False,
                                       choices=BLANK + [(t.value, tr(t.label)) for t in ReporterType])
+
+    def __init__(self, *args: Any, keep: str = "", **kwargs: Any) -> None:
+        """``keep``: the case's substance, offered even when the installation's list no longer has it."""
+        super().__init__(*args, **kwargs)
+        offered = lists.substances()
+        extra = (keep,) if keep and keep not in offered else ()
+        field = self.fields["substance"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = BLANK + [(s, tr(s)) for s in (*offered, *extra)]
 
 
 class AssignForm(forms.Form):

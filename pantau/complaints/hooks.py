@@ -33,6 +33,9 @@ def register() -> None:
         hooks.AuditedType("complaints.demand", label=_("Tindakan korektif / Rekomendasi")),
     )
     hooks.event_types(*EVENT_TYPES)
+    from pantau.complaints import freshness
+
+    freshness.connect()  # the SLA dashboard and the statistics are kept under its generation
     from pantau.complaints import exports
 
     exports.register()  # the queue export job (XLSX / large CSV)

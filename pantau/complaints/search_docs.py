@@ -33,7 +33,7 @@ from pantau.complaints import selectors
 from pantau.complaints.models import Case
 from pantau.core import hooks
 from pantau.core.search import text as search_text
-from pantau.core.search.index import refresh
+from pantau.core.search.index import refresh, stamp
 from pantau.core.search.query import LIMIT, find
 
 KIND = "complaint"
@@ -154,7 +154,7 @@ def queue_hits(user: Any, text: str) -> Hits:
     where = document_scope(user)
     if where is None:  # provider staff: the number or the title, within the scoped queryset
         return Hits(Q(number__icontains=text) | Q(title__icontains=text))
-    found = find(KIND, text, where=where)
+    found = find(KIND, text, where=where, stamp=stamp())  # kept until the index changes, like the public search
     ranked = tuple(found.object_ids)
     return Hits(Q(pk__in=ranked[:LIMIT]), ranked[:LIMIT + 1], found.suggestion, found.corrected)
 

@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pantau.complaints import clock, deadlines, search_docs, workflow
+from pantau.complaints import clock, deadlines, lists, search_docs, workflow
 from pantau.complaints.models import (
     VISIBILITY_RANK,
     Case,
@@ -539,7 +539,9 @@ def case_classify(*, actor: Any, case: Case, substance: str = "", agency_group: 
     role = _require(actor, case, workflow.INTAKE_OFFICER, workflow.EXAMINER, workflow.HEAD_OF_OFFICE)
     if role == workflow.EXAMINER and not is_assigned(actor, case):
         raise workflow.TransitionRefused("not_found", _("Laporan ini tidak ditugaskan kepada Anda."))
-    problems = vocab.check(vocab.Classification(substance=substance, agency_group=agency_group))
+    offered = lists.substances()
+    problems = vocab.check(vocab.Classification(substance=substance, agency_group=agency_group),
+                           substances={*offered, case.substance} if case.substance else offered)
     if complexity and complexity not in {c.value for c in Complexity}:
         problems.append(_("Klasifikasi laporan tidak dikenal."))
     if reporter_type and reporter_type not in {t.value for t in vocab.ReporterType}:

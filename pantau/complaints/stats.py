@@ -52,7 +52,7 @@ from django.utils.translation import gettext_lazy
 
 from pantau.accounts.models import Role
 from pantau.accounts.scope import scope_of
-from pantau.complaints import selectors
+from pantau.complaints import freshness, selectors
 from pantau.complaints.due import Thresholds
 from pantau.complaints.models import Case, Demand, Event
 from pantau.complaints.vocab import (
@@ -572,13 +572,8 @@ def queue_url(query: Mapping[str, str], **more: str) -> str:
 
 
 def stamp(where: Where, today: dt.date) -> tuple[Any, ...]:
-    """A cheap key of what the statistics of ``where`` show (the page cache's): the cases' count and last
-    change (a transition, a classification, a closure all save the case) and the demands' last answer or
-    assessment; ``today`` because a demand becomes due with the date."""
-    from django.db.models import Max
-
-    cases = where.cases().aggregate(n=Count("id"), last=Max("updated_at"))
-    demands = Demand.objects.filter(case__in=where.cases().values("id")).aggregate(
-        n=Count("id"), answered=Max("answered_at"), assessed=Max("assessed_on"))
-    return (today.isoformat(), cases["n"], str(cases["last"]), demands["n"], str(demands["answered"]),
-            str(demands["assessed"]), ranking_minimum())
+    """The key of what the numbers of ``where`` show (for the page and file caches): the generation of
+    the cases and demands (``freshness``: any change to one forgets it), whose cases (the scope), ``today``
+    (deadlines and ages move with the date) and the ranking's minimum. One cache read, no query."""
+    return (freshness.token(), where.office_id, where.examiner_id, str(where.q), today.isoformat(),
+            ranking_minimum())

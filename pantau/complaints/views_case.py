@@ -212,8 +212,9 @@ def render_case(request: HttpRequest, case: Case, *, bound: dict[str, forms.Form
     if not viewer.provider and viewer.roles & OMBUDSMAN:
         context["duplicates"] = duplicates.panel(request.user, case)
     if viewer.classify:
-        context["classify_form"] = bound.get("classify") or f.ClassifyForm(auto_id="id_classify_%s", initial={
-            k: getattr(case, k) for k in f.ClassifyForm.base_fields})
+        context["classify_form"] = bound.get("classify") or f.ClassifyForm(
+            auto_id="id_classify_%s", keep=case.substance,
+            initial={k: getattr(case, k) for k in f.ClassifyForm.base_fields})
     if viewer.assign:
         context["assign_form"] = bound.get("assign") or f.AssignForm(
             examiners=examiners(), initial={"examiner": case.examiner_id})
@@ -319,7 +320,7 @@ def case_conclusion(request: HttpRequest, pk: int) -> HttpResponse:
 @access(works_on_complaints)
 def case_classify(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for(request.user, pk)
-    form = f.ClassifyForm(request.POST, auto_id="id_classify_%s")
+    form = f.ClassifyForm(request.POST, auto_id="id_classify_%s", keep=case.substance)
     return _submit(request, case, "classify", form, Viewer(request.user, case).classify,
                    lambda d: services.case_classify(actor=request.user, case=case, **d), _("Klasifikasi disimpan."))
 

@@ -4,8 +4,10 @@ dashboard links to the queue filtered to the cases behind it.
 
 - ``GET /kelola/laporan/sla/?kantor=&pemeriksa=``: open cases by stage and examiner, overdue and very
   overdue, ageing, received and closed per month. An examiner with no other complaint role sees their own.
-- ``GET /kelola/laporan/statistik/?tahun=&kantor=``: the statistics (``stats.statistics``), cached by
-  ``render_cached`` under a stamp of the scope's data (``stats.stamp``).
+- ``GET /kelola/laporan/statistik/?tahun=&kantor=``: the statistics (``stats.statistics``).
+
+Both pages are kept by ``render_cached`` under ``stats.stamp``: the generation every change to a case or a
+demand forgets (``freshness``), the scope and the date; the dashboard for five minutes at most.
 - ``GET /kelola/laporan/statistik.csv`` and ``statistik.xlsx``: the same numbers as a file.
 
 Who: Ombudsman complaint staff of an office (their office) and national staff (every office, or one);
@@ -22,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from pantau.complaints import clock, stats, stats_export
+from pantau.complaints import clock, freshness, stats, stats_export
 from pantau.complaints.due import thresholds
 from pantau.complaints.messages import translate as tr
 from pantau.core.access import access
@@ -47,18 +49,26 @@ def sla_dashboard(request: HttpRequest) -> HttpResponse:
         where = stats.where_for(user, request.GET.get("kantor"), request.GET.get("pemeriksa"))
     except stats.ScopeError as error:
         return _refused(request, error)
-    data = stats.sla(where, thresholds(clock.today(), clock.calendar()))
-    return render(request, SLA_TEMPLATE, {
-        "sla": data, "offices": stats.office_choices(user), "own": stats.examiner_only(user),
-        "national": stats.is_national(user),
-        "stage_chart": {"labels": [tr(str(r.label)) for r in data.stages],
-                        "series": [{"name": _("Terbuka"), "values": [r.total for r in data.stages]},
-                                   {"name": _("Terlambat"), "values": [r.overdue for r in data.stages]},
-                                   {"name": _("Sangat terlambat"), "values": [r.very_overdue for r in data.stages]}]},
-        "month_chart": {"labels": [m.month.strftime("%Y-%m") for m in data.months],
-                        "series": [{"name": _("Diterima"), "values": [m.received for m in data.months]},
-                                   {"name": _("Ditutup"), "values": [m.closed for m in data.months]}]},
-    })
+    today = clock.today()
+
+    def context() -> dict[str, Any]:
+        data = stats.sla(where, thresholds(today, clock.calendar()))
+        return {
+            "sla": data, "offices": stats.office_choices(user), "own": stats.examiner_only(user),
+            "national": stats.is_national(user),
+            "stage_chart": {"labels": [tr(str(r.label)) for r in data.stages],
+                            "series": [{"name": _("Terbuka"), "values": [r.total for r in data.stages]},
+                                       {"name": _("Terlambat"), "values": [r.overdue for r in data.stages]},
+                                       {"name": _("Sangat terlambat"),
+                                        "values": [r.very_overdue for r in data.stages]}]},
+            "month_chart": {"labels": [m.month.strftime("%Y-%m") for m in data.months],
+                            "series": [{"name": _("Diterima"), "values": [m.received for m in data.months]},
+                                       {"name": _("Ditutup"), "values": [m.closed for m in data.months]}]},
+        }
+
+    # Kept per viewer until a case or demand changes (``freshness``), the date moves, or five minutes pass.
+    return render_cached(request, SLA_TEMPLATE, context, parts=("complaint-sla", stats.stamp(where, today)),
+                         templates=CHART_TEMPLATES, seconds=freshness.SLA_SECONDS)
 
 
 def _where_and_year(request: HttpRequest) -> tuple[stats.Where, int]:

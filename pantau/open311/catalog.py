@@ -8,14 +8,16 @@ A service code is the substance label in lower case with every run of other char
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from pantau.complaints import lists
 from pantau.complaints.messages import translate as tr
 from pantau.complaints.models import PriorComplaint, Visibility
-from pantau.complaints.vocab import CLOSURE_REASONS, DEFAULT_SUBSTANCES, RecordKind, State, state_label
+from pantau.complaints.vocab import CLOSURE_REASONS, RecordKind, State, state_label
 
 JURISDICTION = "ombudsman.go.id"
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -27,8 +29,23 @@ def code_of(substance: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", substance.lower()).strip("-")
 
 
-SUBSTANCE_BY_CODE: dict[str, str] = {code_of(s): s for s in DEFAULT_SUBSTANCES}
-CODE_BY_SUBSTANCE: dict[str, str] = {s: c for c, s in SUBSTANCE_BY_CODE.items()}
+def substance_by_code() -> dict[str, str]:
+    """The services: the substances staff classify by (``complaints.lists``), keyed by their code."""
+    return _by_code(lists.substances())
+
+
+def code_by_substance() -> dict[str, str]:
+    return _by_substance(lists.substances())
+
+
+@functools.cache
+def _by_code(substances: tuple[str, ...]) -> dict[str, str]:
+    return {code_of(s): s for s in substances}
+
+
+@functools.cache
+def _by_substance(substances: tuple[str, ...]) -> dict[str, str]:
+    return {s: c for c, s in _by_code(substances).items()}
 
 
 def services() -> list[dict[str, object]]:
@@ -38,7 +55,7 @@ def services() -> list[dict[str, object]]:
              "metadata": True, "type": "realtime",
              "keywords": ", ".join(w.strip() for w in re.split(r"/| dan ", name.lower()) if w.strip()),
              "group": GROUP}
-            for code, name in SUBSTANCE_BY_CODE.items()]
+            for code, name in substance_by_code().items()]
 
 
 @dataclass(frozen=True)
@@ -100,5 +117,5 @@ def status_notes(state: str, kind: str, closure_reason: str) -> str:
 
 
 def service_name(code: str) -> str | None:
-    name = SUBSTANCE_BY_CODE.get(code)
+    name = substance_by_code().get(code)
     return tr(name) if name else None

@@ -160,7 +160,7 @@ def create(*, client: ApiClient, data: QueryDict) -> tuple[Submission, str]:
     code = clean(data.get("service_code"), 60)
     if not code:
         problems.add("service_code", _("wajib diisi (lihat services)."))
-    elif code not in catalog.SUBSTANCE_BY_CODE:
+    elif code not in catalog.substance_by_code():
         raise Refused([(404, _("service_code '%(code)s' tidak dikenal.") % {"code": code[:60]})], status=404)
     description = clean(data.get("description"), DESCRIPTION_LIMIT)
     if not description:

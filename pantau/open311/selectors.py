@@ -110,7 +110,7 @@ def listed() -> Any:
 
 def service_code_of(row: dict[str, Any]) -> str | None:
     """The staff's classification when there is one, else the service the reporter chose."""
-    return catalog.CODE_BY_SUBSTANCE.get(row["substance"]) or row["open311__service_code"] or None
+    return catalog.code_by_substance().get(row["substance"]) or row["open311__service_code"] or None
 
 
 def by_ids(ids: Iterable[int]) -> list[dict[str, Any]]:
@@ -128,7 +128,7 @@ def search(*, start: dt.datetime, end: dt.datetime, codes: list[str], statuses: 
     """The listed cases requested in ``[start, end]``, newest first, of ``codes`` and ``statuses`` (empty: all)."""
     qs = listed().filter(created_at__gte=start, created_at__lte=end)
     if codes:
-        labels = [catalog.SUBSTANCE_BY_CODE[c] for c in codes]
+        labels = [catalog.substance_by_code()[c] for c in codes]
         qs = qs.filter(Q(substance__in=labels) | Q(substance="", open311__service_code__in=codes))
     if len(set(statuses)) == 1:
         qs = qs.filter(state=State.CLOSED) if statuses[0] == "closed" else qs.exclude(state=State.CLOSED)

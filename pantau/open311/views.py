@@ -100,7 +100,7 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @endpoint("GET", "HEAD")
 def service(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    if code not in catalog.SUBSTANCE_BY_CODE:
+    if code not in catalog.substance_by_code():
         return errors(fmt, 404, _("service_code '%(code)s' tidak dikenal.") % {"code": code[:60]})
     return answer(fmt, "service_definition", catalog.definition(code))
 
@@ -186,7 +186,7 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
                 raise BadQuery(_("service_request_id: paling banyak %(n)d nomor bulat, dipisah koma.") % {
                     "n": MAX_IDS})
             return answer(fmt, "service_requests", selectors.by_ids(n for n in numbers if n is not None))
-        codes = _list(request, "service_code", set(catalog.SUBSTANCE_BY_CODE), 2000)
+        codes = _list(request, "service_code", set(catalog.substance_by_code()), 2000)
         statuses = _list(request, "status", {"open", "closed"}, 20)
         start, end = _window(request)
         size = _number(request, "page_size", page_size(), MAX_RESULTS)
