@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pantau.accounts.models import Membership, Role
-from pantau.complaints import selectors, workflow
+from pantau.complaints import clock, deadlines, selectors, workflow
 from pantau.complaints.models import Case, Event, Reporter, Visibility
 from pantau.complaints.redact import MARKER, redact
 from pantau.complaints.vocab import (
@@ -239,11 +239,21 @@ def lahp_context(case: Case) -> dict[str, Any]:
     }
 
 
+def reply_by(case: Case, day: dt.date) -> dt.date | None:
+    """The date the clarification letter of ``day`` asks the answer by: the rule set's
+    ``clarification_reply`` step (working days on the holiday calendar); ``None`` without one."""
+    try:
+        return deadlines.due_date(clock.rule_set(case.rule_set), "clarification_reply", day, clock.calendar())
+    except deadlines.DeadlineError:
+        return None
+
+
 def clarification_context(case: Case) -> dict[str, Any]:
     reporter = Reporter.objects.filter(case=case).first()
     scrub = Scrubber(reporter, show_name=case.visibility == Visibility.PUBLIC)
-    return {**_common(case, scrub, reporter), "date": _local_date(None), "number": f"{case.number}/KLR",
-            "signer": _head_name(case, None)}
+    day = _local_date(None)
+    return {**_common(case, scrub, reporter), "date": day, "number": f"{case.number}/KLR",
+            "signer": _head_name(case, None), "reply_by": reply_by(case, day)}
 
 
 def render(case: Case, kind: str) -> tuple[bytes, str, bool]:

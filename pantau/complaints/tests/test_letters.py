@@ -131,6 +131,8 @@ def test_the_clarification_letter_is_addressed_to_the_reported_institution_witho
     text = text_of(response.content)
     assert "Permintaan klarifikasi" in text and c.tabalong.name in text and c.dukcapil.name in text
     assert "Pasal 8 ayat (1) huruf a" in text and "dirahasiakan" in text
+    # 14 working days after Monday 2 November 2026 (the rule set's clarification_reply step).
+    assert "paling lambat tanggal 20 November 2026." in " ".join(text.split())
     for secret in SECRETS:
         assert secret not in text
     case = drafted(c)
