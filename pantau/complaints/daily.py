@@ -57,6 +57,8 @@ REMIND = ("due_soon", "overdue", "very_overdue")
 NOTICE_RETRY_AFTER = dt.timedelta(hours=1)
 ORPHAN_AGE = dt.timedelta(days=1)
 LISTED = 50  # cases listed in one reminder e-mail; the rest are counted
+REMINDER_ATTEMPTS = 4  # a reminder e-mail that fails is sent again this many times in all
+REMINDER_RETRY = dt.timedelta(minutes=10)  # … after 10, 20, 30 minutes
 
 
 def status_labels() -> dict[str, str]:
@@ -283,9 +285,11 @@ class _Recipients:
 
 
 @task()
-def send_reminder(user_id: int, day: str, items: list[list[str]], total: int) -> None:
+def send_reminder(user_id: int, day: str, items: list[list[str]], total: int, attempt: int = 1) -> None:
     """One staff member's reminder of the day: up to :data:`LISTED` cases (number, step, status, due date),
-    and how many more. The address is read now; a user without one, or inactive, gets nothing."""
+    and how many more. The address is read now; a user without one, or inactive, gets nothing. A failed
+    send is queued again (``REMINDER_ATTEMPTS`` in all, ``attempt`` × ``REMINDER_RETRY`` later where the
+    backend can wait) and raises, so the worker records the failure."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     email = getattr(user, "email", "") if user is not None else ""
     if not email:
@@ -301,7 +305,18 @@ def send_reminder(user_id: int, day: str, items: list[list[str]], total: int) ->
     queue = settings.SITE_URL + reverse("complaint_manage:list") + "?tab=tugas&urut=tenggat"
     lines += ["", _("Buka antrean laporan Anda di Pantau untuk melihat rinciannya: %(link)s") % {"link": queue}]
     subject = _("Pengingat tenggat laporan: %(n)d laporan") % {"n": total}
-    send_mail(subject, "\n".join(lines), None, [email])
+    try:
+        send_mail(subject, "\n".join(lines), None, [email])
+    except Exception:
+        if attempt < REMINDER_ATTEMPTS:
+            log.warning("complaints_daily: reminder for user %s failed (attempt %d), queued again", user_id, attempt)
+            again = send_reminder
+            if send_reminder.get_backend().supports_defer:
+                again = send_reminder.using(run_after=timezone.now() + REMINDER_RETRY * attempt)
+            again.enqueue(user_id, day, items, total, attempt + 1)  # the worker runs tasks in autocommit
+        else:
+            log.error("complaints_daily: reminder for user %s failed %d times, given up", user_id, attempt)
+        raise
 
 
 # --- notices and files ---------------------------------------------------------------------------------------
