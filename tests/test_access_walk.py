@@ -346,6 +346,8 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "complaints:track": (lambda c: [_complaint_with_file(c)[2]], PUBLIC),
     "complaint_manage:list": (NONE, COMPLAINT_QUEUE),
     "complaint_manage:new": (NONE, COMPLAINT_QUEUE - {"national_admin"}),
+    "complaint_manage:saved_queue_save": (NONE, set()),  # POST only
+    "complaint_manage:saved_queue_delete": (lambda c: [1], set()),  # POST only
     "complaint_manage:sla": (NONE, COMPLAINT_OVERSIGHT),
     "complaint_manage:stats": (NONE, COMPLAINT_OVERSIGHT),
     "complaint_manage:stats_csv": (NONE, COMPLAINT_OVERSIGHT),

@@ -128,7 +128,7 @@ def _counts(rows: list[stats.Tally]) -> list[dict[str, Any]]:
 
 
 @router.get("/sla", response={200: SlaOut, **TOKEN_READ_ERRORS}, tags=TAGS)
-def stats_sla(request: HttpRequest, office: str | None = OFFICE, examiner: str | None = EXAMINER) -> Any:
+def my_stats_sla(request: HttpRequest, office: str | None = OFFICE, examiner: str | None = EXAMINER) -> Any:
     """The SLA numbers of the token user's scope (an examiner with no other complaint role: their own)."""
     where = _where(request, office, examiner)
     data = stats.sla(where, thresholds(clock.today(), clock.calendar()))
@@ -140,7 +140,7 @@ def stats_sla(request: HttpRequest, office: str | None = OFFICE, examiner: str |
 
 
 @router.get("/year", response={200: YearOut, **TOKEN_READ_ERRORS}, tags=TAGS)
-def stats_year(request: HttpRequest, year: str | None = YEAR, office: str | None = OFFICE) -> Any:
+def my_stats_year(request: HttpRequest, year: str | None = YEAR, office: str | None = OFFICE) -> Any:
     """The statistics of a calendar year of the token user's offices (the statistics page's numbers)."""
     where = _where(request, office, own=False)
     today = clock.today()

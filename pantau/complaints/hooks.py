@@ -42,7 +42,8 @@ def register() -> None:
     # The case's own history (Event) says what happened step by step; the identity and files are written
     # with their case's event; timers, counters, notices and holidays are kept by the services.
     hooks.not_audited("complaints.reporter", "complaints.event", "complaints.timer", "complaints.attachment",
-                      "complaints.counter", "complaints.holiday", "complaints.notice")
+                      "complaints.counter", "complaints.holiday", "complaints.notice",
+                      "complaints.savedqueue", "complaints.duplicategroup")  # a person's filters; links: on the cases
     from pantau.complaints import panels
 
     hooks.page_panel(hooks.PagePanel("public_product", "complaints", order=20,

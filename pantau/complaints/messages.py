@@ -149,6 +149,7 @@ DEADLINES = (  # the rule sets and steps of data/deadlines.toml, the holiday kin
     gettext_noop("Peraturan Ombudsman 58/2023 tentang Tata Cara Pemeriksaan dan Penyelesaian Laporan"),
     gettext_noop("Batas usia peristiwa yang dilaporkan"), gettext_noop("Proses awal laporan"),
     gettext_noop("Pelapor melengkapi dokumen"), gettext_noop("Tanggapan pelapor atas hasil pemeriksaan (LAHP)"),
+    gettext_noop("Jawaban terlapor atas permintaan klarifikasi tertulis"),
     gettext_noop("Tindakan korektif (laporan ringan)"), gettext_noop("Tindakan korektif (laporan sedang)"),
     gettext_noop("Tindakan korektif (laporan berat)"), gettext_noop("Laporan pelaksanaan Rekomendasi"),
     gettext_noop("Monitoring pelaksanaan Rekomendasi"), gettext_noop("Libur nasional"), gettext_noop("Cuti bersama"),

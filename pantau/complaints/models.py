@@ -398,3 +398,21 @@ class TriageModel(models.Model):
 
     def __str__(self) -> str:
         return f"model triase {self.office_id or 'nasional'} v{self.version}"
+
+
+class SavedQueue(models.Model):
+    """A queue filter a staff member saved under a name (``saved_queues.py``): the queue's query string,
+    kept for them alone, or shared with an office they work in (every complaint staff member there sees it)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("nama saringan"), max_length=80)
+    query = models.CharField(max_length=500)
+    office = models.ForeignKey("registry.Office", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="complaint_saved_queue_name")]
+        indexes = [models.Index(fields=["office", "name"], name="complaint_saved_queue_office")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,18 +14,19 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pantau.accounts.models import Role
 from pantau.accounts.scope import scope_of
-from pantau.complaints import clock, search_docs, selectors, services, workflow
+from pantau.complaints import clock, saved_queues, search_docs, selectors, services, workflow
 from pantau.complaints.due import Thresholds, thresholds
 from pantau.complaints.forms_manage import IntakeForm, QueueFilterForm
 from pantau.complaints.messages import translate as tr
@@ -116,6 +117,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
              "kind": RecordKind(case.kind).label, "due": limits.status(case.next_due_on)} for case in page]
     return render(request, "complaints/manage/list.html", {
         "form": form, "page": page, "rows": rows, "can_record": bool(intake_kinds(request.user)), "hits": hits,
+        "saved": saved_queues.visible(request.user), "current": saved_queues.clean_query(request.GET.urlencode()),
     })
 
 
@@ -138,6 +140,34 @@ def ranked_page(request: HttpRequest, qs: QuerySet[Case], ranked: tuple[int, ...
     more = start + size < len(order)
     return KeysetPage(page_rows, page_rows[-1].pk if more and page_rows else None,
                       page_rows[0].pk if start > 0 and page_rows else None)
+
+
+def _back_to_queue(query: str = "") -> HttpResponse:
+    return redirect(reverse("complaint_manage:list") + (f"?{query}" if query else ""))
+
+
+@require_POST
+@access(works_on_complaints)
+def saved_queue_save(request: HttpRequest) -> HttpResponse:
+    """Save the queue's current filters under a name (``saved_queues``), then show them."""
+    query = str(request.POST.get("query") or "")[:2000]
+    try:
+        saved = saved_queues.save(actor=request.user, name=str(request.POST.get("name") or "")[:200], query=query,
+                                  shared=request.POST.get("shared") == "1")
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return _back_to_queue(saved_queues.clean_query(query))
+    messages.success(request, _("Saringan “%(name)s” disimpan.") % {"name": saved.name})
+    return _back_to_queue(saved.query)
+
+
+@require_POST
+@access(works_on_complaints)
+def saved_queue_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    saved_queues.delete(actor=request.user, pk=pk)
+    messages.success(request, _("Saringan dihapus."))
+    return _back_to_queue()
 
 
 # What a queue row shows (never the chronology or other long text: the list reads 50 rows a page).

@@ -66,7 +66,7 @@ def test_the_openapi_spec_validates_and_holds_every_complaint_operation(cast: An
     ops = {op["operationId"] for path, methods in spec["paths"].items() if path.startswith("/api/complaints/")
            for op in methods.values()}
     assert ops == {"report_file", "track", "track_message", "my_cases", "my_case", "my_case_actions",
-                   "case_transition", "demand_answer", "demand_assessment", "stats_sla", "stats_year"}
+                   "case_transition", "demand_answer", "demand_assessment", "my_stats_sla", "my_stats_year"}
     for path, methods in spec["paths"].items():
         for op in methods.values() if path.startswith("/api/complaints/") else ():
             public = op["operationId"] in ("report_file", "track", "track_message")
@@ -439,8 +439,8 @@ COMPLAINT_OPERATIONS: dict[str, tuple[Any, Any, set[str]]] = {
                       {"admin_tabalong", "operator_dukcapil"}),
     "demand_assessment": (lambda c: {"pk": walk_cases(c)["demand"]}, lambda c, role: {"outcome": "partly"},
                           {"examiner_kalsel", "head_kalsel"}),
-    "stats_sla": (lambda c: {}, None, {"national_admin", "head_kalsel", "intake_kalsel", "examiner_kalsel"}),
-    "stats_year": (lambda c: {}, None, {"national_admin", "head_kalsel", "intake_kalsel", "examiner_kalsel"}),
+    "my_stats_sla": (lambda c: {}, None, {"national_admin", "head_kalsel", "intake_kalsel", "examiner_kalsel"}),
+    "my_stats_year": (lambda c: {}, None, {"national_admin", "head_kalsel", "intake_kalsel", "examiner_kalsel"}),
 }
 
 

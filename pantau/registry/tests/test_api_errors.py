@@ -133,6 +133,7 @@ EXPECTED_OPERATIONS = {
     # /api/complaints/ (pantau/complaints/api.py)
     "report_file", "track", "track_message", "my_cases", "my_case", "my_case_actions", "case_transition",
     "demand_answer", "demand_assessment",
+    "my_stats_sla", "my_stats_year",  # the office's numbers (pantau/complaints/api_stats.py)
 }
 PUBLIC_WRITES = {"report_file", "track_message"}  # a citizen files a report and adds to it without an account
 
