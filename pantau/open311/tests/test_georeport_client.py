@@ -17,9 +17,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def site(live_server: Any) -> Any:
+def site(live_server: Any, monkeypatch: Any) -> Any:
     from tests.cast import build_cast
 
+    # Every request of this test (the client's and ours) asks the live server to close the connection after
+    # its answer: a kept-alive connection holds a server thread, and its database connection, until the end
+    # of the run, and PostgreSQL then refuses to drop the test database.
+    closing = {**requests.utils.default_headers(), "Connection": "close"}
+    monkeypatch.setattr(requests.sessions, "default_headers", lambda: requests.structures.CaseInsensitiveDict(closing))
     cast = build_cast()
     cast.root = f"{live_server.url}/open311/v2"
     cast.key = keys.client_issue(actor=keys.SYSTEM, name="georeport", hourly_limit=10)[1]
