@@ -37,6 +37,7 @@ from pantau.core.access import access
 from pantau.core.converters import parse_id
 from pantau.core.forms import add_validation_error
 from pantau.core.keyset import AFTER, BEFORE, KeysetPage, keyset_page
+from pantau.core.search.query import LIMIT
 from pantau.core.text import fold_key
 from pantau.registry.models import Institution, Office, ServiceProduct, ServiceUnit
 
@@ -109,7 +110,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     qs, ordering = filtered_cases(request.user, form, limits, hits)
     listed = qs.select_related("examiner", "institution").only(*LIST_FIELDS)
     if hits is not None and hits.ranked is not None and form.value("urut") in ("", "relevan"):
-        page = ranked_page(request, listed, hits.ranked, PAGE_SIZE)
+        # Without another filter the hits are the list already (the index was searched within the user's
+        # offices): no query to check them against the filters.
+        filtered = any(form.value(name) for name in QueueFilterForm.base_fields if name not in ("q", "urut"))
+        page = ranked_page(request, listed, hits.ranked, PAGE_SIZE, filtered=filtered)
     else:
         page = keyset_page(request, listed, ordering, PAGE_SIZE)
     base = reverse("complaint_manage:list")  # a case's page is <list>/<id>/: one reverse, not one a row
@@ -121,12 +125,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def ranked_page(request: HttpRequest, qs: QuerySet[Case], ranked: tuple[int, ...], size: int) -> KeysetPage:
+def ranked_page(request: HttpRequest, qs: QuerySet[Case], ranked: tuple[int, ...], size: int, *,
+                filtered: bool = True) -> KeysetPage:
     """A page of the search hits in ``qs`` (the queue's filters), best first, continuing after (or ending
     before) the case id in the URL (``?setelah=`` / ``?sebelum=``, as ``keyset_page``): one bounded read of
-    the ids the filters keep (at most ``LIMIT`` of them), then the page's rows."""
-    kept = set(qs.order_by().values_list("pk", flat=True))
-    order = [pk for pk in ranked if pk in kept]
+    the ids the filters keep (at most ``LIMIT`` of them; none when ``filtered`` is False: every hit is in
+    ``qs``), then the page's rows, read by id."""
+    order = list(ranked[:LIMIT]) if not filtered else None
+    if order is None:
+        kept = set(qs.order_by().values_list("pk", flat=True))
+        order = [pk for pk in ranked if pk in kept]
     position = {pk: i for i, pk in enumerate(order)}
     after, before = parse_id(request.GET.get(AFTER)), parse_id(request.GET.get(BEFORE))
     start = 0
@@ -135,7 +143,11 @@ def ranked_page(request: HttpRequest, qs: QuerySet[Case], ranked: tuple[int, ...
     elif before is not None and before in position:
         start = max(position[before] - size, 0)
     ids = order[start:start + size]
-    rows = {case.pk: case for case in qs.filter(pk__in=ids)} if ids else {}
+    # The ids come from ``qs`` (or, unfiltered, from the search within the user's offices): the rows are read
+    # by id alone, the scope checked once more.
+    listed = Case.objects.filter(selectors.cases_q(request.user) or Q(), pk__in=ids)
+    rows = {case.pk: case for case in listed.select_related("examiner", "institution").only(*LIST_FIELDS)} \
+        if ids else {}
     page_rows = [rows[pk] for pk in ids if pk in rows]
     more = start + size < len(order)
     return KeysetPage(page_rows, page_rows[-1].pk if more and page_rows else None,
