@@ -14,8 +14,9 @@ every office); the result is intersected with ``selectors.cases_for`` all the sa
 only the redacted summary of the cases addressed to them once notified) keep the plain search by number or
 title, through the scoped queryset: the index's columns cannot tell a notified case from one not yet.
 
-**Kept current** in the writer's transaction: ``services.case_open``, ``case_classify`` and
-``case_hand_over`` call :func:`refresh_cases`; ``pantau search_reindex`` rebuilds the kind with the others.
+**Kept current** in the writer's transaction by ``case_classify`` and ``case_hand_over`` (and retention); a
+newly filed report (``services.case_open``) queues ``tasks.index_cases`` in its transaction instead, so the
+citizen does not wait for the full-text index; ``pantau search_reindex`` rebuilds the kind with the others.
 """
 
 from __future__ import annotations

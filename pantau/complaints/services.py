@@ -250,7 +250,9 @@ def case_open(*, actor: Any, kind: str, channel: str, title: str, chronology: st
     audit.record(actor=actor or SYSTEM, event_type="case.opened", obj=case,
                  after={"kind": case.kind, "channel": case.channel, "number": case.number,
                         "visibility": case.visibility}, **_where(case))
-    search_docs.refresh_cases([case.pk])
+    from pantau.complaints import tasks
+
+    tasks.index_cases.enqueue([case.pk])  # in this transaction: queued only if the report is stored
     return Opened(case, raw, True)
 
 

@@ -1,4 +1,5 @@
-"""Background work of complaints (``pantau db_worker`` runs it in production): e-mail to reporters."""
+"""Background work of complaints (``pantau db_worker`` runs it in production): e-mail to reporters, and the
+search documents of newly filed reports."""
 
 from __future__ import annotations
 
@@ -42,3 +43,14 @@ def send_notice(notice_id: int) -> None:
             status=Notice.Status.FAILED if notice.attempts >= MAX_ATTEMPTS else Notice.Status.QUEUED)
         raise
     Notice.objects.filter(pk=notice_id).update(status=Notice.Status.SENT, sent_at=timezone.now())
+
+
+@task()
+def index_cases(case_ids: list[int]) -> None:
+    """Write the search documents of these cases (``search_docs``). A report filed through the form or the
+    API queues this in its own transaction instead of writing the document itself: the citizen does not wait
+    for the full-text index, and the staff search finds the report once the worker has run (seconds).
+    ``pantau search_reindex --kind complaint`` rebuilds them all."""
+    from pantau.complaints import search_docs
+
+    search_docs.refresh_cases(case_ids)

@@ -124,3 +124,13 @@ def test_words_of_a_report_never_join_the_did_you_mean_vocabulary(c: Any) -> Non
     call_command("search_reindex", verbosity=0)  # a rebuild of every kind leaves them out too
     assert not SearchWord.objects.filter(word__startswith="zulkarnaen").exists()
     assert found("zulkarnaenx") != []  # yet the staff search finds the report by that word
+
+
+def test_a_report_filed_with_the_database_task_backend_is_indexed_by_the_worker(c: Any, settings: Any) -> None:
+    """In production the report's transaction only queues its document (``tasks.index_cases``); the staff
+    search finds it once the worker has run the task."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # the backends follow it
+    case = file_report(c, title="Sertipikat hak milik tertahan di kantor pertanahan").case
+    assert found("sertipikat tertahan") == []  # queued, not written yet
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
+    assert found("sertipikat tertahan") == [case.pk]
