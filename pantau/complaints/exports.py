@@ -107,8 +107,7 @@ class _Seen:
 
     def __init__(self, user: Any) -> None:
         self.national = selectors.cases_q(user) is None
-        self.offices = {s.office_id for s in selectors.seats_of(user)
-                        if s.role in selectors.OMBUDSMAN_ROLES and s.office_id}
+        self.offices = selectors.ombudsman_offices(user)
 
     def full(self, office_id: int | None) -> bool:
         return self.national or (office_id is not None and office_id in self.offices)

@@ -30,14 +30,17 @@ SHOWN = 40  # own and shared filters listed above the queue
 def clean_query(raw: str) -> str:
     """The queue filters of the query string ``raw`` that the queue accepts, in a stable order."""
     given = QueryDict(raw[:2000])
-    form = QueueFilterForm({k: given.get(k, "") for k in QueueFilterForm.base_fields})
+    return query_of(QueueFilterForm({k: given.get(k, "") for k in QueueFilterForm.base_fields}))
+
+
+def query_of(form: QueueFilterForm) -> str:
+    """The accepted filters of a queue filter form as a query string, in a stable order."""
     kept = {name: form.value(name) for name in QueueFilterForm.base_fields}
     return urlencode(sorted((name, value) for name, value in kept.items() if value))
 
 
 def offices_of(user: Any) -> list[int]:
-    return sorted({s.office_id for s in selectors.seats_of(user)
-                   if s.role in selectors.OMBUDSMAN_ROLES and s.office_id})
+    return sorted(selectors.ombudsman_offices(user))
 
 
 def visible(user: Any) -> list[SavedQueue]:

@@ -117,7 +117,7 @@ def document_scope(user: Any) -> Q | None:
     offices where they hold an Ombudsman role; every case for national staff and the national admin."""
     if selectors.cases_q(user) is None:
         return Q()
-    offices = {s.office_id for s in selectors.seats_of(user) if s.role in selectors.OMBUDSMAN_ROLES and s.office_id}
+    offices = selectors.ombudsman_offices(user)
     if offices:
         return Q(office_id__in=sorted(offices))
     return None

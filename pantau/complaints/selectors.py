@@ -55,13 +55,18 @@ def seats_of(user: Any) -> tuple[Seat, ...]:
     return cached
 
 
+def ombudsman_offices(user: Any) -> set[int]:
+    """The offices where ``user`` holds an Ombudsman role."""
+    return {s.office_id for s in seats_of(user) if s.role in OMBUDSMAN_ROLES and s.office_id}
+
+
 def cases_q(user: Any) -> Q | None:
     """The filter of the cases ``user`` may see (``None``: all of them; an empty filter: none)."""
     scope = scope_of(user)
     if scope.has(Role.NATIONAL_ADMIN) or (scope.national and scope.roles & OMBUDSMAN_ROLES):
         return None
     q = Q(pk__in=[])
-    offices = {s.office_id for s in seats_of(user) if s.role in OMBUDSMAN_ROLES and s.office_id}
+    offices = ombudsman_offices(user)
     if offices:
         q |= Q(office_id__in=offices)
     institutions = {s.institution_id for s in seats_of(user) if s.role == Role.INSTITUTION_ADMIN and s.institution_id}

@@ -121,7 +121,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
              "kind": RecordKind(case.kind).label, "due": limits.status(case.next_due_on)} for case in page]
     return render(request, "complaints/manage/list.html", {
         "form": form, "page": page, "rows": rows, "can_record": bool(intake_kinds(request.user)), "hits": hits,
-        "saved": saved_queues.visible(request.user), "current": saved_queues.clean_query(request.GET.urlencode()),
+        "saved": saved_queues.visible(request.user), "current": saved_queues.query_of(form),
     })
 
 
@@ -205,7 +205,7 @@ def intake_kinds(user: Any) -> list[tuple[str, str]]:
 
 
 def intake_offices(user: Any) -> list[tuple[int, str]]:
-    ids = {s.office_id for s in selectors.seats_of(user) if s.office_id and s.role in selectors.OMBUDSMAN_ROLES}
+    ids = selectors.ombudsman_offices(user)
     return list(Office.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name"))
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from pantau.complaints import freshness
 from pantau.core import cachegen, ratelimit
 from pantau.core.access import PUBLIC
 from pantau.core.converters import parse_id
@@ -32,7 +33,9 @@ from pantau.open311.render import FORMATS, answer, errors
 WINDOW = dt.timedelta(days=90)  # the spec's longest (and default) span of GET requests
 MAX_RESULTS = 1000  # the spec's "first 1 000 requests"
 MAX_IDS = 100
-GENERATION = "open311.requests"  # forgotten whenever a case is saved (apps.py)
+# Kept ``GET requests`` answers: the complaints' generation, forgotten whenever a case (opened, moved on, made
+# more private) or a demand is saved (``complaints.freshness``).
+GENERATION = freshness.GENERATION
 CACHE_SECONDS = 15
 View = Callable[..., HttpResponse]
 
@@ -197,7 +200,7 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
         return errors(fmt, 400, str(bad))
     offset = (page - 1) * size
     size = min(size, MAX_RESULTS - offset)
-    # The answer is kept briefly, until any case is saved (``apps.forget_requests``): the same list asked
+    # The answer is kept briefly, until any case is saved (``complaints.freshness``): the same list asked
     # again costs one cache read. A window that ends "now" moves by at most CACHE_SECONDS meanwhile.
     asked = repr((fmt, get_language(), request.GET.get("start_date") and start, request.GET.get("end_date") and end,
                   sorted(codes), sorted(set(statuses)), offset, size))
