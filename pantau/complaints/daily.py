@@ -45,7 +45,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from pantau.accounts.models import Membership, Role
-from pantau.complaints import clock, deadlines, services, tasks, workflow
+from pantau.complaints import clock, deadlines, filings, services, tasks, workflow
 from pantau.complaints.messages import translate as tr
 from pantau.complaints.models import Case, Notice, Timer
 from pantau.complaints.vocab import State
@@ -78,6 +78,7 @@ class Summary:
     emails: int = 0  # reminder e-mails queued (one per recipient)
     unreached: int = 0  # timers reminded with nobody to tell (no examiner, no intake officer in the office)
     requeued: int = 0
+    filings: int = 0  # reports from the public form not registered yet (queued again)
     orphans: int = 0
     errors: list[str] = field(default_factory=list)  # ids and reasons, never personal data
 
@@ -90,6 +91,7 @@ class Summary:
             _("Tenggat tanpa petugas penerima pengingat (periksa keanggotaan kantor): %(n)d")
             % {"n": self.unreached},
             _("Notifikasi pelapor yang diantrekan ulang: %(n)d") % {"n": self.requeued},
+            _("Laporan dari formulir yang belum terdaftar, diantrekan ulang: %(n)d") % {"n": self.filings},
             _("Berkas lampiran yatim yang dihapus: %(n)d") % {"n": self.orphans},
             _("Galat: %(n)d") % {"n": len(self.errors)},
         ]
@@ -107,11 +109,12 @@ def run(today: dt.date | None = None, *, batch: int = BATCH, sweep: bool = True)
     expire(today, summary, batch)
     remind(today, summary, batch)
     requeue_notices(summary, batch)
+    summary.filings = filings.requeue()
     if sweep:
         sweep_orphans(summary)
-    log.info("complaints_daily %s: closed=%d reminded=%d emails=%d requeued=%d orphans=%d errors=%d",
+    log.info("complaints_daily %s: closed=%d reminded=%d emails=%d requeued=%d filings=%d orphans=%d errors=%d",
              today.isoformat(), summary.closed, summary.reminded, summary.emails, summary.requeued,
-             summary.orphans, len(summary.errors))
+             summary.filings, summary.orphans, len(summary.errors))
     return summary
 
 

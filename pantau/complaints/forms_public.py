@@ -12,14 +12,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from pantau.complaints import clock
 from pantau.complaints.models import NOTE_LIMIT, TEXT_LIMIT, PriorComplaint, Visibility
 from pantau.complaints.vocab import RecordKind
+from pantau.core import cachegen
 from pantau.core.fields import TextareaField
 from pantau.registry.models import Institution, ServiceProduct, ServiceUnit
+from pantau.registry.selectors import LISTS
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 CHOICE = re.compile(r"^([piu])([1-9][0-9]{0,17})$")  # p<product> / u<unit> / i<institution>
@@ -75,11 +78,27 @@ def active_products() -> Any:
 
 
 def resolve_choice(value: str) -> Place | None:
-    """The registry object of ``p12`` / ``u5`` / ``i3``; ``None`` when it does not exist (or is inactive)."""
+    """The registry object of ``p12`` / ``u5`` / ``i3``; ``None`` when it does not exist (or is inactive).
+
+    Kept in the cache under the registry lists' generation for ``PUBLIC_STAMP_SECONDS``, as the public product
+    page's stamp is (``registry.selectors.public_product_stamp``): the public form resolves one on every report,
+    and every registry write forgets the generation (another process with its own cache sees it at most that
+    many seconds later)."""
     match = CHOICE.match(value or "")
     if match is None:
         return None
-    kind, pk = match.group(1), int(match.group(2))
+    seconds = settings.PUBLIC_STAMP_SECONDS
+    if seconds <= 0:
+        return _read_choice(match.group(1), int(match.group(2)))
+    _generation, kept = cachegen.kept(f"complaints:place:{value}", LISTS, seconds,
+                                      lambda: _read_choice(match.group(1), int(match.group(2))) or NOT_FOUND)
+    return None if kept == NOT_FOUND else kept
+
+
+NOT_FOUND = "-"
+
+
+def _read_choice(kind: str, pk: int) -> Place | None:
     # Only the columns a case takes from them (names, ids, the institution's place and office), one row by
     # key without a sort: the public form resolves one on every report.
     if kind == "p":

@@ -416,3 +416,21 @@ class SavedQueue(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Filing(models.Model):
+    """A report sent through the public form and not yet registered as a case (``filings.py``): the form's
+    validated answers, written in one short transaction while the citizen waits; the background task
+    ``tasks.register_filing`` opens the case from it (seconds later) and deletes it. The answers hold the
+    reporter's identity: the row is as confidential as :class:`Reporter` and never leaves the database."""
+
+    client_token = models.CharField(max_length=64, unique=True)
+    tracking_hash = models.CharField(max_length=64, unique=True)  # of the link shown on the confirmation
+    answers = models.JSONField()
+    received_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)  # a validation message, never an answer
+
+    def __str__(self) -> str:
+        return f"laporan antre #{self.pk}"

@@ -180,10 +180,12 @@ def case_open(*, actor: Any, kind: str, channel: str, title: str, chronology: st
               event_date: dt.date | None = None, remedy: str = "", prior_complaint: str = "",
               prior_complaint_date: dt.date | None = None, prior_complaint_channel: str = "",
               prior_complaint_answer: str = "", in_court: bool = False, outside_authority: bool = False,
-              client_token: str | None = None, received_on: dt.date | None = None) -> Opened:
+              client_token: str | None = None, received_on: dt.date | None = None,
+              tracking_hash: str | None = None) -> Opened:
     """Open a case. ``actor`` is ``None`` for the public form and the API's anonymous intake; staff entry
     (walk-in, letter, phone, e-mail, WhatsApp, social media) needs an intake officer of ``office``. A
-    ``client_token`` seen before returns the case it opened (a double tap files once)."""
+    ``client_token`` seen before returns the case it opened (a double tap files once). ``tracking_hash``: the
+    hash of a link already shown to the reporter (``filings``; no new link is made, the token returned is empty)."""
     record_kind = RecordKind(kind)
     if client_token:
         earlier = Case.objects.filter(client_token=client_token).order_by().first()
@@ -222,7 +224,7 @@ def case_open(*, actor: Any, kind: str, channel: str, title: str, chronology: st
     case.formal_complete = not formal_missing(case, reporter)
     raw = ""
     if record_kind not in WITHOUT_REPORTER:
-        raw, case.tracking_hash = new_tracking_token()
+        raw, case.tracking_hash = ("", tracking_hash) if tracking_hash else new_tracking_token()
     case.number = _next_number(case, today)
     # The related objects were read above; their existence is not checked again (one query each).
     case.full_clean(exclude=["number", "tracking_hash", "client_token", "office", "institution", "unit", "product",

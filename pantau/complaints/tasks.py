@@ -1,5 +1,5 @@
-"""Background work of complaints (``pantau db_worker`` runs it in production): e-mail to reporters, and the
-search documents of newly filed reports."""
+"""Background work of complaints (``pantau db_worker`` runs it in production): reports from the public form
+registered as cases, e-mail to reporters, and the search documents of newly filed reports."""
 
 from __future__ import annotations
 
@@ -54,3 +54,12 @@ def index_cases(case_ids: list[int]) -> None:
     from pantau.complaints import search_docs
 
     search_docs.refresh_cases(case_ids)
+
+
+@task()
+def register_filing(filing_id: int) -> None:
+    """Open the case of a report sent through the public form (``filings.register``), queued in the form's
+    own transaction."""
+    from pantau.complaints import filings
+
+    filings.register(filing_id)

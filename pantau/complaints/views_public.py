@@ -11,29 +11,29 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import time
 import uuid
 from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
-from pantau.complaints import clock, deadlines, files, selectors, services
+from pantau.complaints import clock, deadlines, files, filings, selectors, services
 from pantau.complaints.forms_public import MessageForm, Place, ReportForm, TrackLinkForm, resolve_choice
 from pantau.complaints.models import Case, Channel, Reporter
 from pantau.complaints.redact import redact
-from pantau.complaints.selectors import case_by_token
+from pantau.complaints.selectors import case_by_token, token_hash
 from pantau.complaints.vocab import CLOSURE_REASONS, RecordKind, State, state_label
 from pantau.core import ratelimit
 from pantau.core.access import PUBLIC, access
@@ -44,7 +44,8 @@ from pantau.registry.models import Institution, ServiceProduct, ServiceUnit
 
 HONEYPOT = "website"
 REFERRER_POLICY = "strict-origin"
-FILED = "complaints_filed"  # session: the report just filed, its secret link shown on the confirmation page
+FILED = "pantau_filed"  # cookie: the report just filed, its secret link shown on the confirmation page
+FILED_SALT = "pantau.complaints.filed"
 FILED_SECONDS = 30 * 60
 RETRY_SECONDS = 2 * 3600  # a resent form (same client token) finds its link again this long
 MATCHES = 6
@@ -182,58 +183,55 @@ def _retry_key(client_token: str) -> str:
 
 
 def _file(request: HttpRequest, form: ReportForm) -> HttpResponse:
+    """Without attachments the report is queued (``filings.queue``: one short write; the case is opened by the
+    worker seconds later); with attachments the case is opened here, its files with it."""
     data, place = form.cleaned_data, form.place
     chronology = data["kronologi"]
     title = data["judul"].strip() or redact(" ".join(chronology.split())[:80]) or _("Laporan masyarakat")
-    reporter = form.reporter()
-    try:
-        with transaction.atomic():
-            opened = services.case_open(
-                actor=None, kind=form.kind, channel=Channel.WEB, title=title, chronology=chronology,
-                visibility=data["kerahasiaan"], reporter=reporter, institution=place.institution, unit=place.unit,
-                product=place.product, reported_other=data["terlapor_lain"], event_date=data["tanggal_peristiwa"],
-                remedy=data["harapan"], prior_complaint=data["sudah_mengadu"],
-                prior_complaint_date=data["tanggal_pengaduan"], prior_complaint_channel=data["saluran_pengaduan"],
-                prior_complaint_answer=data["jawaban_instansi"], in_court=data["di_pengadilan"],
-                outside_authority=data["bukan_pelayanan_publik"], client_token=data["token"])
-            uploads = request.FILES.getlist("lampiran")
-            if opened.created and uploads:  # the opening event is read only when there are files to hang on it
-                event = opened.case.events.filter(action="open").first()
-                files.attach(case=opened.case, uploads=uploads, source="reporter", actor=None, event=event)
-    except ValidationError as exc:
-        file_error = ""
-        if hasattr(exc, "error_dict"):
-            file_error = " ".join(m for e in exc.error_dict.pop("lampiran", []) for m in e.messages)
-        if file_error:
-            file_error += " " + _("Isian lain tetap ada; pilih lagi berkasnya lalu kirim.")
-        if not hasattr(exc, "error_dict") or exc.error_dict:
-            from pantau.core.forms import add_validation_error
+    answers = filings.answers_of(form, title)
+    uploads = request.FILES.getlist("lampiran")
+    if not uploads:
+        queued = filings.queue(answers, data["token"])
+        raw, created, number = queued.token, queued.created, queued.number
+    else:
+        try:
+            with transaction.atomic():
+                opened = services.case_open(
+                    actor=None, kind=form.kind, channel=Channel.WEB, title=title, chronology=chronology,
+                    visibility=data["kerahasiaan"], reporter=form.reporter(), institution=place.institution,
+                    unit=place.unit, product=place.product, reported_other=data["terlapor_lain"],
+                    event_date=data["tanggal_peristiwa"], remedy=data["harapan"], prior_complaint=data["sudah_mengadu"],
+                    prior_complaint_date=data["tanggal_pengaduan"], prior_complaint_channel=data["saluran_pengaduan"],
+                    prior_complaint_answer=data["jawaban_instansi"], in_court=data["di_pengadilan"],
+                    outside_authority=data["bukan_pelayanan_publik"], client_token=data["token"])
+                if opened.created:  # the opening event is read only when there are files to hang on it
+                    event = opened.case.events.filter(action="open").first()
+                    files.attach(case=opened.case, uploads=uploads, source="reporter", actor=None, event=event)
+        except ValidationError as exc:
+            file_error = ""
+            if hasattr(exc, "error_dict"):
+                file_error = " ".join(m for e in exc.error_dict.pop("lampiran", []) for m in e.messages)
+            if file_error:
+                file_error += " " + _("Isian lain tetap ada; pilih lagi berkasnya lalu kirim.")
+            if not hasattr(exc, "error_dict") or exc.error_dict:
+                from pantau.core.forms import add_validation_error
 
-            add_validation_error(form, exc)
-        return _report_page(request, form, status=422, place=place, errors=_summary(form, file_error),
-                            file_error=file_error)
-    case, raw = opened.case, opened.token
-    if opened.created:
+                add_validation_error(form, exc)
+            return _report_page(request, form, status=422, place=place, errors=_summary(form, file_error),
+                                file_error=file_error)
+        raw, created, number = opened.token, opened.created, opened.case.number
+    if created:
         cache.set(_retry_key(data["token"]), raw, RETRY_SECONDS)
     else:
         raw = cache.get(_retry_key(data["token"])) or ""
-    missing = services.formal_missing(case, reporter) if opened.created else []
-    if opened.created and place.institution is None and not data["terlapor_lain"].strip():
-        missing.append(_("nama instansi, unit, atau petugas yang dilaporkan"))
-    notes = []
-    if case.event_too_old:
-        notes.append(_("Peristiwa terjadi lebih dari dua tahun sebelum laporan. Laporan tetap dicatat; petugas akan "
-                       "menilai apakah masih dapat diperiksa (UU 37/2008 Pasal 24 ayat (3))."))
-    if case.in_court:
-        notes.append(_("Anda menyebut masalah ini sedang atau pernah diperiksa pengadilan. Petugas akan menilai "
-                       "apakah Ombudsman dapat memeriksanya."))
-    if case.outside_authority:
-        notes.append(_("Anda menyebut terlapor bukan penyelenggara pelayanan publik. Petugas akan menilai apakah "
-                       "laporan ini termasuk kewenangan Ombudsman dan memberi tahu Anda."))
-    request.session[FILED] = {"number": case.number, "token": raw, "kind": RecordKind(case.kind).label,
-                              "missing": [str(m) for m in missing], "notes": [str(n) for n in notes],
-                              "again": not opened.created, "at": time.time()}
-    return redirect(reverse("complaints:filed"), permanent=False)
+    missing, notes = filings.confirmation(answers, form.kind)
+    shown = {"number": number, "token": raw, "kind": str(form.kind), "missing": missing if created else [],
+             "notes": notes, "again": not created}
+    response = redirect(reverse("complaints:filed"), permanent=False)
+    response.set_cookie(FILED, signing.dumps(shown, salt=FILED_SALT, compress=True), max_age=FILED_SECONDS,
+                        path=reverse("complaints:filed"), secure=settings.SESSION_COOKIE_SECURE, httponly=True,
+                        samesite="Lax")
+    return response
 
 
 def track_url(request: HttpRequest, token: str) -> str:
@@ -244,16 +242,24 @@ def track_url(request: HttpRequest, token: str) -> str:
 @access(PUBLIC)
 @require_http_methods(["GET", "POST"])
 def filed(request: HttpRequest) -> HttpResponse:
-    """The confirmation: the number and the secret link, shown from the session for half an hour (or until
-    "Sudah saya simpan"), never again afterwards and never sent by e-mail."""
-    data = request.session.get(FILED)
-    if data and time.time() - float(data.get("at", 0)) > FILED_SECONDS:
-        data = None
-    if request.method == "POST" or not data:
-        request.session.pop(FILED, None)
-    if request.method == "POST":
-        return redirect(reverse("complaints:track_help"))
-    link = track_url(request, data["token"]) if data and data.get("token") else ""
+    """The confirmation: the number and the secret link, shown from a signed cookie of this page alone for
+    half an hour (or until "Sudah saya simpan"), never again afterwards and never sent by e-mail. The number
+    appears once the worker has registered the report (the page reloads itself until then)."""
+    data: dict[str, Any] | None = None
+    with contextlib.suppress(signing.BadSignature):
+        data = signing.loads(request.COOKIES.get(FILED, ""), salt=FILED_SALT, max_age=FILED_SECONDS)
+    if request.method == "POST" or data is None:
+        response: HttpResponse = (redirect(reverse("complaints:track_help")) if request.method == "POST" else
+                                  private(render(request, "complaints/public/filed.html", {"filed": None})))
+        if FILED in request.COOKIES:
+            response.delete_cookie(FILED, path=reverse("complaints:filed"), samesite="Lax")
+        return response
+    if not data.get("number") and data.get("token"):
+        data["number"] = Case.objects.filter(tracking_hash=token_hash(data["token"])).values_list(
+            "number", flat=True).first() or ""
+    with contextlib.suppress(ValueError):
+        data["kind"] = RecordKind(str(data.get("kind"))).label
+    link = track_url(request, data["token"]) if data.get("token") else ""
     return private(render(request, "complaints/public/filed.html", {"filed": data, "link": link}))
 
 
@@ -350,7 +356,14 @@ def _track_page(request: HttpRequest, case: Case, token: str, form: MessageForm,
 def track(request: HttpRequest, token: str) -> HttpResponse:
     """The reporter's page behind the secret link (404 for any other token): stage, the history meant for
     the reporter, deadlines, what is asked of them, and a form to add information and files."""
-    case = case_by_token(token)
+    try:
+        case = case_by_token(token)
+    except Http404:
+        filing = filings.pending(token)
+        if filing is None:
+            raise
+        return private(render(request, "complaints/public/track_pending.html", {
+            "filing": filing, "posted": request.method == "POST"}, status=409 if request.method == "POST" else 200))
     if request.method == "GET":
         return _track_page(request, case, token, MessageForm())
     form = MessageForm(request.POST)
