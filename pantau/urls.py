@@ -21,6 +21,7 @@ urlpatterns = [
     path("kelola/laporan/", include("pantau.complaints.urls_manage", namespace="complaint_manage")),
     path("lapor/", include("pantau.complaints.urls_public", namespace="complaints")),
     path("open311/v2/", include("pantau.open311.urls", namespace="open311")),
+    path("", include("pantau.open311.urls_manage", namespace="open311_manage")),
     path("kelola/", include("pantau.registry.urls_manage", namespace="manage")),
     path("akun/", include("pantau.accounts.urls", namespace="accounts")),
     path("api/", api.urls),

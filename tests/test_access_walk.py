@@ -373,6 +373,8 @@ ACCESS: dict[str, tuple[Args, set[str]]] = {
     "open311:requests": (lambda c: ["xml"], PUBLIC),
     "open311:request": (lambda c: [_open311_submission(c).case_id, "json"], PUBLIC),
     "open311:token": (lambda c: [_open311_submission(c).token, "xml"], PUBLIC),
+    "open311_manage:list": (NONE, {"national_admin"}),
+    "open311_manage:revoke": (lambda c: [_open311_submission(c).client_id], set()),  # POST only
     "jobs:list": (NONE, SIGNED_IN),
     "jobs:detail": (_export_job, {"admin_tabalong"}),
     "jobs:download": (_export_job, {"admin_tabalong"}),

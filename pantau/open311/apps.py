@@ -15,3 +15,6 @@ class Open311Config(AppConfig):
         hooks.event_types("open311.client_issued", "open311.client_revoked")
         # A submission is written with its case, whose opening is audited ("case.opened").
         hooks.not_audited("open311.submission")
+        from pantau.accounts import rules as r
+
+        hooks.nav_item(hooks.NavItem("open311_manage:list", _("Kunci Open311"), order=55, rule=r.is_national_admin))
