@@ -535,6 +535,10 @@ def load(today: dt.date | None = None) -> str:
         with transaction.atomic():
             _users()
             build(Demo(today or clock.today(), clock.calendar()))
+            from pantau.complaints import demo_history  # the archive of decided cases, and the triage model
+
+            demo_history.load_history(today or clock.today())
+            demo_history.train()
     return summary(today or clock.today())
 
 
@@ -552,6 +556,9 @@ def summary(today: dt.date) -> str:
     states = {s for s, _due, _v in cases}
     lines = [f"complaints demo: {len(cases)} cases in {len(states)} of {len(State)} states; deadlines: "
              + ", ".join(f"{k} {v}" for k, v in sorted(flags.items()))]
+    from pantau.complaints import demo_history
+
+    lines.append(demo_history.summary_line())
     for label, token in TRACKING:
         try:
             url = reverse("complaints:track", kwargs={"token": token})
