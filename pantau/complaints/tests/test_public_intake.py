@@ -217,3 +217,20 @@ def test_the_identity_never_reaches_the_log(cast: Any, client: Client, caplog: A
 def test_every_public_product_page_has_a_laporkan_link(cast: Any, client: Client) -> None:
     page = client.get(reverse("public:product", args=[cast.ktp.pk])).content.decode()
     assert f'href="/lapor/?layanan={cast.ktp.pk}"' in page and "Laporkan" in page
+
+
+def test_the_browser_never_refuses_a_long_text_before_the_server_explains(cast: Any, client: Client) -> None:
+    """No ``maxlength`` on any field of the page, before or after a bound form (whose fields are shared,
+    not copied: ``forms_public._Shared``) was validated and shown with its errors."""
+    assert "maxlength" not in client.get(URL).content.decode()
+    refused = client.post(URL, form_data(cast, judul="x" * 201, nik="123"))
+    assert refused.status_code == 422 and "maxlength" not in refused.content.decode()
+    from pantau.complaints.forms_public import ReportForm
+
+    before = {name: (type(f.widget), dict(f.widget.attrs), f.required) for name, f in ReportForm.base_fields.items()}
+    bound = ReportForm(form_data(cast, kronologi=""))
+    assert not bound.is_valid() and "kronologi" in bound.errors
+    str(bound)  # rendered with its errors
+    after = {name: (type(f.widget), dict(f.widget.attrs), f.required) for name, f in ReportForm.base_fields.items()}
+    assert after == before
+    assert "maxlength" not in client.get(URL).content.decode()
