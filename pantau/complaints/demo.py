@@ -527,18 +527,20 @@ def already_loaded() -> bool:
     return Case.objects.filter(client_token__startswith=DEMO_MARK).exists()
 
 
-def load(today: dt.date | None = None) -> str:
-    """Build the demo cases once; the summary and the complaint staff's logins either way."""
+def load(today: dt.date | None = None, *, archive: bool = True) -> str:
+    """Build the demo cases once; the summary and the complaint staff's logins either way. ``archive``: also
+    the archive of decided cases and the triage model trained on it (``demo_history``)."""
     if not Office.objects.filter(name=KALSEL).exists() or not User.objects.filter(username="pvl.kalsel").exists():
         return "complaints demo: skipped (the registry demo is not loaded)"
     if not already_loaded():
         with transaction.atomic():
             _users()
             build(Demo(today or clock.today(), clock.calendar()))
-            from pantau.complaints import demo_history  # the archive of decided cases, and the triage model
+            if archive:
+                from pantau.complaints import demo_history  # the archive of decided cases, and the triage model
 
-            demo_history.load_history(today or clock.today())
-            demo_history.train()
+                demo_history.load_history(today or clock.today())
+                demo_history.train()
     return summary(today or clock.today())
 
 
