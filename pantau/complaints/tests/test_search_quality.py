@@ -1,6 +1,7 @@
 """Search quality of the complaint queue: everyday Indonesian queries (misspellings, abbreviations,
 inflected forms, synonyms) against the demo cases (``complaints/demo.py``, without its archive of decided
-cases) and a few generated ones, each with the case that must come first (or among the first three). Runs on SQLite (FTS5) and PostgreSQL."""
+cases) and a few generated ones, each with the case that must come first (or among the first three). Runs on
+SQLite (FTS5) and PostgreSQL."""
 
 from __future__ import annotations
 
