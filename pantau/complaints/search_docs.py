@@ -35,7 +35,7 @@ from pantau.complaints.models import Case
 from pantau.core import hooks
 from pantau.core.search import text as search_text
 from pantau.core.search.index import refresh, stamp
-from pantau.core.search.query import LIMIT, find
+from pantau.core.search.query import LIMIT, find, ids_q
 
 KIND = "complaint"
 WORDS = Path(__file__).with_name("data") / "search_words.toml"
@@ -157,5 +157,5 @@ def queue_hits(user: Any, text: str) -> Hits:
         return Hits(Q(number__icontains=text) | Q(title__icontains=text))
     found = find(KIND, text, where=where, stamp=stamp())  # kept until the index changes, like the public search
     ranked = tuple(found.object_ids)
-    return Hits(Q(pk__in=ranked[:LIMIT]), ranked[:LIMIT + 1], found.suggestion, found.corrected)
+    return Hits(ids_q(ranked[:LIMIT]), ranked[:LIMIT + 1], found.suggestion, found.corrected)
 

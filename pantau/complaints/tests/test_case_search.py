@@ -139,3 +139,21 @@ def test_a_report_filed_with_the_database_task_backend_is_indexed_by_the_worker(
     # What db_worker does with it (the worker's own loop would close this test's database connection).
     queued.task.call(*queued.task_result.args, **queued.task_result.kwargs)
     assert found("sertipikat tertahan") == [case.pk]
+
+
+def test_hit_ids_filter_exactly_those_cases_on_either_engine(c: Any) -> None:
+    """``query.ids_q``: one array parameter on PostgreSQL, a bound list on SQLite; the same rows either way."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pantau.complaints.models import Case
+    from pantau.core.search.query import ids_q
+
+    cases = [file_report(c, title=f"Laporan uji nomor {n}").case for n in range(3)]
+    wanted = [cases[2].pk, cases[0].pk, 987_654_321]
+    with CaptureQueriesContext(connection) as ctx:
+        got = sorted(Case.objects.filter(ids_q(wanted)).values_list("pk", flat=True))
+    assert got == sorted([cases[0].pk, cases[2].pk])
+    assert not Case.objects.filter(ids_q([])).exists()
+    if connection.vendor == "postgresql":
+        assert "unnest" in ctx.captured_queries[0]["sql"]

@@ -34,7 +34,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, IntegerField, Model, Q, QuerySet, TextField, Value, When
-from django.db.models.expressions import Combinable
+from django.db.models.expressions import Combinable, RawSQL
 from django.db.models.functions import Concat
 
 from pantau.core import hooks
@@ -163,6 +163,17 @@ def _narrowing(kind: str) -> str | None:
     posting list."""
     source = hooks.search_sources().get(kind)
     return None if source is not None and source.bulk else kind
+
+
+def ids_q(ids: Sequence[int], field: str = "pk") -> Q:
+    """``field`` among ``ids`` (search hits, up to ``LIMIT`` of them), for the caller's queryset. On
+    PostgreSQL the ids go as one array parameter (``IN (SELECT unnest(%s))``): Django writes ``__in`` with
+    one placeholder per id, and for a thousand hits compiling that cost more than the query (1.9 ms of a
+    3.9 ms filter on the complaint queue). SQLite binds the list as Django does."""
+    values = [int(pk) for pk in ids]
+    if backend.vendor() == "postgresql":
+        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", [values])})
+    return Q(**{f"{field}__in": values})
 
 
 def find(kind: str, value: str, *, where: Q | None = None, stamp: Hashable | None = None) -> Found:
