@@ -97,21 +97,34 @@ def _get(model: Any, pk: int | None) -> Any:
     return None if pk is None else model.objects.filter(pk=pk).first()
 
 
-def _open(filing: Filing, *, with_place: bool) -> services.Opened:
-    a = filing.answers
-    place = (_get(Institution, a["institution"]), _get(ServiceUnit, a["unit"]), _get(ServiceProduct, a["product"]))
-    other = a["reported_other"]
-    if not with_place:
-        place = (None, None, None)
-        other = " — ".join(x for x in (a.get("place_label", ""), other) if x)[:200]
+def open_case(answers: dict[str, Any], *, client_token: str, place: tuple[Any, Any, Any],
+              reported_other: str | None = None, received_on: dt.date | None = None,
+              tracking_hash: str | None = None) -> services.Opened:
+    """``services.case_open`` with the form's ``answers`` (``answers_of``) and the registry objects of
+    ``place`` (institution, unit, product): by the worker for a filing, and in the request for a report
+    with attachments."""
+    a = answers
     return services.case_open(
         actor=None, kind=a["kind"], channel=Channel.WEB, title=a["title"], chronology=a["chronology"],
         visibility=a["visibility"], reporter=a["reporter"], institution=place[0], unit=place[1], product=place[2],
-        reported_other=other, remedy=a["remedy"], prior_complaint=a["prior_complaint"],
-        prior_complaint_channel=a["prior_complaint_channel"], prior_complaint_answer=a["prior_complaint_answer"],
-        in_court=a["in_court"], outside_authority=a["outside_authority"], client_token=filing.client_token,
-        received_on=filing.received_on, tracking_hash=filing.tracking_hash, event_date=_date(a["event_date"]),
+        reported_other=a["reported_other"] if reported_other is None else reported_other, remedy=a["remedy"],
+        prior_complaint=a["prior_complaint"], prior_complaint_channel=a["prior_complaint_channel"],
+        prior_complaint_answer=a["prior_complaint_answer"], in_court=a["in_court"],
+        outside_authority=a["outside_authority"], client_token=client_token, received_on=received_on,
+        tracking_hash=tracking_hash, event_date=_date(a["event_date"]),
         prior_complaint_date=_date(a["prior_complaint_date"]))
+
+
+def _open(filing: Filing, *, with_place: bool) -> services.Opened:
+    a = filing.answers
+    if with_place:
+        place = (_get(Institution, a["institution"]), _get(ServiceUnit, a["unit"]), _get(ServiceProduct, a["product"]))
+        other = None
+    else:  # the choice no longer fits: its name joins the reported party
+        place = (None, None, None)
+        other = " — ".join(x for x in (a.get("place_label", ""), a["reported_other"]) if x)[:200]
+    return open_case(a, client_token=filing.client_token, place=place, reported_other=other,
+                     received_on=filing.received_on, tracking_hash=filing.tracking_hash)
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -272,9 +272,9 @@ class ReportForm(forms.Form):
         return {target: str(self.cleaned_data.get(name) or "").strip() for name, target in IDENTITY_FIELDS.items()}
 
 
-
 for _field in ReportForm.base_fields.values():  # the browser must not refuse before the server explains
     _field.widget.attrs.pop("maxlength", None)
+
 
 class MessageForm(forms.Form):
     """What the reporter adds through the tracking link (the files come with it)."""

@@ -31,7 +31,7 @@ from django.views.decorators.http import require_http_methods
 
 from pantau.complaints import clock, deadlines, files, filings, selectors, services
 from pantau.complaints.forms_public import MessageForm, Place, ReportForm, TrackLinkForm, resolve_choice
-from pantau.complaints.models import Case, Channel, Reporter
+from pantau.complaints.models import Case, Reporter
 from pantau.complaints.redact import redact
 from pantau.complaints.selectors import case_by_token, token_hash
 from pantau.complaints.vocab import CLOSURE_REASONS, RecordKind, State, state_label
@@ -186,8 +186,7 @@ def _file(request: HttpRequest, form: ReportForm) -> HttpResponse:
     """Without attachments the report is queued (``filings.queue``: one short write; the case is opened by the
     worker seconds later); with attachments the case is opened here, its files with it."""
     data, place = form.cleaned_data, form.place
-    chronology = data["kronologi"]
-    title = data["judul"].strip() or redact(" ".join(chronology.split())[:80]) or _("Laporan masyarakat")
+    title = data["judul"].strip() or redact(" ".join(data["kronologi"].split())[:80]) or _("Laporan masyarakat")
     answers = filings.answers_of(form, title)
     uploads = request.FILES.getlist("lampiran")
     if not uploads:
@@ -196,14 +195,8 @@ def _file(request: HttpRequest, form: ReportForm) -> HttpResponse:
     else:
         try:
             with transaction.atomic():
-                opened = services.case_open(
-                    actor=None, kind=form.kind, channel=Channel.WEB, title=title, chronology=chronology,
-                    visibility=data["kerahasiaan"], reporter=form.reporter(), institution=place.institution,
-                    unit=place.unit, product=place.product, reported_other=data["terlapor_lain"],
-                    event_date=data["tanggal_peristiwa"], remedy=data["harapan"], prior_complaint=data["sudah_mengadu"],
-                    prior_complaint_date=data["tanggal_pengaduan"], prior_complaint_channel=data["saluran_pengaduan"],
-                    prior_complaint_answer=data["jawaban_instansi"], in_court=data["di_pengadilan"],
-                    outside_authority=data["bukan_pelayanan_publik"], client_token=data["token"])
+                opened = filings.open_case(answers, client_token=data["token"],
+                                           place=(place.institution, place.unit, place.product))
                 if opened.created:  # the opening event is read only when there are files to hang on it
                     event = opened.case.events.filter(action="open").first()
                     files.attach(case=opened.case, uploads=uploads, source="reporter", actor=None, event=event)
@@ -244,7 +237,7 @@ def track_url(request: HttpRequest, token: str) -> str:
 def filed(request: HttpRequest) -> HttpResponse:
     """The confirmation: the number and the secret link, shown from a signed cookie of this page alone for
     half an hour (or until "Sudah saya simpan"), never again afterwards and never sent by e-mail. The number
-    appears once the worker has registered the report (the page reloads itself until then)."""
+    appears once the worker has registered the report (until then the page says so, with a reload link)."""
     data: dict[str, Any] | None = None
     with contextlib.suppress(signing.BadSignature):
         data = signing.loads(request.COOKIES.get(FILED, ""), salt=FILED_SALT, max_age=FILED_SECONDS)
