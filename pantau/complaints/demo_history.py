@@ -311,8 +311,7 @@ def _numbers(cases: Sequence[Case], offices: dict[int, Office]) -> None:
         first = counter.last + 1  # read under the row lock, before the update
         suffix = services.office_code(offices[office_id])
         for n, case in enumerate(members, start=first):
-            on = case.received_on
-            case.number = f"{n:04d}/{code}/{services.ROMAN[on.month - 1]}/{on.year}/{suffix}"
+            case.number = services.case_number(n, code, case.received_on, suffix)
 
 
 def load_history(today: dt.date) -> int:

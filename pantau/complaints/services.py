@@ -90,7 +90,13 @@ def _next_number(case: Case, on: dt.date) -> str:
         holder, suffix = f"o{case.office_id}", office_code(case.office)
     else:
         holder, suffix = f"i{case.institution_id}", f"INS{case.institution_id}"
-    return f"{_bump(holder, on.year, code):04d}/{code}/{ROMAN[on.month - 1]}/{on.year}/{suffix}"
+    return case_number(_bump(holder, on.year, code), code, on, suffix)
+
+
+def case_number(sequence: int, code: str, on: dt.date, suffix: str) -> str:
+    """The written number: ``0179/LM/VI/2022/BJM`` (sequence, kind code, month in Roman numerals, year,
+    office code)."""
+    return f"{sequence:04d}/{code}/{ROMAN[on.month - 1]}/{on.year}/{suffix}"
 
 
 def _bump(holder: str, year: int, code: str) -> int:
